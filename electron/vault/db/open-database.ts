@@ -1,0 +1,59 @@
+import { SqliteDatabaseConstructor } from './sqlite.ts';
+import type { SqliteDatabase as DatabaseHandle } from './sqlite.ts';
+import { KeywardError } from '../../../shared/errors.ts';
+import { migrate } from './migrate.ts';
+
+/** How to open the vault database. */
+export interface OpenDatabaseOptions {
+  /** The raw 256-bit data key; null opens the file unencrypted (benchmarks' baseline only). */
+  dataKey: Buffer | null;
+  /** Create the file if it does not exist (vault creation only). */
+  create: boolean;
+  /** Skip migrations (tests that migrate step by step). */
+  skipMigrations?: boolean;
+}
+
+/**
+ * Opens the vault's SQLite file. The cipher and the raw key are applied before any other statement
+ * touches the file, so every page, the WAL and the journal are encrypted (ChaCha20-Poly1305,
+ * SQLite3MultipleCiphers' default, named explicitly). A wrong key or a file that is not a vault
+ * gives VAULT_CORRUPT and the file is not written.
+ */
+export function openVaultDatabase(path: string, options: OpenDatabaseOptions): DatabaseHandle {
+  let db: DatabaseHandle;
+  try {
+    db = new SqliteDatabaseConstructor(path, { fileMustExist: !options.create });
+  } catch (error) {
+    throw new KeywardError('VAULT_NOT_FOUND', `Cannot open the vault file ${path}.`, { cause: error });
+  }
+  try {
+    if (options.dataKey !== null) {
+      if (options.dataKey.length !== 32) {
+        throw new Error('data key must be 32 bytes');
+      }
+      db.pragma(`cipher = 'chacha20'`);
+      db.pragma(`key = "x'${options.dataKey.toString('hex')}'"`);
+    }
+    // First read: fails here with SQLITE_NOTADB when the key or the file is wrong.
+    db.pragma('schema_version', { simple: true });
+  } catch (error) {
+    db.close();
+    throw new KeywardError(
+      'VAULT_CORRUPT',
+      `${path} could not be decrypted: it is damaged, or not this vault's database. It was left untouched.`,
+      { cause: error },
+    );
+  }
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = FULL');
+  db.pragma('foreign_keys = ON');
+  if (!options.skipMigrations) {
+    try {
+      migrate(db);
+    } catch (error) {
+      db.close();
+      throw error;
+    }
+  }
+  return db;
+}

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# The one command that sets up and runs every test: `npm test` (or `bash scripts/test.sh`).
+# .ci/run calls exactly this. Installs what it needs, then: typecheck, lint, format check,
+# the three production bundles, and the unit + integration suites (under a real Secret Service).
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+bash scripts/setup.sh --test
+# shellcheck source=scripts/ensure-node.sh
+source scripts/ensure-node.sh
+export ELECTRON_SKIP_BINARY_DOWNLOAD=1
+step() { printf '\n== %s\n' "$*"; }
+step "node $(node --version)"
+step typecheck; npm run --silent typecheck
+step lint; npm run --silent lint
+step "format check"; npm run --silent format:check
+step "build (electron-vite: main, preload, renderer)"; npm run --silent build
+step "unit + integration tests (real gnome-keyring on a private D-Bus)"
+bash scripts/with-keyring.sh npx vitest run "$@"
