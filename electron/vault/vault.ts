@@ -313,6 +313,26 @@ export class Vault {
     }
   }
 
+  /**
+   * Whether `password` is the master password of the unlocked vault (re-authentication). No backoff
+   * here: the re-authentication service keeps its own.
+   */
+  async checkPassword(password: string): Promise<boolean> {
+    const session = this.requireSession();
+    const header = readVaultHeader(this.files.header);
+    const kek = await deriveKeyFromPassword(password, header.kdf);
+    const dataKey = unwrapKey(header.passwordWrap, kek, passwordWrapContext(header));
+    kek.fill(0);
+    const same = dataKey !== null && dataKey.equals(session.dataKey);
+    dataKey?.fill(0);
+    return same;
+  }
+
+  /** Failed unlock attempts since the last success (for the activity log after unlock). */
+  failedAttempts(): number {
+    return this.lockout.read().failures;
+  }
+
   /** Status for people and scripts. Never contains key material. */
   async status(): Promise<VaultStatus> {
     const exists = this.exists();

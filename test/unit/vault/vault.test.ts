@@ -268,7 +268,7 @@ describe('status', () => {
       kdf: { algorithm: 'argon2id', memoryKiB: 65536, iterations: 3 },
       keychain: { available: true, remembered: false },
       lockout: { failures: 0, retryAfterMs: 0 },
-      schemaVersion: 1,
+      schemaVersion: 2,
     });
     expect(JSON.stringify(status)).not.toContain(PASSWORD);
     keychain.available = false;

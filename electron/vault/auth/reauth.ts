@@ -1,0 +1,216 @@
+import { KeywardError } from '../../../shared/errors.ts';
+import type { ActivityAction, ActivityLog } from '../audit/activity-log.ts';
+import type { Clock } from '../clock.ts';
+import type { SqliteDatabase } from '../db/sqlite.ts';
+import { backoffDelayMs } from '../unlock-lockout.ts';
+import type { Vault } from '../vault.ts';
+import { base32Encode, newTotpSecret, otpauthUri, verifyTotp } from './totp.ts';
+
+/** How the user proves it is still them. */
+export type ReauthCredential = { password: string } | { totp: string };
+
+/** Actions that need a fresh re-authentication (SPEC.md §1). */
+export type GuardedAction = Extract<
+  ActivityAction,
+  | 'key.reveal'
+  | 'key.copy'
+  | 'secret.copy'
+  | 'key.revoke'
+  | 'key.regenerate'
+  | 'key.delete'
+  | 'integration.delete'
+  | 'integration.never-expire'
+  | 'totp.disable'
+>;
+
+function readMeta(db: SqliteDatabase, key: string): string | null {
+  return (
+    (db.prepare('SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined)?.value ??
+    null
+  );
+}
+function writeMeta(db: SqliteDatabase, key: string, value: string | null): void {
+  if (value === null) {
+    db.prepare('DELETE FROM meta WHERE key = ?').run(key);
+  } else {
+    db.prepare(
+      'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+    ).run(key, value);
+  }
+}
+
+/**
+ * Re-authentication: the master password or a TOTP code (RFC 6238, 6 digits, 30 s, ±1 step, each code
+ * once) opens a window (default 60 s, 0–15 min; 0 = one action per re-authentication). Failures back
+ * off exponentially, persisted in the vault so a restart does not reset them. The TOTP secret lives
+ * only in the encrypted database.
+ */
+export class ReauthService {
+  private readonly vault: Vault;
+  private readonly db: SqliteDatabase;
+  private readonly clock: Clock;
+  private readonly log: ActivityLog;
+  private readonly windowMs: () => number;
+  private freshUntil = 0;
+  private singleUse = false;
+  private pendingTotp: Buffer | null = null;
+
+  constructor(deps: {
+    vault: Vault;
+    db: SqliteDatabase;
+    clock: Clock;
+    log: ActivityLog;
+    windowMs: () => number;
+  }) {
+    this.vault = deps.vault;
+    this.db = deps.db;
+    this.clock = deps.clock;
+    this.log = deps.log;
+    this.windowMs = deps.windowMs;
+  }
+
+  /** Whether a TOTP authenticator is enrolled. */
+  get totpEnrolled(): boolean {
+    return readMeta(this.db, 'totp_secret') !== null;
+  }
+
+  /** Milliseconds the current re-authentication stays fresh (0 when none). */
+  remainingMs(): number {
+    return this.singleUse
+      ? this.freshUntil > this.clock.now()
+        ? 1
+        : 0
+      : Math.max(0, this.freshUntil - this.clock.now());
+  }
+
+  /** Verifies a credential and opens the window. WRONG_PASSWORD / LOCKED_OUT / INVALID_STATE otherwise. */
+  async reauthenticate(
+    credential: ReauthCredential,
+    options: { actor: string },
+  ): Promise<{ freshForMs: number }> {
+    const now = this.clock.now();
+    const failures = Number(readMeta(this.db, 'reauth_failures') ?? '0');
+    const lastFailure = Number(readMeta(this.db, 'reauth_last_failure') ?? '0');
+    const wait = lastFailure + backoffDelayMs(failures) - now;
+    if (wait > 0) {
+      throw new KeywardError(
+        'LOCKED_OUT',
+        `Too many failed re-authentications; try again in ${Math.ceil(wait / 1000)} s.`,
+        {
+          retryAfterMs: wait,
+        },
+      );
+    }
+    const method = 'password' in credential ? 'password' : 'totp';
+    let ok: boolean;
+    if ('password' in credential) {
+      ok = await this.vault.checkPassword(credential.password);
+    } else {
+      const secret = this.totpSecret();
+      if (!secret) {
+        throw new KeywardError(
+          'INVALID_STATE',
+          'No authenticator is enrolled; use the master password or enrol one first.',
+        );
+      }
+      const lastStep = readMeta(this.db, 'totp_last_step');
+      const step = verifyTotp(
+        secret,
+        credential.totp.trim(),
+        now,
+        lastStep === null ? null : Number(lastStep),
+      );
+      secret.fill(0);
+      ok = step !== null;
+      if (step !== null) {
+        writeMeta(this.db, 'totp_last_step', String(step));
+      }
+    }
+    if (!ok) {
+      this.db.transaction(() => {
+        writeMeta(this.db, 'reauth_failures', String(failures + 1));
+        writeMeta(this.db, 'reauth_last_failure', String(now));
+        this.log.append({ actor: options.actor, action: 'reauth', outcome: 'failure', details: { method } });
+      })();
+      const next = backoffDelayMs(failures + 1);
+      throw new KeywardError(
+        'WRONG_PASSWORD',
+        method === 'password' ? 'Wrong master password.' : 'That code is not valid (or was already used).',
+        next > 0 ? { retryAfterMs: next } : undefined,
+      );
+    }
+    this.db.transaction(() => {
+      writeMeta(this.db, 'reauth_failures', null);
+      writeMeta(this.db, 'reauth_last_failure', null);
+      this.log.append({ actor: options.actor, action: 'reauth', outcome: 'success', details: { method } });
+    })();
+    const window = this.windowMs();
+    this.singleUse = window === 0;
+    this.freshUntil = now + (window === 0 ? 60_000 : window);
+    return { freshForMs: window };
+  }
+
+  /** Throws REAUTH_REQUIRED unless a re-authentication is fresh; a zero window is used up by one action. */
+  require(action: GuardedAction): void {
+    if (this.remainingMs() <= 0) {
+      throw new KeywardError(
+        'REAUTH_REQUIRED',
+        `This action (${action}) needs you to confirm it is you: enter the master password or an authenticator code.`,
+      );
+    }
+    if (this.singleUse) {
+      this.freshUntil = 0;
+    }
+  }
+
+  /** Ends any open window (on lock). */
+  expire(): void {
+    this.freshUntil = 0;
+    this.pendingTotp?.fill(0);
+    this.pendingTotp = null;
+  }
+
+  /** Starts enrolling an authenticator: the secret (base32) and `otpauth://` URI to show once. */
+  beginTotpEnrollment(account: string): { secret: string; uri: string } {
+    this.pendingTotp?.fill(0);
+    this.pendingTotp = newTotpSecret();
+    return { secret: base32Encode(this.pendingTotp), uri: otpauthUri(this.pendingTotp, account) };
+  }
+
+  /** Finishes enrolment with a code from the authenticator, proving it was set up correctly. */
+  confirmTotpEnrollment(code: string, options: { actor: string }): void {
+    if (!this.pendingTotp) {
+      throw new KeywardError('INVALID_STATE', 'Start enrolment first.');
+    }
+    const step = verifyTotp(this.pendingTotp, code.trim(), this.clock.now(), null);
+    if (step === null) {
+      throw new KeywardError(
+        'WRONG_PASSWORD',
+        'That code does not match the new authenticator; check the device clock and try again.',
+      );
+    }
+    const secret = this.pendingTotp.toString('base64');
+    this.db.transaction(() => {
+      writeMeta(this.db, 'totp_secret', secret);
+      writeMeta(this.db, 'totp_last_step', String(step));
+      this.log.append({ actor: options.actor, action: 'totp.enroll', outcome: 'success' });
+    })();
+    this.pendingTotp.fill(0);
+    this.pendingTotp = null;
+  }
+
+  /** Removes the enrolled authenticator (needs a fresh re-authentication). */
+  disableTotp(options: { actor: string }): void {
+    this.require('totp.disable');
+    this.db.transaction(() => {
+      writeMeta(this.db, 'totp_secret', null);
+      writeMeta(this.db, 'totp_last_step', null);
+      this.log.append({ actor: options.actor, action: 'totp.disable', outcome: 'success' });
+    })();
+  }
+
+  private totpSecret(): Buffer | null {
+    const stored = readMeta(this.db, 'totp_secret');
+    return stored === null ? null : Buffer.from(stored, 'base64');
+  }
+}

@@ -1,0 +1,124 @@
+import type { Integration, Platform } from '../../../shared/domain/integration.ts';
+import type { SqliteDatabase } from '../db/sqlite.ts';
+
+interface IntegrationRow {
+  id: string;
+  name: string;
+  name_key: string;
+  website: string | null;
+  platform: string;
+  ip_acl: string;
+  prefix: string;
+  rotation_days: number;
+  grace_days: number;
+  never_expire: number;
+  enabled: number;
+  notes: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+function fromRow(row: IntegrationRow): Integration {
+  return {
+    id: row.id,
+    name: row.name,
+    website: row.website,
+    platform: row.platform as Platform,
+    ipAcl: JSON.parse(row.ip_acl) as string[],
+    prefix: row.prefix,
+    rotationDays: row.rotation_days,
+    graceDays: row.grace_days,
+    neverExpire: row.never_expire === 1,
+    enabled: row.enabled === 1,
+    notes: row.notes,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+/** SQL for integrations; statements are prepared once per connection. */
+export class IntegrationsRepo {
+  private readonly statements;
+
+  constructor(db: SqliteDatabase) {
+    this.statements = {
+      insert: db.prepare(
+        `INSERT INTO integrations (id, name, name_key, website, platform, ip_acl, prefix, rotation_days, grace_days,
+           never_expire, enabled, notes, created_at, updated_at)
+         VALUES (@id, @name, @nameKey, @website, @platform, @ipAcl, @prefix, @rotationDays, @graceDays,
+           @neverExpire, @enabled, @notes, @createdAt, @updatedAt)`,
+      ),
+      update: db.prepare(
+        `UPDATE integrations SET name = @name, name_key = @nameKey, website = @website, platform = @platform,
+           ip_acl = @ipAcl, rotation_days = @rotationDays, grace_days = @graceDays, never_expire = @neverExpire,
+           enabled = @enabled, notes = @notes, updated_at = @updatedAt
+         WHERE id = @id`,
+      ),
+      byId: db.prepare('SELECT * FROM integrations WHERE id = ?'),
+      byNameKey: db.prepare('SELECT * FROM integrations WHERE name_key = ?'),
+      all: db.prepare('SELECT * FROM integrations ORDER BY name_key'),
+      filter: db.prepare(
+        `SELECT * FROM integrations WHERE name_key LIKE @pattern ESCAPE '\\' OR platform = @term OR prefix LIKE @pattern ESCAPE '\\'
+         ORDER BY name_key LIMIT @limit`,
+      ),
+      remove: db.prepare('DELETE FROM integrations WHERE id = ?'),
+      count: db.prepare('SELECT count(*) AS n FROM integrations'),
+    };
+  }
+
+  insert(integration: Integration, nameKey: string): void {
+    this.statements.insert.run(this.params(integration, nameKey));
+  }
+
+  update(integration: Integration, nameKey: string): void {
+    this.statements.update.run(this.params(integration, nameKey));
+  }
+
+  byId(id: string): Integration | null {
+    const row = this.statements.byId.get(id) as IntegrationRow | undefined;
+    return row ? fromRow(row) : null;
+  }
+
+  byNameKey(nameKey: string): Integration | null {
+    const row = this.statements.byNameKey.get(nameKey) as IntegrationRow | undefined;
+    return row ? fromRow(row) : null;
+  }
+
+  all(): Integration[] {
+    return (this.statements.all.all() as IntegrationRow[]).map(fromRow);
+  }
+
+  /** Case-insensitive substring match on name or prefix, or an exact platform. */
+  filter(term: string, limit = 100_000): Integration[] {
+    const key = term.trim().normalize('NFKC').toLowerCase();
+    const pattern = `%${key.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    return (this.statements.filter.all({ pattern, term: key, limit }) as IntegrationRow[]).map(fromRow);
+  }
+
+  remove(id: string): void {
+    this.statements.remove.run(id);
+  }
+
+  count(): number {
+    return (this.statements.count.get() as { n: number }).n;
+  }
+
+  private params(integration: Integration, nameKey: string) {
+    return {
+      id: integration.id,
+      name: integration.name,
+      nameKey,
+      website: integration.website,
+      platform: integration.platform,
+      ipAcl: JSON.stringify(integration.ipAcl),
+      prefix: integration.prefix,
+      rotationDays: integration.rotationDays,
+      graceDays: integration.graceDays,
+      neverExpire: integration.neverExpire ? 1 : 0,
+      enabled: integration.enabled ? 1 : 0,
+      notes: integration.notes,
+      createdAt: integration.createdAt,
+      updatedAt: integration.updatedAt,
+    };
+  }
+}

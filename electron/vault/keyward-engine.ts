@@ -1,0 +1,294 @@
+import type { RevokeOptions } from '../../shared/domain/api-key.ts';
+import { KeywardError } from '../../shared/errors.ts';
+import { ActivityLog } from './audit/activity-log.ts';
+import { ReauthService } from './auth/reauth.ts';
+import type { GuardedAction, ReauthCredential } from './auth/reauth.ts';
+import { AutoLock } from './auto-lock.ts';
+import type { Clock } from './clock.ts';
+import type { SqliteDatabase } from './db/sqlite.ts';
+import { KeyLifecycle } from './keys/key-lifecycle.ts';
+import type { Keychain } from './keychain/keychain.ts';
+import type { Notice } from './schedule/notices.ts';
+import { NoticeService } from './schedule/notices.ts';
+import { RotationScheduler } from './schedule/rotation-scheduler.ts';
+import type { CatchUpReason } from './schedule/rotation-scheduler.ts';
+import { SecretMinter } from './secrets/secret-minter.ts';
+import type { MintedSecret } from './secrets/secret-minter.ts';
+import { SigningKeys } from './secrets/signing-keys.ts';
+import { SettingsService } from './settings/settings-service.ts';
+import { Vault } from './vault.ts';
+import type { KdfTuning } from './vault.ts';
+
+/** What the engine needs from its host (the Electron shell or the CLI). */
+export interface EngineDependencies {
+  path: string;
+  clock: Clock;
+  keychain: Keychain;
+  /** Who acts, for the activity log (e.g. "owner@desktop", "owner@cli"). */
+  actor: string;
+  kdfTuning?: KdfTuning;
+  allowWeakKdf?: boolean;
+  /** Notices as they fire (the shell turns them into OS notifications). */
+  onNotices?: (notices: Notice[]) => void;
+  /** Called when the vault locks, with the reason. */
+  onLock?: (reason: string) => void;
+}
+
+/** The services of an unlocked vault. */
+export interface EngineServices {
+  db: SqliteDatabase;
+  log: ActivityLog;
+  settings: SettingsService;
+  lifecycle: KeyLifecycle;
+  signingKeys: SigningKeys;
+  minter: SecretMinter;
+  notices: NoticeService;
+  scheduler: RotationScheduler;
+  reauth: ReauthService;
+  autoLock: AutoLock;
+}
+
+/**
+ * The whole engine behind one object: the vault (create, unlock, lock) and, while unlocked, every
+ * service over its database. Operations that SPEC.md puts behind re-authentication are only
+ * reachable through the guarded methods here, which check the window and log the action.
+ */
+export class KeywardEngine {
+  readonly vault: Vault;
+  private readonly deps: EngineDependencies;
+  private current: EngineServices | null = null;
+
+  constructor(deps: EngineDependencies) {
+    this.deps = deps;
+    this.vault = new Vault({
+      path: deps.path,
+      clock: deps.clock,
+      keychain: deps.keychain,
+      ...(deps.kdfTuning ? { kdfTuning: deps.kdfTuning } : {}),
+      ...(deps.allowWeakKdf ? { allowWeakKdf: true } : {}),
+    });
+    this.vault.onLock((reason) => {
+      const services = this.current;
+      this.current = null;
+      if (services) {
+        services.scheduler.stop();
+        services.reauth.expire();
+        services.autoLock.dispose();
+      }
+      deps.onLock?.(reason);
+    });
+  }
+
+  get actor(): string {
+    return this.deps.actor;
+  }
+
+  /** Creates a vault and opens it. */
+  async create(password: string): Promise<EngineServices> {
+    await this.vault.create(password);
+    return this.open('password', 0);
+  }
+
+  /** Unlocks with the master password. */
+  async unlockWithPassword(password: string): Promise<EngineServices> {
+    if (this.current) {
+      return this.current;
+    }
+    const failuresBefore = this.vault.failedAttempts();
+    await this.vault.unlockWithPassword(password);
+    return this.open('password', failuresBefore);
+  }
+
+  /** Unlocks with the key remembered in the OS keychain. */
+  async unlockWithKeychain(): Promise<EngineServices> {
+    if (this.current) {
+      return this.current;
+    }
+    const failuresBefore = this.vault.failedAttempts();
+    await this.vault.unlockWithKeychain();
+    return this.open('keychain', failuresBefore);
+  }
+
+  /** Locks: stops timers, forgets re-authentication, closes the database, zeroes the key. */
+  lock(reason = 'manual'): void {
+    this.vault.lock(reason);
+  }
+
+  /** The services; VAULT_LOCKED when locked. */
+  services(): EngineServices {
+    if (!this.current) {
+      throw new KeywardError('VAULT_LOCKED', 'The vault is locked; unlock it first.');
+    }
+    return this.current;
+  }
+
+  /** Runs the scheduler's catch-up (the shell calls this on OS resume). */
+  catchUp(reason: CatchUpReason): void {
+    this.current?.scheduler.catchUp(reason);
+  }
+
+  /** Confirms it is still the owner; opens the re-authentication window. */
+  async reauthenticate(credential: ReauthCredential): Promise<{ freshForMs: number }> {
+    return this.services().reauth.reauthenticate(credential, { actor: this.actor });
+  }
+
+  // ── guarded operations ────────────────────────────────────────────────────
+
+  /** The key's material, after a fresh re-authentication; logged. */
+  revealKey(keyId: string, purpose: 'key.reveal' | 'key.copy' = 'key.reveal'): string {
+    const services = this.guard(purpose);
+    const key = services.lifecycle.requireKey(keyId);
+    const material = services.lifecycle.material(key.id);
+    services.log.append({
+      actor: this.actor,
+      action: purpose,
+      outcome: 'success',
+      integrationId: key.integrationId,
+      keyId: key.id,
+    });
+    return material;
+  }
+
+  /** A fresh Secret for copying, after a fresh re-authentication; logged. */
+  async secretForCopy(integrationRef: string): Promise<MintedSecret> {
+    const services = this.guard('secret.copy');
+    return this.mintLogged(services, integrationRef, 'secret.copy');
+  }
+
+  /**
+   * A fresh Secret for an authenticated scripting session (`keyward secret`): the CLI has just
+   * authenticated with the master password to open the vault, which is the re-authentication.
+   */
+  async mintSecret(integrationRef: string): Promise<MintedSecret> {
+    return this.mintLogged(this.services(), integrationRef, 'secret.mint');
+  }
+
+  revoke(ref: string, options: RevokeOptions & { confirmNeverExpire?: boolean }) {
+    const services = this.guard('key.revoke');
+    const { graceDays, newLifetimeDays, confirmNeverExpire } = options;
+    return services.lifecycle.revoke(
+      ref,
+      { graceDays, newLifetimeDays },
+      { actor: this.actor, ...(confirmNeverExpire ? { confirmNeverExpire } : {}) },
+    );
+  }
+
+  regenerate(ref: string) {
+    return this.guard('key.regenerate').lifecycle.regenerate(ref, { actor: this.actor });
+  }
+
+  deleteKey(keyId: string): void {
+    this.guard('key.delete').lifecycle.deleteKey(keyId, { actor: this.actor });
+  }
+
+  deleteIntegration(ref: string, confirmed: boolean): void {
+    if (!confirmed) {
+      throw new KeywardError(
+        'INVALID_INPUT',
+        'Deleting an integration ends all its keys at once; it needs an explicit confirmation.',
+      );
+    }
+    this.guard('integration.delete').lifecycle.deleteIntegration(ref, { actor: this.actor, confirmed });
+  }
+
+  setNeverExpire(ref: string, on: boolean, confirmed: boolean) {
+    const services = on ? this.guard('integration.never-expire') : this.services();
+    return services.lifecycle.setNeverExpire(ref, on, { actor: this.actor, confirmed });
+  }
+
+  // ── internals ─────────────────────────────────────────────────────────────
+
+  private guard(action: GuardedAction): EngineServices {
+    const services = this.services();
+    try {
+      services.reauth.require(action);
+    } catch (error) {
+      services.log.append({ actor: this.actor, action, outcome: 'denied' });
+      throw error;
+    }
+    return services;
+  }
+
+  private async mintLogged(
+    services: EngineServices,
+    integrationRef: string,
+    action: 'secret.copy' | 'secret.mint',
+  ): Promise<MintedSecret> {
+    const secret = await services.minter.mint(integrationRef, services.settings.get().secretLifetimeHours);
+    services.log.append({
+      actor: this.actor,
+      action,
+      outcome: 'success',
+      integrationId: secret.integrationId,
+      keyId: secret.keyId,
+      details: { jti: secret.jti, expiresAt: secret.expiresAt },
+    });
+    return secret;
+  }
+
+  private open(method: 'password' | 'keychain', failuresBefore: number): EngineServices {
+    const db = this.vault.database();
+    const { clock } = this.deps;
+    const log = new ActivityLog(db, clock);
+    const settings = new SettingsService(db, clock, log);
+    const lifecycle = new KeyLifecycle({
+      db,
+      clock,
+      log,
+      defaults: () => ({
+        rotationDays: settings.get().defaultRotationDays,
+        graceDays: settings.get().defaultGraceDays,
+      }),
+      onChange: () => this.current?.scheduler.plan(),
+    });
+    const signingKeys = new SigningKeys(db, clock, log);
+    const minter = new SecretMinter({ lifecycle, signingKeys, clock, vaultId: this.vault.vaultId() });
+    const notices = new NoticeService(db, clock, () => settings.get().noticeLeadDays);
+    const scheduler = new RotationScheduler({
+      clock,
+      lifecycle,
+      notices,
+      onNotices: (fired) => this.deps.onNotices?.(fired),
+    });
+    const reauth = new ReauthService({
+      vault: this.vault,
+      db,
+      clock,
+      log,
+      windowMs: () => settings.get().reauthWindowSeconds * 1000,
+    });
+    const autoLock = new AutoLock(this.vault, clock, settings.get().autoLockMinutes);
+    settings.onChange((next, changed) => {
+      if (changed.includes('autoLockMinutes')) {
+        autoLock.setIdleMinutes(next.autoLockMinutes);
+      }
+      if (changed.includes('noticeLeadDays')) {
+        scheduler.plan();
+      }
+    });
+    if (failuresBefore > 0) {
+      log.append({
+        actor: this.actor,
+        action: 'vault.unlock-failed',
+        outcome: 'failure',
+        details: { attempts: failuresBefore },
+      });
+    }
+    log.append({ actor: this.actor, action: 'vault.unlock', outcome: 'success', details: { method } });
+    this.current = {
+      db,
+      log,
+      settings,
+      lifecycle,
+      signingKeys,
+      minter,
+      notices,
+      scheduler,
+      reauth,
+      autoLock,
+    };
+    scheduler.start('unlock');
+    autoLock.touch();
+    return this.current;
+  }
+}

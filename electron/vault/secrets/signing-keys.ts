@@ -1,0 +1,165 @@
+import { createPrivateKey, createPublicKey, generateKeyPairSync } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
+import { calculateJwkThumbprint } from 'jose';
+import type { JWK } from 'jose';
+import type { ActivityLog } from '../audit/activity-log.ts';
+import type { Clock } from '../clock.ts';
+import type { SqliteDatabase } from '../db/sqlite.ts';
+
+/** A public key as a JWKS lists it. */
+export interface PublicJwk extends JWK {
+  kid: string;
+  kty: 'OKP';
+  crv: 'Ed25519';
+  x: string;
+  alg: 'EdDSA';
+  use: 'sig';
+}
+
+/** A JSON Web Key Set. */
+export interface Jwks {
+  keys: PublicJwk[];
+}
+
+interface SigningKeyRow {
+  kid: string;
+  private_jwk: string;
+  public_jwk: string;
+  created_at: number;
+  retired_at: number | null;
+  last_secret_expires_at: number | null;
+}
+
+/** The current signing key, ready to sign. */
+export interface CurrentSigningKey {
+  kid: string;
+  privateKey: KeyObject;
+}
+
+/**
+ * The vault's Ed25519 Secret-signing keys. One is current; rotating retires it, and a retired key's
+ * public half stays in the JWKS until the last Secret it signed has expired. Private keys live only
+ * in the encrypted database; imported KeyObjects are cached for speed.
+ */
+export class SigningKeys {
+  private readonly db: SqliteDatabase;
+  private readonly clock: Clock;
+  private readonly log: ActivityLog;
+  private current: CurrentSigningKey | null = null;
+  private readonly publicKeys = new Map<string, KeyObject>();
+
+  constructor(db: SqliteDatabase, clock: Clock, log: ActivityLog) {
+    this.db = db;
+    this.clock = clock;
+    this.log = log;
+  }
+
+  /** The current signing key, created on first use. */
+  async currentKey(): Promise<CurrentSigningKey> {
+    if (this.current) {
+      return this.current;
+    }
+    let row = this.db.prepare('SELECT * FROM signing_keys WHERE retired_at IS NULL').get() as
+      SigningKeyRow | undefined;
+    if (!row) {
+      row = await this.insertNew();
+    }
+    this.current = {
+      kid: row.kid,
+      privateKey: createPrivateKey({ key: JSON.parse(row.private_jwk) as JWK, format: 'jwk' }),
+    };
+    return this.current;
+  }
+
+  /** Records that a Secret signed by `kid` lives until `expiresAt` (keeps the public key published). */
+  noteSecretExpiry(kid: string, expiresAt: number): void {
+    this.db
+      .prepare(
+        'UPDATE signing_keys SET last_secret_expires_at = max(coalesce(last_secret_expires_at, 0), ?) WHERE kid = ?',
+      )
+      .run(expiresAt, kid);
+  }
+
+  /** Retires the current key and makes a new one current. */
+  async rotate(options: { actor: string }): Promise<string> {
+    const now = this.clock.now();
+    const fresh = await this.prepareNew();
+    this.db.transaction(() => {
+      this.db.prepare('UPDATE signing_keys SET retired_at = ? WHERE retired_at IS NULL').run(now);
+      this.insertRow(fresh);
+      this.log.append({
+        actor: options.actor,
+        action: 'signing-key.rotate',
+        outcome: 'success',
+        details: { kid: fresh.kid },
+      });
+    })();
+    this.current = null;
+    return fresh.kid;
+  }
+
+  /** Public keys that verifiers need now: the current key and retired keys with unexpired Secrets. */
+  jwks(now = this.clock.now()): Jwks {
+    const rows = this.db
+      .prepare(
+        `SELECT public_jwk FROM signing_keys
+         WHERE retired_at IS NULL OR (last_secret_expires_at IS NOT NULL AND last_secret_expires_at > ?)
+         ORDER BY created_at DESC`,
+      )
+      .all(now) as { public_jwk: string }[];
+    return { keys: rows.map((row) => JSON.parse(row.public_jwk) as PublicJwk) };
+  }
+
+  /** The public key for `kid` if the vault ever had it (retired or not), else null. */
+  publicKey(kid: string): KeyObject | null {
+    const cached = this.publicKeys.get(kid);
+    if (cached) {
+      return cached;
+    }
+    const row = this.db.prepare('SELECT public_jwk FROM signing_keys WHERE kid = ?').get(kid) as
+      { public_jwk: string } | undefined;
+    if (!row) {
+      return null;
+    }
+    const key = createPublicKey({ key: JSON.parse(row.public_jwk) as JWK, format: 'jwk' });
+    this.publicKeys.set(kid, key);
+    return key;
+  }
+
+  private async prepareNew(): Promise<SigningKeyRow> {
+    const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+    const publicJwk = publicKey.export({ format: 'jwk' }) as JWK;
+    const kid = await calculateJwkThumbprint(publicJwk, 'sha256');
+    const published: PublicJwk = {
+      kty: 'OKP',
+      crv: 'Ed25519',
+      x: String(publicJwk.x),
+      kid,
+      alg: 'EdDSA',
+      use: 'sig',
+    };
+    return {
+      kid,
+      private_jwk: JSON.stringify(privateKey.export({ format: 'jwk' })),
+      public_jwk: JSON.stringify(published),
+      created_at: this.clock.now(),
+      retired_at: null,
+      last_secret_expires_at: null,
+    };
+  }
+
+  private insertRow(row: SigningKeyRow): void {
+    this.db
+      .prepare(
+        `INSERT INTO signing_keys (kid, private_jwk, public_jwk, created_at, retired_at, last_secret_expires_at)
+         VALUES (@kid, @private_jwk, @public_jwk, @created_at, @retired_at, @last_secret_expires_at)`,
+      )
+      .run(row);
+  }
+
+  private async insertNew(): Promise<SigningKeyRow> {
+    const row = await this.prepareNew();
+    this.insertRow(row);
+    return row;
+  }
+}

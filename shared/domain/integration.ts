@@ -1,0 +1,112 @@
+import { z } from 'zod';
+
+/** Platforms an integration can run on. */
+export const PLATFORMS = ['web', 'mobile', 'desktop', 'server', 'other'] as const;
+/** One of {@link PLATFORMS}. */
+export type Platform = (typeof PLATFORMS)[number];
+
+/** Bounds from SPEC.md §1. */
+export const INTEGRATION_LIMITS = {
+  nameMax: 100,
+  notesMax: 2000,
+  rotationDays: { min: 1, max: 365, default: 365 },
+  graceDays: { min: 0, max: 30, default: 30 },
+  aclMax: 256,
+} as const;
+
+/** The default key prefix. */
+export const DEFAULT_PREFIX = 'kw_';
+
+/** 2–8 characters of `[a-z0-9]`, ending in `_`. */
+export const PREFIX_PATTERN = /^[a-z0-9]{1,7}_$/;
+
+const name = z
+  .string()
+  .trim()
+  .min(1, 'name is required')
+  .max(INTEGRATION_LIMITS.nameMax, `name must be at most ${INTEGRATION_LIMITS.nameMax} characters`)
+  .refine(
+    (value) => ![...value].some((char) => char.charCodeAt(0) < 0x20 || char.charCodeAt(0) === 0x7f),
+    'name must not contain control characters',
+  );
+
+const website = z
+  .string()
+  .trim()
+  .max(2048, 'website must be at most 2048 characters')
+  .refine((value) => {
+    try {
+      const url = new URL(value);
+      return (url.protocol === 'https:' || url.protocol === 'http:') && url.hostname !== '';
+    } catch {
+      return false;
+    }
+  }, 'website must be an absolute http(s) URL, e.g. https://example.com');
+
+const days = (label: string, bounds: { min: number; max: number }) =>
+  z
+    .number({ error: `${label} must be a whole number` })
+    .int(`${label} must be a whole number`)
+    .min(bounds.min, `${label} must be between ${bounds.min} and ${bounds.max}`)
+    .max(bounds.max, `${label} must be between ${bounds.min} and ${bounds.max}`);
+
+/** Input to create an integration. Unset fields take the vault's defaults. */
+export const integrationCreateSchema = z.strictObject({
+  name,
+  website: website.nullable().optional(),
+  platform: z.enum(PLATFORMS, { error: `platform must be one of ${PLATFORMS.join(', ')}` }),
+  ipAcl: z.array(z.string()).max(INTEGRATION_LIMITS.aclMax).optional(),
+  prefix: z
+    .string()
+    .regex(PREFIX_PATTERN, 'prefix must be 2–8 characters of a–z and 0–9 ending in "_", e.g. "cb_"')
+    .optional(),
+  rotationDays: days('rotationDays', INTEGRATION_LIMITS.rotationDays).optional(),
+  graceDays: days('graceDays', INTEGRATION_LIMITS.graceDays).optional(),
+  neverExpire: z.boolean().optional(),
+  enabled: z.boolean().optional(),
+  notes: z
+    .string()
+    .max(INTEGRATION_LIMITS.notesMax, `notes must be at most ${INTEGRATION_LIMITS.notesMax} characters`)
+    .nullable()
+    .optional(),
+});
+/** Parsed create input. */
+export type IntegrationCreateInput = z.infer<typeof integrationCreateSchema>;
+
+/**
+ * Input to edit an integration: details and IP ACL, never key material. The prefix is fixed per
+ * integration; never-expire and enabled have their own confirmed operations.
+ */
+export const integrationEditSchema = z.strictObject({
+  name: name.optional(),
+  website: website.nullable().optional(),
+  platform: z.enum(PLATFORMS).optional(),
+  ipAcl: z.array(z.string()).max(INTEGRATION_LIMITS.aclMax).optional(),
+  rotationDays: days('rotationDays', INTEGRATION_LIMITS.rotationDays).optional(),
+  graceDays: days('graceDays', INTEGRATION_LIMITS.graceDays).optional(),
+  notes: z.string().max(INTEGRATION_LIMITS.notesMax).nullable().optional(),
+});
+/** Parsed edit input. */
+export type IntegrationEditInput = z.infer<typeof integrationEditSchema>;
+
+/** An integration as every interface shows it (no key material). */
+export interface Integration {
+  id: string;
+  name: string;
+  website: string | null;
+  platform: Platform;
+  ipAcl: string[];
+  prefix: string;
+  rotationDays: number;
+  graceDays: number;
+  neverExpire: boolean;
+  enabled: boolean;
+  notes: string | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** The case-insensitive form names are unique under. */
+export function integrationNameKey(value: string): string {
+  return value.trim().normalize('NFKC').toLowerCase();
+}

@@ -1,0 +1,44 @@
+import { z } from 'zod';
+
+const whole = (label: string, min: number, max: number) =>
+  z
+    .number({ error: `${label} must be a number` })
+    .int(`${label} must be a whole number`)
+    .min(min, `${label} must be between ${min} and ${max}`)
+    .max(max, `${label} must be between ${min} and ${max}`);
+
+/**
+ * Every setting of SPEC.md §1 "Settings", with its bounds and default. One schema drives the engine,
+ * the CLI (`keyward settings get|set`) and the settings screen.
+ */
+export const settingsSchema = z.strictObject({
+  /** ISO 8601 UTC: every timestamp shown, printed or exported is UTC with `Z`; off = local time with offset. */
+  utc: z.boolean().default(false),
+  /** Seconds before a copied secret is cleared from the clipboard (10–300), or null = never. */
+  clipboardClearSeconds: whole('clipboardClearSeconds', 10, 300).nullable().default(30),
+  /** Idle minutes before the vault locks itself (1–1440), or 0 = never. */
+  autoLockMinutes: z.union([z.literal(0), whole('autoLockMinutes', 1, 1440)]).default(5),
+  /** Days before an active key expires that the first notice fires (1–90). */
+  noticeLeadDays: whole('noticeLeadDays', 1, 90).default(30),
+  /** Rotation period for new integrations (1–365 days). */
+  defaultRotationDays: whole('defaultRotationDays', 1, 365).default(365),
+  /** Grace period for new integrations (0–30 days). */
+  defaultGraceDays: whole('defaultGraceDays', 0, 30).default(30),
+  /** Lifetime of a minted Secret (1–168 hours). */
+  secretLifetimeHours: whole('secretLifetimeHours', 1, 168).default(24),
+  /** How long a re-authentication stays fresh (0–900 seconds; 0 = ask every time). */
+  reauthWindowSeconds: whole('reauthWindowSeconds', 0, 900).default(60),
+  /** Colour theme. */
+  theme: z.enum(['system', 'light', 'dark']).default('system'),
+});
+
+/** The settings, every field present. */
+export type Settings = z.infer<typeof settingsSchema>;
+/** A setting's name. */
+export type SettingName = keyof Settings;
+
+/** The defaults. */
+export const DEFAULT_SETTINGS: Settings = settingsSchema.parse({});
+
+/** A partial update (unknown names are rejected). */
+export const settingsPatchSchema = settingsSchema.partial();

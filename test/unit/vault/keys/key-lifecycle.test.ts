@@ -1,0 +1,302 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { KeywardError } from '../../../../shared/errors.ts';
+import { DAY_MS } from '../../../../electron/vault/keys/key-lifecycle.ts';
+import { makeLifecycle } from '../../../support/lifecycle-fixture.ts';
+
+const actor = { actor: 'owner' };
+const cleanups: (() => void)[] = [];
+afterEach(() => {
+  for (const cleanup of cleanups.splice(0)) {
+    cleanup();
+  }
+});
+function setup() {
+  const made = makeLifecycle();
+  cleanups.push(made.cleanup);
+  return made;
+}
+function codeOf(run: () => unknown): string {
+  try {
+    run();
+  } catch (error) {
+    if (error instanceof KeywardError) {
+      return error.code;
+    }
+    throw error;
+  }
+  return 'no error';
+}
+function accepted(lifecycle: ReturnType<typeof setup>['lifecycle'], keyId: string, now?: number): boolean {
+  return lifecycle.masterList(now).some((entry) => entry.keyId === keyId);
+}
+
+describe('integrations', () => {
+  it('creating one issues its first active key, with the SPEC defaults', () => {
+    const { lifecycle, clock } = setup();
+    const { integration, key } = lifecycle.createIntegration(
+      { name: 'Billing API', platform: 'server' },
+      actor,
+    );
+    expect(integration).toMatchObject({
+      prefix: 'kw_',
+      rotationDays: 365,
+      graceDays: 30,
+      enabled: true,
+      neverExpire: false,
+      ipAcl: [],
+    });
+    expect(key.status).toBe('active');
+    expect(key.expiresAt).toBe(clock.now() + 365 * DAY_MS);
+    expect(key.masked).toMatch(/^kw_.{5}…$/);
+    expect(lifecycle.material(key.id)).toMatch(/^kw_[0-9A-Za-z]{49}$/);
+  });
+
+  it('names are unique regardless of case', () => {
+    const { lifecycle } = setup();
+    lifecycle.createIntegration({ name: 'Billing', platform: 'web' }, actor);
+    expect(codeOf(() => lifecycle.createIntegration({ name: 'BILLING', platform: 'web' }, actor))).toBe(
+      'INVALID_STATE',
+    );
+  });
+
+  it('rejects each bad field with a message naming it', () => {
+    const { lifecycle } = setup();
+    const bad: [unknown, RegExp][] = [
+      [{ name: '', platform: 'web' }, /name/],
+      [{ name: 'x'.repeat(101), platform: 'web' }, /100/],
+      [{ name: 'a', platform: 'fridge' }, /platform/],
+      [{ name: 'a', platform: 'web', website: 'ftp://x' }, /http/],
+      [{ name: 'a', platform: 'web', prefix: 'CB_' }, /prefix/],
+      [{ name: 'a', platform: 'web', prefix: 'toolongpx_' }, /prefix/],
+      [{ name: 'a', platform: 'web', rotationDays: 0 }, /rotationDays/],
+      [{ name: 'a', platform: 'web', graceDays: 31 }, /graceDays/],
+      [{ name: 'a', platform: 'web', ipAcl: ['10.0.0.1/8'] }, /ipAcl/],
+      [{ name: 'a', platform: 'web', notes: 'n'.repeat(2001) }, /2000/],
+      [{ name: 'a', platform: 'web', extra: 1 }, /extra|Unrecognized/i],
+    ];
+    for (const [input, message] of bad) {
+      expect(() => lifecycle.createIntegration(input, actor)).toThrow(message);
+    }
+    expect(lifecycle.listIntegrations()).toHaveLength(0);
+  });
+
+  it('stores the IP ACL canonical', () => {
+    const { lifecycle } = setup();
+    const { integration } = lifecycle.createIntegration(
+      { name: 'acl', platform: 'server', ipAcl: ['1.1.1.1', '2001:DB8::1', '10.0.0.0/8'] },
+      actor,
+    );
+    expect(integration.ipAcl).toEqual(['1.1.1.1/32', '2001:db8::1/128', '10.0.0.0/8']);
+  });
+
+  it('editing changes details, never the key material', () => {
+    const { lifecycle } = setup();
+    const { integration, key } = lifecycle.createIntegration({ name: 'Edit me', platform: 'web' }, actor);
+    const before = lifecycle.material(key.id);
+    const edited = lifecycle.editIntegration(
+      integration.id,
+      { name: 'Edited', ipAcl: ['192.168.0.0/16'] },
+      actor,
+    );
+    expect(edited).toMatchObject({ name: 'Edited', ipAcl: ['192.168.0.0/16'], prefix: 'kw_' });
+    expect(lifecycle.material(lifecycle.activeKey('edited').id)).toBe(before);
+  });
+
+  it('never-expire needs a confirmation and then the key never rotates', () => {
+    const { lifecycle, clock } = setup();
+    expect(
+      codeOf(() =>
+        lifecycle.createIntegration({ name: 'forever', platform: 'web', neverExpire: true }, actor),
+      ),
+    ).toBe('INVALID_INPUT');
+    const { integration, key } = lifecycle.createIntegration(
+      { name: 'forever', platform: 'web', neverExpire: true },
+      {
+        ...actor,
+        confirmNeverExpire: true,
+      },
+    );
+    expect(key.expiresAt).toBeNull();
+    clock.advance(3 * 365 * DAY_MS);
+    expect(lifecycle.runDue().rotated).toHaveLength(0);
+    expect(accepted(lifecycle, key.id)).toBe(true);
+    expect(codeOf(() => lifecycle.setNeverExpire(integration.id, true, actor))).toBe('INVALID_INPUT');
+    lifecycle.setNeverExpire(integration.id, false, actor);
+    expect(lifecycle.activeKey(integration.id).expiresAt).toBe(clock.now() + 30 * DAY_MS);
+  });
+
+  it('a disabled integration keeps its keys but none of them are accepted', () => {
+    const { lifecycle } = setup();
+    const { integration, key } = lifecycle.createIntegration({ name: 'off', platform: 'web' }, actor);
+    const grace = lifecycle.rotate(integration.id, actor);
+    lifecycle.setEnabled(integration.id, false, actor);
+    expect(accepted(lifecycle, key.id)).toBe(false);
+    expect(accepted(lifecycle, grace.id)).toBe(false);
+    expect(lifecycle.check(lifecycle.material(grace.id))).toEqual({
+      accepted: false,
+      reason: 'API access is disabled for this integration',
+    });
+    expect(lifecycle.listKeys(integration.id)).toHaveLength(2);
+    lifecycle.setEnabled(integration.id, true, actor);
+    expect(accepted(lifecycle, grace.id)).toBe(true);
+  });
+
+  it('deleting an integration needs confirmation and ends all its keys at once', () => {
+    const { lifecycle } = setup();
+    const { integration, key } = lifecycle.createIntegration({ name: 'gone', platform: 'web' }, actor);
+    const material = lifecycle.material(key.id);
+    expect(codeOf(() => lifecycle.deleteIntegration(integration.id, actor))).toBe('INVALID_INPUT');
+    lifecycle.deleteIntegration(integration.id, { ...actor, confirmed: true });
+    expect(lifecycle.masterList()).toHaveLength(0);
+    expect(lifecycle.check(material)).toEqual({ accepted: false, reason: 'unknown key' });
+  });
+});
+
+describe('rotate, revoke, regenerate, delete', () => {
+  it('rotate: the old key still verifies during grace and stops after it', () => {
+    const { lifecycle, clock } = setup();
+    const { integration, key: old } = lifecycle.createIntegration(
+      { name: 'svc', platform: 'server', graceDays: 10 },
+      actor,
+    );
+    const fresh = lifecycle.rotate(integration.id, actor);
+    const oldView = lifecycle.requireKey(old.id);
+    expect(oldView).toMatchObject({
+      status: 'grace',
+      graceEndsAt: clock.now() + 10 * DAY_MS,
+      replacedBy: fresh.id,
+    });
+    expect(accepted(lifecycle, old.id)).toBe(true);
+    expect(accepted(lifecycle, fresh.id)).toBe(true);
+    clock.advance(10 * DAY_MS - 1);
+    expect(accepted(lifecycle, old.id)).toBe(true);
+    clock.advance(1);
+    expect(accepted(lifecycle, old.id)).toBe(false);
+    lifecycle.runDue();
+    expect(lifecycle.requireKey(old.id).status).toBe('expired');
+  });
+
+  it('revoke with grace 0 stops the old key at once and the new key gets the chosen lifetime', () => {
+    const { lifecycle, clock } = setup();
+    const { integration, key: old } = lifecycle.createIntegration({ name: 'leaked', platform: 'web' }, actor);
+    const fresh = lifecycle.revoke(integration.id, { graceDays: 0, newLifetimeDays: 90 }, actor);
+    expect(lifecycle.requireKey(old.id).status).toBe('revoked');
+    expect(accepted(lifecycle, old.id)).toBe(false);
+    expect(fresh.expiresAt).toBe(clock.now() + 90 * DAY_MS);
+  });
+
+  it('revoke with grace keeps both keys working until the grace ends', () => {
+    const { lifecycle, clock } = setup();
+    const { integration, key: old } = lifecycle.createIntegration(
+      { name: 'overlap', platform: 'web' },
+      actor,
+    );
+    lifecycle.revoke(integration.id, { graceDays: 3, newLifetimeDays: 30 }, actor);
+    clock.advance(2 * DAY_MS);
+    expect(accepted(lifecycle, old.id)).toBe(true);
+    clock.advance(DAY_MS);
+    expect(accepted(lifecycle, old.id)).toBe(false);
+  });
+
+  it('revoke validates grace and lifetime, and a never-expiring new key needs confirmation', () => {
+    const { lifecycle } = setup();
+    const { integration } = lifecycle.createIntegration({ name: 'v', platform: 'web' }, actor);
+    expect(
+      codeOf(() => lifecycle.revoke(integration.id, { graceDays: 31, newLifetimeDays: 30 }, actor)),
+    ).toBe('INVALID_INPUT');
+    expect(
+      codeOf(() => lifecycle.revoke(integration.id, { graceDays: 1, newLifetimeDays: 366 }, actor)),
+    ).toBe('INVALID_INPUT');
+    expect(
+      codeOf(() => lifecycle.revoke(integration.id, { graceDays: 1, newLifetimeDays: null }, actor)),
+    ).toBe('INVALID_INPUT');
+    expect(lifecycle.listKeys(integration.id)).toHaveLength(1);
+    const forever = lifecycle.revoke(
+      integration.id,
+      { graceDays: 1, newLifetimeDays: null },
+      { ...actor, confirmNeverExpire: true },
+    );
+    expect(forever.expiresAt).toBeNull();
+  });
+
+  it('regenerate is revoke with grace 0', () => {
+    const { lifecycle, log } = setup();
+    const { integration, key: old } = lifecycle.createIntegration({ name: 'regen', platform: 'web' }, actor);
+    lifecycle.regenerate(integration.id, actor);
+    expect(lifecycle.requireKey(old.id).status).toBe('revoked');
+    expect(log.list({ action: 'key.regenerate' })).toHaveLength(1);
+  });
+
+  it('delete refuses the active key and a key in grace, and removes expired or revoked ones', () => {
+    const { lifecycle } = setup();
+    const { integration, key: first } = lifecycle.createIntegration({ name: 'del', platform: 'web' }, actor);
+    expect(codeOf(() => lifecycle.deleteKey(first.id, actor))).toBe('INVALID_STATE');
+    lifecycle.rotate(integration.id, actor);
+    expect(codeOf(() => lifecycle.deleteKey(first.id, actor))).toBe('INVALID_STATE');
+    const second = lifecycle.activeKey(integration.id);
+    lifecycle.regenerate(integration.id, actor);
+    lifecycle.deleteKey(second.id, actor);
+    expect(codeOf(() => lifecycle.requireKey(second.id))).toBe('NOT_FOUND');
+  });
+
+  it('exactly one active key per integration after every operation', () => {
+    const { lifecycle, db } = setup();
+    const { integration } = lifecycle.createIntegration({ name: 'inv', platform: 'web' }, actor);
+    lifecycle.rotate(integration.id, actor);
+    lifecycle.revoke(integration.id, { graceDays: 0, newLifetimeDays: 10 }, actor);
+    lifecycle.regenerate(integration.id, actor);
+    expect(lifecycle.invariantViolations()).toEqual([]);
+    // The schema refuses a second active key even if code tried.
+    const active = lifecycle.activeKey(integration.id);
+    expect(() =>
+      db
+        .prepare(
+          `INSERT INTO api_keys (id, integration_id, material, lookup_hash, masked, status, created_at)
+           VALUES ('x', ?, 'm', 'h', 'kw_…', 'active', 0)`,
+        )
+        .run(active.integrationId),
+    ).toThrow(/UNIQUE/);
+  });
+});
+
+describe('time', () => {
+  it('two years of automatic rotations, each old key in grace for its grace days', () => {
+    const { lifecycle, clock, log } = setup();
+    const { integration } = lifecycle.createIntegration(
+      { name: 'auto', platform: 'server', rotationDays: 90, graceDays: 7 },
+      actor,
+    );
+    let rotations = 0;
+    for (let day = 0; day < 730; day++) {
+      clock.advance(DAY_MS);
+      rotations += lifecycle.runDue().rotated.length;
+      expect(
+        lifecycle.masterList().filter((entry) => entry.integrationId === integration.id).length,
+      ).toBeGreaterThanOrEqual(1);
+    }
+    expect(rotations).toBe(8); // days 90, 180, … 720
+    const keys = lifecycle.listKeys(integration.id);
+    expect(keys.filter((key) => key.status === 'active')).toHaveLength(1);
+    expect(keys.filter((key) => key.status === 'expired')).toHaveLength(8);
+    expect(log.verify().ok).toBe(true);
+  });
+
+  it('after a 40-day sleep, catch-up rotates once and counts grace from the missed expiry', () => {
+    const { lifecycle, clock } = setup();
+    const { integration, key: old } = lifecycle.createIntegration(
+      { name: 'sleepy', platform: 'server', rotationDays: 30, graceDays: 30 },
+      actor,
+    );
+    const expiry = old.expiresAt ?? 0;
+    clock.advance(30 * DAY_MS + 40 * DAY_MS);
+    expect(accepted(lifecycle, old.id)).toBe(false); // expired while asleep
+    const { rotated } = lifecycle.runDue();
+    expect(rotated).toHaveLength(1);
+    const oldAfter = lifecycle.requireKey(old.id);
+    expect(oldAfter.status).toBe('expired'); // its 30-day grace from the missed expiry is over
+    expect(oldAfter.graceEndsAt).toBeNull();
+    expect(lifecycle.activeKey(integration.id).expiresAt).toBe(clock.now() + 30 * DAY_MS);
+    expect(expiry).toBeLessThan(clock.now());
+    expect(lifecycle.runDue().rotated).toHaveLength(0); // idempotent
+  });
+});

@@ -1,0 +1,168 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { jwtVerify, createLocalJWKSet } from 'jose';
+import { KeywardEngine } from '../../../electron/vault/keyward-engine.ts';
+import { hotp, totpStep, base32Decode } from '../../../electron/vault/auth/totp.ts';
+import { KeywardError } from '../../../shared/errors.ts';
+import { FakeClock } from '../../support/fake-clock.ts';
+import { makeTempDir, MemoryKeychain } from '../../support/temp-vault.ts';
+import { join } from 'node:path';
+
+const PASSWORD = 'engine test password';
+const cleanups: (() => void)[] = [];
+afterEach(() => {
+  for (const cleanup of cleanups.splice(0)) {
+    cleanup();
+  }
+});
+
+async function setup() {
+  const { dir, cleanup } = makeTempDir();
+  const clock = new FakeClock(Date.UTC(2026, 10, 23, 12));
+  const engine = new KeywardEngine({
+    path: join(dir, 'k.vault'),
+    clock,
+    keychain: new MemoryKeychain(),
+    actor: 'owner@test',
+  });
+  cleanups.push(() => {
+    engine.lock();
+    cleanup();
+  });
+  const services = await engine.create(PASSWORD);
+  const { integration, key } = services.lifecycle.createIntegration(
+    { name: 'Payments', platform: 'server' },
+    { actor: 'owner@test' },
+  );
+  return { engine, clock, services, integration, key };
+}
+
+async function code(promise: Promise<unknown> | (() => unknown)): Promise<string> {
+  try {
+    await (typeof promise === 'function' ? promise() : promise);
+  } catch (error) {
+    return error instanceof KeywardError ? error.code : 'untyped';
+  }
+  return 'no error';
+}
+
+describe('re-authentication guards', () => {
+  it('reveal, copy, revoke, regenerate, delete and never-expire need a fresh re-authentication', async () => {
+    const { engine, integration, key, services } = await setup();
+    expect(await code(() => engine.revealKey(key.id))).toBe('REAUTH_REQUIRED');
+    expect(await code(engine.secretForCopy(integration.id))).toBe('REAUTH_REQUIRED');
+    expect(await code(() => engine.revoke(integration.id, { graceDays: 1, newLifetimeDays: 30 }))).toBe(
+      'REAUTH_REQUIRED',
+    );
+    expect(await code(() => engine.regenerate(integration.id))).toBe('REAUTH_REQUIRED');
+    expect(await code(() => engine.deleteIntegration(integration.id, true))).toBe('REAUTH_REQUIRED');
+    expect(await code(() => engine.setNeverExpire(integration.id, true, true))).toBe('REAUTH_REQUIRED');
+    expect(services.lifecycle.listKeys(integration.id)).toHaveLength(1);
+    expect(services.log.list({ limit: 10 }).filter((entry) => entry.outcome === 'denied')).toHaveLength(6);
+  });
+
+  it('a password re-authentication opens a 60 s window, then closes it', async () => {
+    const { engine, clock, key } = await setup();
+    await engine.reauthenticate({ password: PASSWORD });
+    expect(engine.revealKey(key.id)).toMatch(/^kw_/);
+    clock.advance(59_000);
+    expect(engine.revealKey(key.id)).toMatch(/^kw_/);
+    clock.advance(1_000);
+    expect(await code(() => engine.revealKey(key.id))).toBe('REAUTH_REQUIRED');
+  });
+
+  it('a wrong password is refused and repeated failures back off', async () => {
+    const { engine, clock } = await setup();
+    for (let i = 0; i < 3; i++) {
+      expect(await code(engine.reauthenticate({ password: 'nope nope' }))).toBe('WRONG_PASSWORD');
+    }
+    expect(await code(engine.reauthenticate({ password: PASSWORD }))).toBe('LOCKED_OUT');
+    clock.advance(1000);
+    await engine.reauthenticate({ password: PASSWORD });
+  });
+
+  it('a zero window allows exactly one guarded action per re-authentication', async () => {
+    const { engine, services, key } = await setup();
+    services.settings.set({ reauthWindowSeconds: 0 }, { actor: 'owner@test' });
+    await engine.reauthenticate({ password: PASSWORD });
+    engine.revealKey(key.id);
+    expect(await code(() => engine.revealKey(key.id))).toBe('REAUTH_REQUIRED');
+  });
+
+  it('TOTP: enrol with a confirming code, then re-authenticate with a code, each code once', async () => {
+    const { engine, clock, services, key } = await setup();
+    const { secret, uri } = services.reauth.beginTotpEnrollment('owner');
+    expect(uri).toMatch(/^otpauth:\/\/totp\/Keyward:owner\?secret=/);
+    const bytes = base32Decode(secret)!;
+    expect(await code(() => services.reauth.confirmTotpEnrollment('000000', { actor: 'x' }))).toBe(
+      'WRONG_PASSWORD',
+    );
+    services.reauth.confirmTotpEnrollment(hotp(bytes, totpStep(clock.now())), { actor: 'owner@test' });
+    clock.advance(30_000);
+    const next = hotp(bytes, totpStep(clock.now()));
+    await engine.reauthenticate({ totp: next });
+    expect(engine.revealKey(key.id)).toMatch(/^kw_/);
+    expect(await code(engine.reauthenticate({ totp: next }))).toBe('WRONG_PASSWORD'); // replay
+  });
+
+  it('locking ends the re-authentication window', async () => {
+    const { engine, key } = await setup();
+    await engine.reauthenticate({ password: PASSWORD });
+    engine.lock();
+    await engine.unlockWithPassword(PASSWORD);
+    expect(await code(() => engine.revealKey(key.id))).toBe('REAUTH_REQUIRED');
+  });
+});
+
+describe('Secrets', () => {
+  it('mints an EdDSA JWT that verifies against the exported JWKS and carries the active key', async () => {
+    const { engine, integration, key, services, clock } = await setup();
+    const minted = await engine.mintSecret(integration.id);
+    const { payload, protectedHeader } = await jwtVerify(
+      minted.token,
+      createLocalJWKSet(services.signingKeys.jwks()),
+      {
+        currentDate: new Date(clock.now()),
+      },
+    );
+    expect(protectedHeader).toMatchObject({ alg: 'EdDSA', typ: 'JWT', kid: minted.kid });
+    expect(payload).toMatchObject({
+      sub: integration.id,
+      key_id: key.id,
+      client_secret: services.lifecycle.material(key.id),
+    });
+    expect((payload.exp ?? 0) - (payload.iat ?? 0)).toBe(24 * 3600);
+    expect(payload.nbf).toBe(payload.iat);
+    expect(JSON.stringify(services.log.all())).not.toContain(services.lifecycle.material(key.id));
+  });
+
+  it('signing-key rotation keeps the old public key until its last Secret expired', async () => {
+    const { engine, integration, services, clock } = await setup();
+    services.settings.set({ autoLockMinutes: 0 }, { actor: 'owner@test' });
+    const first = await engine.mintSecret(integration.id);
+    await services.signingKeys.rotate({ actor: 'owner@test' });
+    const second = await engine.mintSecret(integration.id);
+    expect(second.kid).not.toBe(first.kid);
+    expect(
+      services.signingKeys
+        .jwks()
+        .keys.map((jwk) => jwk.kid)
+        .sort(),
+    ).toEqual([first.kid, second.kid].sort());
+    clock.advance(24 * 3600_000);
+    expect(services.signingKeys.jwks().keys.map((jwk) => jwk.kid)).toEqual([second.kid]);
+  });
+});
+
+describe('activity on unlock', () => {
+  it('records failed attempts before a successful unlock', async () => {
+    const { engine } = await setup();
+    engine.lock();
+    await code(engine.unlockWithPassword('wrong one'));
+    await code(engine.unlockWithPassword('wrong two'));
+    const services = await engine.unlockWithPassword(PASSWORD);
+    const [latest, before] = services.log.list({ limit: 2 });
+    expect(latest).toMatchObject({ action: 'vault.unlock', outcome: 'success' });
+    expect(before).toMatchObject({ action: 'vault.unlock-failed', details: { attempts: 2 } });
+    expect(services.log.verify().ok).toBe(true);
+  });
+});
