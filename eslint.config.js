@@ -16,7 +16,7 @@ const zones = [
 ];
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'out/', '.tools/', 'release/', 'test-results/', 'bin/*.cjs'] },
+  { ignores: ['node_modules/', 'out/', '.tools/', '.tmp/', 'release/', 'test-results/', 'bin/*.cjs'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

@@ -2,6 +2,9 @@ import type { RevokeOptions } from '../../shared/domain/api-key.ts';
 import { KeywardError } from '../../shared/errors.ts';
 import { ActivityLog } from './audit/activity-log.ts';
 import { ReauthService } from './auth/reauth.ts';
+import { BACKUP_INTERVAL_MS, BackupService } from './backup/backup-service.ts';
+import type { BackupInfo } from './backup/backup-service.ts';
+import { exportVault, importVault } from './backup/vault-export.ts';
 import type { GuardedAction, ReauthCredential } from './auth/reauth.ts';
 import { AutoLock } from './auto-lock.ts';
 import type { Clock } from './clock.ts';
@@ -46,6 +49,7 @@ export interface EngineServices {
   scheduler: RotationScheduler;
   reauth: ReauthService;
   autoLock: AutoLock;
+  backups: BackupService;
 }
 
 /**
@@ -130,6 +134,54 @@ export class KeywardEngine {
   /** Confirms it is still the owner; opens the re-authentication window. */
   async reauthenticate(credential: ReauthCredential): Promise<{ freshForMs: number }> {
     return this.services().reauth.reauthenticate(credential, { actor: this.actor });
+  }
+
+  // ── backups, export, import ───────────────────────────────────────────────
+
+  /** Backups of this vault (works while locked). */
+  backupService(): BackupService {
+    return new BackupService(this.vault.files, this.deps.clock);
+  }
+
+  /** Makes a backup now. */
+  backupNow(): BackupInfo {
+    const services = this.services();
+    const info = services.backups.create(services.db);
+    services.log.append({
+      actor: this.actor,
+      action: 'backup.create',
+      outcome: 'success',
+      details: { name: info.name },
+    });
+    return info;
+  }
+
+  /**
+   * Restores a backup with the master password it was made with. Locks the vault first; the current
+   * vault is kept beside it, never deleted. The restore is recorded in the restored vault's log.
+   */
+  async restoreBackup(name: string, password: string): Promise<{ previous: string | null }> {
+    this.lock('restore');
+    const result = await this.backupService().restore(name, password);
+    return result;
+  }
+
+  /** Writes an encrypted export of the whole vault to `target` (never overwrites). */
+  exportTo(target: string): { bytes: number } {
+    const services = this.services();
+    const result = exportVault({ db: services.db, files: this.vault.files, target, clock: this.deps.clock });
+    services.log.append({
+      actor: this.actor,
+      action: 'vault.export',
+      outcome: 'success',
+      details: { bytes: result.bytes },
+    });
+    return result;
+  }
+
+  /** Imports an export as this engine's vault (only where no vault exists yet). */
+  async importFrom(source: string, password: string): Promise<{ vaultId: string }> {
+    return importVault({ source, files: this.vault.files, password, clock: this.deps.clock });
   }
 
   // ── guarded operations ────────────────────────────────────────────────────
@@ -244,11 +296,34 @@ export class KeywardEngine {
     const signingKeys = new SigningKeys(db, clock, log);
     const minter = new SecretMinter({ lifecycle, signingKeys, clock, vaultId: this.vault.vaultId() });
     const notices = new NoticeService(db, clock, () => settings.get().noticeLeadDays);
+    const backups = new BackupService(this.vault.files, clock);
+    let lastBackupAt = backups.lastBackupAt();
     const scheduler = new RotationScheduler({
       clock,
       lifecycle,
       notices,
       onNotices: (fired) => this.deps.onNotices?.(fired),
+      // The daily backup rides on the same single timer.
+      extraDueAt: () => (lastBackupAt === null ? clock.now() : lastBackupAt + BACKUP_INTERVAL_MS),
+      onExtraDue: (now) => {
+        try {
+          const info = backups.create(db);
+          log.append({
+            actor: 'scheduler',
+            action: 'backup.create',
+            outcome: 'success',
+            details: { name: info.name },
+          });
+        } catch (error) {
+          log.append({
+            actor: 'scheduler',
+            action: 'backup.create',
+            outcome: 'failure',
+            details: { reason: error instanceof KeywardError ? error.code : 'internal' },
+          });
+        }
+        lastBackupAt = now;
+      },
     });
     const reauth = new ReauthService({
       vault: this.vault,
@@ -275,7 +350,7 @@ export class KeywardEngine {
       });
     }
     log.append({ actor: this.actor, action: 'vault.unlock', outcome: 'success', details: { method } });
-    this.current = {
+    const services: EngineServices = {
       db,
       log,
       settings,
@@ -286,9 +361,11 @@ export class KeywardEngine {
       scheduler,
       reauth,
       autoLock,
+      backups,
     };
+    this.current = services;
     scheduler.start('unlock');
     autoLock.touch();
-    return this.current;
+    return services;
   }
 }

@@ -1,0 +1,198 @@
+import { copyFileSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { KeywardError } from '../../../shared/errors.ts';
+import { fsyncDirectory } from '../atomic-file.ts';
+import type { Clock } from '../clock.ts';
+import { deriveKeyFromPassword } from '../crypto/kdf.ts';
+import { unwrapKey } from '../crypto/key-wrap.ts';
+import { openVaultDatabase } from '../db/open-database.ts';
+import type { SqliteDatabase } from '../db/sqlite.ts';
+import { passwordWrapContext, readVaultHeader, writeVaultHeader } from '../vault-header.ts';
+import type { VaultHeader } from '../vault-header.ts';
+import type { VaultFiles } from '../vault-paths.ts';
+
+/** How many days of backups are kept. */
+export const BACKUP_RETENTION_DAYS = 14;
+/** How often the scheduler makes one. */
+export const BACKUP_INTERVAL_MS = 24 * 3600_000;
+
+/** One backup on disk. */
+export interface BackupInfo {
+  /** The name to pass to restore, e.g. `keyward-20261123T120000Z`. */
+  name: string;
+  createdAt: number;
+  bytes: number;
+  path: string;
+}
+
+const NAME_PATTERN = /^keyward-(\d{8}T\d{6}(?:\d{3})?Z)\.vault$/;
+
+function stamp(ms: number): string {
+  return new Date(ms)
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.(\d{3})Z$/, '$1Z');
+}
+function parseStamp(text: string): number {
+  const m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})(\d{3})?Z$/.exec(text);
+  return m ? Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!, +(m[7] ?? 0)) : NaN;
+}
+
+/**
+ * Encrypted backups of the vault: a consistent online copy made with `VACUUM INTO` while the vault is
+ * open (SQLite3MultipleCiphers writes it encrypted with the vault's own key; the SQLite backup API
+ * refuses an encrypted source with an unkeyed target in this binding), next to a copy of the header,
+ * so a backup opens with the master password that was current when it was made. Kept 14 days.
+ */
+export class BackupService {
+  private readonly files: VaultFiles;
+  private readonly clock: Clock;
+  readonly directory: string;
+
+  constructor(files: VaultFiles, clock: Clock, directory = join(dirname(files.database), 'backups')) {
+    this.files = files;
+    this.clock = clock;
+    this.directory = directory;
+  }
+
+  /** Backups, newest first. */
+  list(): BackupInfo[] {
+    if (!existsSync(this.directory)) {
+      return [];
+    }
+    return readdirSync(this.directory)
+      .map((file) => ({ file, match: NAME_PATTERN.exec(file) }))
+      .filter((entry): entry is { file: string; match: RegExpExecArray } => entry.match !== null)
+      .filter((entry) => existsSync(join(this.directory, `${entry.file}.header`)))
+      .map(({ file, match }) => {
+        const path = join(this.directory, file);
+        return {
+          name: file.replace(/\.vault$/, ''),
+          createdAt: parseStamp(match[1]!),
+          bytes: statSync(path).size,
+          path,
+        };
+      })
+      .sort((a, b) => b.createdAt - a.createdAt);
+  }
+
+  /** When the newest backup was made, or null. */
+  lastBackupAt(): number | null {
+    return this.list()[0]?.createdAt ?? null;
+  }
+
+  /** Makes a backup of the open vault now and prunes old ones. */
+  create(db: SqliteDatabase): BackupInfo {
+    mkdirSync(this.directory, { recursive: true, mode: 0o700 });
+    const now = this.clock.now();
+    let at = now;
+    while (existsSync(join(this.directory, `keyward-${stamp(at)}.vault`))) {
+      at++; // two backups in the same millisecond: the names stay unique and ordered
+    }
+    const name = `keyward-${stamp(at)}`;
+    const target = join(this.directory, `${name}.vault`);
+    const partial = `${target}.partial`;
+    rmSync(partial, { force: true });
+    db.prepare('VACUUM INTO ?').run(partial);
+    const header = readVaultHeader(this.files.header);
+    writeVaultHeader(`${target}.header`, { ...header, deviceWrap: null });
+    renameSync(partial, target);
+    fsyncDirectory(this.directory);
+    this.prune(now);
+    return { name, createdAt: at, bytes: statSync(target).size, path: target };
+  }
+
+  /** Deletes backups older than the retention period (the newest is always kept). */
+  prune(now = this.clock.now()): string[] {
+    const removed: string[] = [];
+    for (const [index, backup] of this.list().entries()) {
+      if (index > 0 && backup.createdAt < now - BACKUP_RETENTION_DAYS * 24 * 3600_000) {
+        rmSync(backup.path, { force: true });
+        rmSync(`${backup.path}.header`, { force: true });
+        removed.push(backup.name);
+      }
+    }
+    return removed;
+  }
+
+  /**
+   * Restores a backup over the vault. The backup is first opened and checked under a temporary name
+   * with `password` (the master password of when it was made); only then is the current vault moved
+   * aside (kept as `<vault>.before-restore-<time>`, never deleted) and the backup moved into place.
+   * The vault must be locked. Returns where the previous vault was kept.
+   */
+  async restore(name: string, password: string): Promise<{ previous: string | null }> {
+    const backup = this.list().find((candidate) => candidate.name === name);
+    if (!backup) {
+      throw new KeywardError(
+        'NOT_FOUND',
+        `No backup named "${basename(name).slice(0, 80)}"; see \`keyward backup list\`.`,
+      );
+    }
+    const header = readVaultHeader(`${backup.path}.header`);
+    return restoreVaultFiles({
+      files: this.files,
+      header,
+      databaseSource: backup.path,
+      password,
+      clock: this.clock,
+    });
+  }
+}
+
+/** Opens `header` + database copy with `password`, checks it, and only then swaps it in. */
+export async function restoreVaultFiles(args: {
+  files: VaultFiles;
+  header: VaultHeader;
+  databaseSource: string;
+  password: string;
+  clock: Clock;
+  onOpened?: (db: SqliteDatabase) => void;
+}): Promise<{ previous: string | null }> {
+  const { files, header, password, clock } = args;
+  const kek = await deriveKeyFromPassword(password, header.kdf);
+  const dataKey = unwrapKey(header.passwordWrap, kek, passwordWrapContext(header));
+  kek.fill(0);
+  if (!dataKey) {
+    throw new KeywardError('WRONG_PASSWORD', 'That is not the master password this backup was made with.');
+  }
+  const staging = `${files.database}.restoring`;
+  for (const suffix of ['', '-wal', '-shm']) {
+    rmSync(`${staging}${suffix}`, { force: true });
+  }
+  try {
+    copyFileSync(args.databaseSource, staging);
+    const db = openVaultDatabase(staging, { dataKey, create: false });
+    try {
+      const id = db.prepare(`SELECT value FROM meta WHERE key = 'vault_id'`).get() as
+        { value: string } | undefined;
+      const integrity = db.pragma('integrity_check', { simple: true });
+      if (id?.value !== header.vaultId || integrity !== 'ok') {
+        throw new KeywardError(
+          'VAULT_CORRUPT',
+          'The backup does not pass its integrity check; nothing was changed.',
+        );
+      }
+      args.onOpened?.(db);
+    } finally {
+      db.close();
+    }
+  } catch (error) {
+    rmSync(staging, { force: true });
+    throw error;
+  } finally {
+    dataKey.fill(0);
+  }
+  let previous: string | null = null;
+  if (existsSync(files.database)) {
+    previous = `${files.database}.before-restore-${stamp(clock.now())}`;
+    renameSync(files.database, previous);
+    if (existsSync(files.header)) {
+      renameSync(files.header, `${previous}.header`);
+    }
+  }
+  writeVaultHeader(files.header, { ...header, deviceWrap: null });
+  renameSync(staging, files.database);
+  fsyncDirectory(dirname(files.database));
+  return { previous };
+}

@@ -1,0 +1,99 @@
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { z } from 'zod';
+import { KeywardError } from '../../../shared/errors.ts';
+import { writeFileAtomic } from '../atomic-file.ts';
+import type { Clock } from '../clock.ts';
+import type { SqliteDatabase } from '../db/sqlite.ts';
+import { readVaultHeader, vaultHeaderSchema } from '../vault-header.ts';
+import type { VaultFiles } from '../vault-paths.ts';
+import { restoreVaultFiles } from './backup-service.ts';
+
+/** Largest export Keyward reads back (guards against a wrong file being slurped). */
+export const MAX_EXPORT_BYTES = 512 * 1024 * 1024;
+
+const exportSchema = z.strictObject({
+  format: z.literal('keyward-vault-export'),
+  version: z.literal(1),
+  exportedAt: z.iso.datetime(),
+  header: vaultHeaderSchema,
+  /** The database as `VACUUM INTO` wrote it: encrypted with the vault's data key. */
+  database: z.base64(),
+});
+
+/**
+ * Writes the whole vault to one file: the header (data key wrapped by the master password) and the
+ * encrypted database. Nothing in it is readable without the master password. Refuses to overwrite.
+ */
+export function exportVault(args: { db: SqliteDatabase; files: VaultFiles; target: string; clock: Clock }): {
+  bytes: number;
+} {
+  if (existsSync(args.target)) {
+    throw new KeywardError('INVALID_STATE', `${args.target} already exists; choose a new file name.`);
+  }
+  const temp = `${args.target}.vacuum-tmp`;
+  rmSync(temp, { force: true });
+  try {
+    args.db.prepare('VACUUM INTO ?').run(temp);
+    const bundle = {
+      format: 'keyward-vault-export',
+      version: 1,
+      exportedAt: new Date(args.clock.now()).toISOString(),
+      header: { ...readVaultHeader(args.files.header), deviceWrap: null },
+      database: readFileSync(temp).toString('base64'),
+    };
+    writeFileAtomic(args.target, JSON.stringify(bundle));
+  } finally {
+    rmSync(temp, { force: true });
+  }
+  return { bytes: statSync(args.target).size };
+}
+
+/**
+ * Imports an export as the vault at `files` — only where no vault exists yet (never over one). The
+ * export is opened and checked with `password` before anything is written in place.
+ */
+export async function importVault(args: {
+  source: string;
+  files: VaultFiles;
+  password: string;
+  clock: Clock;
+}): Promise<{ vaultId: string }> {
+  if (existsSync(args.files.database)) {
+    throw new KeywardError(
+      'VAULT_EXISTS',
+      `A vault already exists at ${args.files.database}; import into a new path (--vault).`,
+    );
+  }
+  if (!existsSync(args.source)) {
+    throw new KeywardError('NOT_FOUND', `No file at ${args.source}.`);
+  }
+  if (statSync(args.source).size > MAX_EXPORT_BYTES) {
+    throw new KeywardError('INVALID_INPUT', `${args.source} is larger than any Keyward export could be.`);
+  }
+  let parsed: z.infer<typeof exportSchema>;
+  try {
+    const result = exportSchema.safeParse(JSON.parse(readFileSync(args.source, 'utf8')));
+    if (!result.success) {
+      throw new Error('schema');
+    }
+    parsed = result.data;
+  } catch {
+    throw new KeywardError('INVALID_INPUT', `${args.source} is not a Keyward vault export.`);
+  }
+  mkdirSync(dirname(args.files.database), { recursive: true, mode: 0o700 });
+  const temp = `${args.files.database}.import-tmp`;
+  try {
+    writeFileSync(temp, Buffer.from(parsed.database, 'base64'), { mode: 0o600 });
+    await restoreVaultFiles({
+      files: args.files,
+      header: parsed.header,
+      databaseSource: temp,
+      password: args.password,
+      clock: args.clock,
+    });
+  } finally {
+    rmSync(temp, { force: true });
+  }
+  return { vaultId: parsed.header.vaultId };
+}

@@ -1,0 +1,136 @@
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { KeywardEngine } from '../../../electron/vault/keyward-engine.ts';
+import { KeywardError } from '../../../shared/errors.ts';
+import { FakeClock } from '../../support/fake-clock.ts';
+import { makeTempDir, MemoryKeychain } from '../../support/temp-vault.ts';
+
+const PASSWORD = 'backup test password';
+const DAY = 86_400_000;
+const cleanups: (() => void)[] = [];
+afterEach(() => {
+  for (const cleanup of cleanups.splice(0)) {
+    cleanup();
+  }
+});
+
+async function setup() {
+  const { dir, cleanup } = makeTempDir();
+  const clock = new FakeClock(Date.UTC(2026, 10, 1, 8));
+  const make = (path = join(dir, 'k.vault')) =>
+    new KeywardEngine({ path, clock, keychain: new MemoryKeychain(), actor: 'owner@test' });
+  const engine = make();
+  cleanups.push(() => {
+    engine.lock();
+    cleanup();
+  });
+  const services = await engine.create(PASSWORD);
+  services.settings.set({ autoLockMinutes: 0 }, { actor: 'owner@test' });
+  return { dir, clock, engine, services, make };
+}
+
+async function codeOf(promise: Promise<unknown>): Promise<string> {
+  return promise.then(
+    () => 'no error',
+    (error: unknown) => (error instanceof KeywardError ? error.code : 'untyped'),
+  );
+}
+
+describe('backups', () => {
+  it('the first unlock makes one, then one a day on the scheduler timer, kept 14 days', async () => {
+    const { engine, clock } = await setup();
+    const backups = engine.backupService();
+    expect(backups.list()).toHaveLength(1);
+    clock.advance(20 * DAY);
+    const names = backups.list();
+    expect(names.length).toBeGreaterThanOrEqual(14);
+    expect(names.length).toBeLessThanOrEqual(15);
+    expect(Math.min(...names.map((backup) => backup.createdAt))).toBeGreaterThanOrEqual(
+      clock.now() - 14 * DAY,
+    );
+  });
+
+  it('holds no plaintext: markers and key material never appear in a backup file', async () => {
+    const { engine, services } = await setup();
+    const { key } = services.lifecycle.createIntegration(
+      { name: 'MARKER-INTEGRATION-NAME', platform: 'web' },
+      { actor: 'o' },
+    );
+    const material = services.lifecycle.material(key.id);
+    const info = engine.backupNow();
+    for (const file of [info.path, `${info.path}.header`]) {
+      const bytes = readFileSync(file);
+      expect(bytes.includes('MARKER-INTEGRATION-NAME')).toBe(false);
+      expect(bytes.includes(material)).toBe(false);
+      expect(bytes.includes(PASSWORD)).toBe(false);
+    }
+  });
+
+  it('restores an earlier state with the password of its time; the current vault is kept aside', async () => {
+    const { engine, services, clock, dir } = await setup();
+    services.lifecycle.createIntegration({ name: 'before backup', platform: 'web' }, { actor: 'o' });
+    clock.advance(1000);
+    const info = engine.backupNow();
+    services.lifecycle.createIntegration({ name: 'after backup', platform: 'web' }, { actor: 'o' });
+    engine.lock();
+    await engine.vault.changePassword(PASSWORD, 'a newer password');
+
+    expect(await codeOf(engine.restoreBackup(info.name, 'a newer password'))).toBe('WRONG_PASSWORD');
+    const restored = await engine.restoreBackup(info.name, PASSWORD);
+    expect(restored.previous).not.toBeNull();
+    const services2 = await engine.unlockWithPassword(PASSWORD);
+    expect(services2.lifecycle.listIntegrations().map((i) => i.name)).toEqual(['before backup']);
+    expect(services2.log.verify().ok).toBe(true);
+    expect(readdirSync(dir).some((file) => file.includes('before-restore'))).toBe(true);
+    expect(existsSync(restored.previous!)).toBe(true);
+  });
+
+  it('an unknown backup name is NOT_FOUND and nothing changes', async () => {
+    const { engine } = await setup();
+    engine.lock();
+    expect(await codeOf(engine.restoreBackup('keyward-19990101T000000Z', PASSWORD))).toBe('NOT_FOUND');
+    await engine.unlockWithPassword(PASSWORD);
+  });
+});
+
+describe('encrypted export and import', () => {
+  it('round-trips the whole vault into a new path, protected by the master password', async () => {
+    const { engine, services, dir, make } = await setup();
+    const { key } = services.lifecycle.createIntegration(
+      { name: 'exported', platform: 'server' },
+      { actor: 'o' },
+    );
+    const material = services.lifecycle.material(key.id);
+    const target = join(dir, 'vault.kwexport');
+    engine.exportTo(target);
+    const bytes = readFileSync(target);
+    expect(bytes.includes(material)).toBe(false);
+    expect(bytes.includes('exported')).toBe(true); // the JSON field name "exportedAt" — but never the integration:
+    expect(bytes.includes('"exported"')).toBe(false);
+    expect(() => engine.exportTo(target)).toThrow(/already exists/);
+
+    const other = make(join(dir, 'imported', 'k.vault'));
+    cleanups.push(() => other.lock());
+    expect(await codeOf(other.importFrom(target, 'wrong password!'))).toBe('WRONG_PASSWORD');
+    await other.importFrom(target, PASSWORD);
+    const imported = await other.unlockWithPassword(PASSWORD);
+    expect(imported.lifecycle.material(key.id)).toBe(material);
+  });
+
+  it('never imports over an existing vault, and rejects a file that is not an export', async () => {
+    const { engine, dir } = await setup();
+    const target = join(dir, 'vault.kwexport');
+    engine.exportTo(target);
+    expect(await codeOf(engine.importFrom(target, PASSWORD))).toBe('VAULT_EXISTS');
+    const junk = join(dir, 'junk.json');
+    writeFileSync(junk, '{"format":"nope"}');
+    const fresh = new KeywardEngine({
+      path: join(dir, 'x', 'k.vault'),
+      clock: new FakeClock(),
+      keychain: new MemoryKeychain(),
+      actor: 'o',
+    });
+    expect(await codeOf(fresh.importFrom(junk, PASSWORD))).toBe('INVALID_INPUT');
+  });
+});
