@@ -18,6 +18,8 @@ import type { SqliteDatabase } from '../db/sqlite.ts';
 import { ApiKeysRepo } from './api-keys.repo.ts';
 import type { StoredKey } from './api-keys.repo.ts';
 import { IntegrationsRepo } from './integrations.repo.ts';
+import { IntegrationSearch } from './integration-search.ts';
+import type { SearchPage } from './integration-search.ts';
 
 /** One day in milliseconds. */
 export const DAY_MS = 86_400_000;
@@ -91,6 +93,7 @@ export class KeyLifecycle {
   private readonly defaults: () => LifecycleDefaults;
   private readonly onChange: () => void;
   private readonly masterListStatement;
+  private readonly searchIndex: IntegrationSearch;
 
   constructor(deps: KeyLifecycleDependencies) {
     this.db = deps.db;
@@ -99,7 +102,12 @@ export class KeyLifecycle {
     this.integrations = new IntegrationsRepo(deps.db);
     this.keys = new ApiKeysRepo(deps.db);
     this.defaults = deps.defaults ?? (() => ({ rotationDays: 365, graceDays: 30 }));
-    this.onChange = deps.onChange ?? (() => undefined);
+    const notify = deps.onChange ?? (() => undefined);
+    this.searchIndex = new IntegrationSearch(deps.db, this.integrations);
+    this.onChange = () => {
+      this.searchIndex.invalidate();
+      notify();
+    };
     this.masterListStatement = deps.db.prepare(
       `SELECT k.id AS keyId, k.integration_id AS integrationId, i.name AS integrationName, k.lookup_hash AS lookupHash,
               k.status AS status, k.expires_at AS expiresAt, k.grace_ends_at AS graceEndsAt, i.ip_acl AS ipAcl
@@ -305,6 +313,11 @@ export class KeyLifecycle {
     return filter === undefined || filter.trim() === ''
       ? this.integrations.all()
       : this.integrations.filter(filter);
+  }
+
+  /** Filter-as-you-type: a page of integrations matching `term`, and the total (fast at 100k). */
+  searchIntegrations(term: string, page: { offset?: number; limit?: number } = {}): SearchPage<Integration> {
+    return this.searchIndex.search(term, page);
   }
 
   // ── keys ──────────────────────────────────────────────────────────────────

@@ -152,6 +152,25 @@ describe('integrations', () => {
   });
 });
 
+describe('filter as you type', () => {
+  it('matches name or prefix case-insensitively, or platform exactly; pages; sees changes at once', () => {
+    const { lifecycle } = setup();
+    lifecycle.createIntegration({ name: 'Billing API', platform: 'server', prefix: 'bill_' }, actor);
+    lifecycle.createIntegration({ name: 'Mobile app', platform: 'mobile' }, actor);
+    lifecycle.createIntegration({ name: 'Webhooks', platform: 'web', prefix: 'wh_' }, actor);
+    expect(lifecycle.searchIntegrations('BILL').items.map((i) => i.name)).toEqual(['Billing API']);
+    expect(lifecycle.searchIntegrations('wh_').items.map((i) => i.name)).toEqual(['Webhooks']);
+    expect(lifecycle.searchIntegrations('mobile').items.map((i) => i.name)).toEqual(['Mobile app']);
+    expect(lifecycle.searchIntegrations('').total).toBe(3);
+    expect(lifecycle.searchIntegrations('', { offset: 1, limit: 1 })).toMatchObject({ total: 3, offset: 1 });
+    expect(lifecycle.searchIntegrations('', { offset: 1, limit: 1 }).items.map((i) => i.name)).toEqual([
+      'Mobile app',
+    ]);
+    lifecycle.createIntegration({ name: 'Billing v2', platform: 'web' }, actor);
+    expect(lifecycle.searchIntegrations('billing').total).toBe(2);
+  });
+});
+
 describe('rotate, revoke, regenerate, delete', () => {
   it('rotate: the old key still verifies during grace and stops after it', () => {
     const { lifecycle, clock } = setup();
