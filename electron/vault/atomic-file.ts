@@ -17,7 +17,12 @@ export function writeFileAtomic(path: string, contents: string, mode = 0o600): v
     throw error;
   }
   closeSync(fd);
-  renameSync(temp, path);
+  try {
+    renameSync(temp, path);
+  } catch (error) {
+    unlinkSync(temp);
+    throw error;
+  }
   fsyncDirectory(dirname(path));
 }
 

@@ -56,7 +56,11 @@ export interface VaultStatus {
   createdAt: string | null;
   cipher: string | null;
   kdf: { algorithm: string; memoryKiB: number; iterations: number; parallelism: number } | null;
-  keychain: { available: boolean; reason: string | null; remembered: boolean };
+  /**
+   * `remembered`: the keychain holds this vault's device key now. `deviceKeyInHeader`: the vault was
+   * remembered on a device (true while remembered is false: the keychain is unreachable or lost it).
+   */
+  keychain: { available: boolean; reason: string | null; remembered: boolean; deviceKeyInHeader: boolean };
   lockout: { failures: number; retryAfterMs: number };
   schemaVersion: number | null;
 }
@@ -274,7 +278,7 @@ export class Vault {
    * anything was remembered.
    */
   async forget(): Promise<boolean> {
-    const header = readVaultHeader(this.files.header);
+    const header = this.readHeaderForUnlock();
     const hadWrap = header.deviceWrap !== null;
     if (hadWrap) {
       const next = { ...header, deviceWrap: null };
@@ -286,11 +290,9 @@ export class Vault {
     let hadEntry = false;
     try {
       hadEntry = await this.keychain.delete(this.keychainAccount(header.vaultId));
-    } catch (error) {
-      if (!hadWrap) {
-        throw error;
-      }
-      // The wrap is gone, so a stale entry cannot open the vault; report success.
+    } catch {
+      // No reachable keychain: with the header's wrap gone a stale entry cannot open the vault, and
+      // without a wrap there was nothing remembered to forget.
     }
     return hadWrap || hadEntry;
   }
@@ -336,10 +338,7 @@ export class Vault {
   /** Status for people and scripts. Never contains key material. */
   async status(): Promise<VaultStatus> {
     const exists = this.exists();
-    let header: VaultHeader | null = null;
-    if (exists) {
-      header = readVaultHeader(this.files.header);
-    }
+    const header: VaultHeader | null = exists ? this.readHeaderForUnlock() : null;
     const probe = await this.keychain.probe();
     let remembered = false;
     if (header?.deviceWrap && probe.available) {
@@ -365,7 +364,12 @@ export class Vault {
             parallelism: header.kdf.parallelism,
           }
         : null,
-      keychain: { available: probe.available, reason: probe.available ? null : probe.reason, remembered },
+      keychain: {
+        available: probe.available,
+        reason: probe.available ? null : probe.reason,
+        remembered,
+        deviceKeyInHeader: header?.deviceWrap != null,
+      },
       lockout: { failures: lockoutState.failures, retryAfterMs: this.lockout.remainingMs(this.clock.now()) },
       schemaVersion: this.session
         ? (this.session.db.pragma('user_version', { simple: true }) as number)
@@ -405,7 +409,12 @@ export class Vault {
     const dataKey = unwrapKey(header.passwordWrap, kek, passwordWrapContext(header));
     kek.fill(0);
     if (dataKey === null) {
-      const state = this.lockout.recordFailure(this.clock.now());
+      let state = { failures: this.lockout.read().failures + 1 };
+      try {
+        state = this.lockout.recordFailure(this.clock.now());
+      } catch {
+        // The counter could not be written (a read-only folder?): it is still a wrong password.
+      }
       const waitMs = this.lockout.remainingMs(this.clock.now());
       throw new KeywardError(
         'WRONG_PASSWORD',

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { KeywardError } from '../../../shared/errors.ts';
 import { readVaultHeader } from '../../../electron/vault/vault-header.ts';
@@ -251,6 +251,44 @@ describe('remember on this device', () => {
     await vault.create(PASSWORD);
     vault.lock();
     expect(await codeOf(vault.remember())).toBe('VAULT_LOCKED');
+  });
+});
+
+describe('edge cases', () => {
+  it('a missing header is VAULT_CORRUPT for status and forget too, not "no vault"', async () => {
+    const { vault, reopen } = setup();
+    await vault.create(PASSWORD);
+    vault.lock();
+    rmSync(vault.files.header);
+    expect(await codeOf(reopen().status())).toBe('VAULT_CORRUPT');
+    expect(await codeOf(reopen().forget())).toBe('VAULT_CORRUPT');
+  });
+
+  it('forget with nothing remembered and no keychain reachable is simply false', async () => {
+    const keychain = new MemoryKeychain();
+    keychain.delete = () => Promise.reject(new KeywardError('KEYCHAIN_UNAVAILABLE', 'none here'));
+    const { vault } = setup({ keychain });
+    await vault.create(PASSWORD);
+    expect(await vault.forget()).toBe(false);
+  });
+
+  it('status tells "remembered but the keychain lost it" apart from "never remembered"', async () => {
+    const keychain = new MemoryKeychain();
+    const { vault } = setup({ keychain });
+    await vault.create(PASSWORD);
+    expect((await vault.status()).keychain).toMatchObject({ remembered: false, deviceKeyInHeader: false });
+    await vault.remember();
+    expect((await vault.status()).keychain).toMatchObject({ remembered: true, deviceKeyInHeader: true });
+    keychain.entries.clear();
+    expect((await vault.status()).keychain).toMatchObject({ remembered: false, deviceKeyInHeader: true });
+  });
+
+  it('a wrong password stays WRONG_PASSWORD even when the lockout counter cannot be written', async () => {
+    const { vault, reopen } = setup();
+    await vault.create(PASSWORD);
+    vault.lock();
+    mkdirSync(vault.files.lockout); // a folder where the counter file should be
+    expect(await codeOf(reopen().unlockWithPassword('not it at all'))).toBe('WRONG_PASSWORD');
   });
 });
 

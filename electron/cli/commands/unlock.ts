@@ -1,0 +1,89 @@
+import type { Command } from 'commander';
+import { KeywardError } from '../../../shared/errors.ts';
+import type { UnlockMethod } from '../../vault/vault.ts';
+import type { CommandContext, CommandRunner } from '../cli-context.ts';
+import type { CommandResult } from '../output.ts';
+import { assertVaultExists, rememberOnThisDevice } from '../vault-access.ts';
+
+/** `keyward unlock` options. */
+export interface UnlockOptions {
+  remember?: boolean;
+}
+
+const HELP = `
+Opens the vault to check that it can be opened, reports how, and closes it again: a keyward process
+keeps nothing in memory after it ends, so "unlocked" outlives a command only as a device key in the
+OS keychain.
+
+With a password (--password-stdin, KEYWARD_PASSWORD, or a prompt) it checks the master password.
+With none given and the vault remembered on this device, it opens the vault from the OS keychain.
+Wrong passwords are counted: after 3 failures each attempt must wait longer (1 s, 2 s, 4 s … 15 min);
+the error (exit code 3) says how long, and --json adds "retryAfterSeconds".
+
+--remember stores a fresh device key in the OS keychain, so that later commands on this device need
+no password until \`keyward lock\`. No usable keychain (e.g. no D-Bus session on Linux): exit code 7,
+and the master password keeps working.
+
+--json output:
+  {"unlocked":true,"path":"…","vaultId":"…","method":"password"|"keychain","remembered":true}`;
+
+function canFallBackToPassword(error: unknown): error is KeywardError {
+  return (
+    error instanceof KeywardError &&
+    (error.code === 'NOT_REMEMBERED' || error.code === 'KEYCHAIN_UNAVAILABLE')
+  );
+}
+
+/** Unlocks with the password or the remembered device key, optionally remembers, and reports. */
+export async function runUnlock(context: CommandContext, options: UnlockOptions): Promise<CommandResult> {
+  const { vault, vaultPath, passwords } = context;
+  assertVaultExists(vault);
+  let method: UnlockMethod = 'password';
+  if (passwords.supplied) {
+    await vault.unlockWithPassword(await passwords.current());
+  } else {
+    try {
+      await vault.unlockWithKeychain();
+      method = 'keychain';
+    } catch (error) {
+      if (!canFallBackToPassword(error)) {
+        throw error;
+      }
+      await vault.unlockWithPassword(await passwords.current(error.message));
+    }
+  }
+  if (options.remember === true) {
+    await rememberOnThisDevice(vault, 'The master password is right and the vault unlocked');
+  }
+  const status = await vault.status();
+  const remembered = options.remember === true || method === 'keychain' || status.keychain.remembered;
+  return {
+    json: { unlocked: true, path: vaultPath, vaultId: status.vaultId, method, remembered },
+    lines: [
+      method === 'keychain'
+        ? `Unlocked ${vaultPath} with the device key remembered in the OS keychain.`
+        : `Unlocked ${vaultPath} with the master password.`,
+      options.remember === true
+        ? 'Remembered on this device: later commands need no password until `keyward lock`.'
+        : remembered
+          ? 'The vault is remembered on this device; `keyward lock` makes every command ask for the password.'
+          : 'Nothing stays open after this command; `keyward unlock --remember` skips the password on this device.',
+    ],
+  };
+}
+
+/** Adds `unlock` to the program. */
+export function registerUnlockCommand(program: Command, run: CommandRunner): void {
+  program
+    .command('unlock')
+    .summary('check the master password (or the remembered key); --remember to skip it later')
+    .description('Open the vault with the master password or the remembered device key, and report.')
+    .option(
+      '--remember',
+      'remember the vault on this device (OS keychain) so later commands need no password',
+    )
+    .addHelpText('after', HELP)
+    .action((options: UnlockOptions, command: Command) =>
+      run(command, (context) => runUnlock(context, options)),
+    );
+}
