@@ -93,14 +93,24 @@ export class KeywardEngine {
     return this.open('password', 0);
   }
 
-  /** Unlocks with the master password. */
-  async unlockWithPassword(password: string): Promise<EngineServices> {
+  /**
+   * Unlocks with the master password. `countsAsReauth` (for one-shot CLI commands) also opens the
+   * re-authentication window: typing the password just now is the proof re-authentication asks for.
+   */
+  async unlockWithPassword(
+    password: string,
+    options: { countsAsReauth?: boolean } = {},
+  ): Promise<EngineServices> {
     if (this.current) {
       return this.current;
     }
     const failuresBefore = this.vault.failedAttempts();
     await this.vault.unlockWithPassword(password);
-    return this.open('password', failuresBefore);
+    const services = this.open('password', failuresBefore);
+    if (options.countsAsReauth) {
+      services.reauth.grantAfterPasswordUnlock({ actor: this.actor });
+    }
+    return services;
   }
 
   /** Unlocks with the key remembered in the OS keychain. */

@@ -150,6 +150,22 @@ export class ReauthService {
     return { freshForMs: window };
   }
 
+  /**
+   * Opens the window because the owner has just proved it with the master password some other way
+   * (a CLI command that unlocked the vault with it a moment ago). Logged like any re-authentication.
+   */
+  grantAfterPasswordUnlock(options: { actor: string }): void {
+    this.log.append({
+      actor: options.actor,
+      action: 'reauth',
+      outcome: 'success',
+      details: { method: 'password-unlock' },
+    });
+    const window = this.windowMs();
+    this.singleUse = window === 0;
+    this.freshUntil = this.clock.now() + (window === 0 ? 60_000 : window);
+  }
+
   /** Throws REAUTH_REQUIRED unless a re-authentication is fresh; a zero window is used up by one action. */
   require(action: GuardedAction): void {
     if (this.remainingMs() <= 0) {

@@ -104,6 +104,16 @@ describe('re-authentication guards', () => {
     expect(await code(engine.reauthenticate({ totp: next }))).toBe('WRONG_PASSWORD'); // replay
   });
 
+  it('a one-shot password unlock can count as the re-authentication (CLI), a plain one does not', async () => {
+    const { engine, key } = await setup();
+    engine.lock();
+    await engine.unlockWithPassword(PASSWORD);
+    expect(await code(() => engine.revealKey(key.id))).toBe('REAUTH_REQUIRED');
+    engine.lock();
+    await engine.unlockWithPassword(PASSWORD, { countsAsReauth: true });
+    expect(engine.revealKey(key.id)).toMatch(/^kw_/);
+  });
+
   it('locking ends the re-authentication window', async () => {
     const { engine, key } = await setup();
     await engine.reauthenticate({ password: PASSWORD });
