@@ -1,19 +1,43 @@
-// Typed ESLint for the whole project. Import zones follow ARCHITECTURE.md section 1.
+// Typed ESLint for the whole project. The import rules of ARCHITECTURE.md section 1 are enforced with
+// the core `no-restricted-imports` rule, one complete set per folder (a later block replaces an
+// earlier one for the same rule, so each folder's block lists everything it forbids).
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
-import importX from 'eslint-plugin-import-x';
 import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
 
-const zones = [
-  { target: './renderer', from: './electron', message: 'renderer/ talks to main only through the bridge.' },
-  { target: './renderer', from: './server', message: 'renderer/ never imports server/.' },
-  { target: './shared', from: './electron', message: 'shared/ imports nothing outside itself.' },
-  { target: './shared', from: './renderer', message: 'shared/ imports nothing outside itself.' },
-  { target: './shared', from: './server', message: 'shared/ imports nothing outside itself.' },
-  { target: './server', from: './renderer', message: 'server/ never imports renderer/.' },
-  { target: './electron/vault', from: './electron/main', message: 'The engine never depends on the shell.' },
-];
+const electronModule = {
+  name: 'electron',
+  message: 'Only electron/main and electron/preload may import electron.',
+};
+const folder = (name, message) => ({ group: [`**/${name}/**`, `${name}/**`], message });
+
+const zones = {
+  renderer: [
+    folder('electron', 'renderer/ talks to the main process only through the bridge.'),
+    folder('server', 'renderer/ never imports server/.'),
+  ],
+  shared: [
+    folder('electron', 'shared/ imports nothing outside itself.'),
+    folder('renderer', 'shared/ imports nothing outside itself.'),
+    folder('server', 'shared/ imports nothing outside itself.'),
+    { group: ['node:*'], message: 'shared/ runs in the renderer too: no node:* imports.' },
+  ],
+  vault: [
+    folder('main', 'The engine never depends on the Electron shell.'),
+    folder('renderer', 'The engine never imports renderer/.'),
+    folder('server', 'The engine never imports server/.'),
+  ],
+  cli: [
+    folder('main', 'The CLI never depends on the Electron shell.'),
+    folder('renderer', 'The CLI never imports renderer/.'),
+  ],
+  server: [
+    folder('renderer', 'server/ never imports renderer/.'),
+    folder('main', 'server/ never imports the Electron shell.'),
+  ],
+};
+const restrict = (patterns, paths = []) => ['error', { paths, patterns }];
 
 export default tseslint.config(
   { ignores: ['node_modules/', 'out/', '.tools/', '.tmp/', 'release/', 'test-results/', 'bin/*.cjs'] },
@@ -24,7 +48,6 @@ export default tseslint.config(
       parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
       globals: { ...globals.node },
     },
-    plugins: { 'import-x': importX },
     rules: {
       curly: ['error', 'all'],
       'no-console': 'error',
@@ -32,30 +55,22 @@ export default tseslint.config(
       '@typescript-eslint/no-misused-promises': 'error',
       '@typescript-eslint/consistent-type-imports': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
-      'import-x/no-restricted-paths': ['error', { zones }],
     },
   },
   {
-    files: ['electron/vault/**/*.ts', 'shared/**/*.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        { paths: [{ name: 'electron', message: 'The engine and shared/ never import electron.' }] },
-      ],
-    },
+    files: ['renderer/**/*.{ts,tsx}'],
+    rules: { 'no-restricted-imports': restrict(zones.renderer, [electronModule]) },
+  },
+  { files: ['shared/**/*.ts'], rules: { 'no-restricted-imports': restrict(zones.shared, [electronModule]) } },
+  {
+    files: ['electron/vault/**/*.ts'],
+    rules: { 'no-restricted-imports': restrict(zones.vault, [electronModule]) },
   },
   {
-    files: ['shared/**/*.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          paths: [{ name: 'electron', message: 'shared/ never imports electron.' }],
-          patterns: [{ group: ['node:*'], message: 'shared/ runs in the renderer too: no node:* imports.' }],
-        },
-      ],
-    },
+    files: ['electron/cli/**/*.ts'],
+    rules: { 'no-restricted-imports': restrict(zones.cli, [electronModule]) },
   },
+  { files: ['server/**/*.ts'], rules: { 'no-restricted-imports': restrict(zones.server, [electronModule]) } },
   {
     files: ['renderer/**/*.{ts,tsx}'],
     plugins: { 'react-hooks': reactHooks },

@@ -451,7 +451,7 @@ export class Vault {
   private openSession(dataKey: Buffer, header: VaultHeader, method: UnlockMethod): void {
     let db: Database;
     try {
-      db = openVaultDatabase(this.files.database, { dataKey, create: false });
+      db = openVaultDatabase(this.files.database, { dataKey, create: false, expectVaultId: header.vaultId });
     } catch (error) {
       dataKey.fill(0);
       throw error;

@@ -162,7 +162,7 @@ export async function restoreVaultFiles(args: {
   }
   try {
     copyFileSync(args.databaseSource, staging);
-    const db = openVaultDatabase(staging, { dataKey, create: false });
+    const db = openVaultDatabase(staging, { dataKey, create: false, expectVaultId: header.vaultId });
     try {
       const id = db.prepare(`SELECT value FROM meta WHERE key = 'vault_id'`).get() as
         { value: string } | undefined;

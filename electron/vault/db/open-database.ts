@@ -1,5 +1,6 @@
 import { SqliteDatabaseConstructor } from './sqlite.ts';
 import type { SqliteDatabase as DatabaseHandle } from './sqlite.ts';
+import { existsSync, statSync } from 'node:fs';
 import { KeywardError } from '../../../shared/errors.ts';
 import { migrate } from './migrate.ts';
 
@@ -11,6 +12,11 @@ export interface OpenDatabaseOptions {
   create: boolean;
   /** Skip migrations (tests that migrate step by step). */
   skipMigrations?: boolean;
+  /**
+   * The vault id the file must carry (meta `vault_id`); checked before anything is written, so a
+   * database of another vault is refused untouched.
+   */
+  expectVaultId?: string;
 }
 
 /**
@@ -20,6 +26,13 @@ export interface OpenDatabaseOptions {
  * gives VAULT_CORRUPT and the file is not written.
  */
 export function openVaultDatabase(path: string, options: OpenDatabaseOptions): DatabaseHandle {
+  if (!options.create && existsSync(path) && statSync(path).size === 0) {
+    // SQLite would treat an empty file as a new database and write a schema into it.
+    throw new KeywardError(
+      'VAULT_CORRUPT',
+      `${path} is empty: it is not a vault database. It was left untouched.`,
+    );
+  }
   let db: DatabaseHandle;
   try {
     db = new SqliteDatabaseConstructor(path, { fileMustExist: !options.create });
@@ -43,6 +56,23 @@ export function openVaultDatabase(path: string, options: OpenDatabaseOptions): D
       `${path} could not be decrypted: it is damaged, or not this vault's database. It was left untouched.`,
       { cause: error },
     );
+  }
+  if (options.expectVaultId !== undefined) {
+    let id: string | undefined;
+    try {
+      id = (
+        db.prepare(`SELECT value FROM meta WHERE key = 'vault_id'`).get() as { value: string } | undefined
+      )?.value;
+    } catch {
+      id = undefined;
+    }
+    if (id !== options.expectVaultId) {
+      db.close();
+      throw new KeywardError(
+        'VAULT_CORRUPT',
+        'The vault header and the database belong to different vaults; both were left untouched.',
+      );
+    }
   }
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');

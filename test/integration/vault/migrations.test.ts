@@ -1,0 +1,209 @@
+// Schema migrations on real encrypted files: every earlier version upgrades to exactly the schema a
+// new vault gets, a file from a newer Keyward is refused and left alone, and a migration that fails
+// part-way leaves the version and the schema as they were.
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { migrate } from '../../../electron/vault/db/migrate.ts';
+import type { Migration } from '../../../electron/vault/db/migration.ts';
+import { MIGRATIONS } from '../../../electron/vault/db/migrations/index.ts';
+import { openVaultDatabase } from '../../../electron/vault/db/open-database.ts';
+import type { SqliteDatabase } from '../../../electron/vault/db/sqlite.ts';
+import { codeOf, folderSnapshot } from '../../support/checks.ts';
+import { makeTempDir } from '../../support/temp-vault.ts';
+
+const LATEST = MIGRATIONS.length;
+const dataKey = randomBytes(32);
+
+const cleanups: (() => void)[] = [];
+afterEach(() => {
+  for (const cleanup of cleanups.splice(0).reverse()) {
+    cleanup();
+  }
+});
+
+/** A new encrypted database file in a temp folder, opened without migrations (user_version 0). */
+function emptyDatabase(): { db: SqliteDatabase; path: string; dir: string } {
+  const { dir, cleanup } = makeTempDir();
+  const path = join(dir, 'keyward.vault');
+  const db = openVaultDatabase(path, { dataKey, create: true, skipMigrations: true });
+  cleanups.push(() => {
+    if (db.open) {
+      db.close();
+    }
+    cleanup();
+  });
+  return { db, path, dir };
+}
+
+/** A database file built by the first `version` migrations only, as an older Keyward left it. */
+function databaseAtVersion(version: number): { db: SqliteDatabase; path: string; dir: string } {
+  const made = emptyDatabase();
+  expect(migrate(made.db, MIGRATIONS.slice(0, version))).toBe(version);
+  return made;
+}
+
+function userVersion(db: SqliteDatabase): number {
+  return db.pragma('user_version', { simple: true }) as number;
+}
+
+/** Tables, indexes and triggers as SQL text (page numbers aside, which depend on history). */
+function schemaOf(db: SqliteDatabase): unknown[] {
+  return db.prepare('SELECT type, name, tbl_name, sql FROM sqlite_schema ORDER BY type, name').all();
+}
+
+/** The schema a brand-new vault gets. */
+function latestSchema(): unknown[] {
+  const { db } = emptyDatabase();
+  migrate(db);
+  return schemaOf(db);
+}
+
+describe('upgrading to the latest schema', () => {
+  it('knows at least one migration, numbered 1, 2, 3 … without gaps', () => {
+    expect(LATEST).toBeGreaterThan(0);
+    expect(MIGRATIONS.map((migration) => migration.version)).toEqual(MIGRATIONS.map((_, index) => index + 1));
+  });
+
+  it('an empty file becomes the latest schema', () => {
+    const { db } = emptyDatabase();
+    expect(userVersion(db)).toBe(0);
+    expect(schemaOf(db)).toEqual([]);
+    expect(migrate(db)).toBe(LATEST);
+    expect(userVersion(db)).toBe(LATEST);
+    expect(schemaOf(db)).toEqual(latestSchema());
+    expect(schemaOf(db).length).toBeGreaterThan(0);
+  });
+
+  const earlierVersions = Array.from({ length: LATEST }, (_, version) => version);
+
+  it.each(earlierVersions)(
+    'a file at version %i upgrades to exactly the schema of a new vault',
+    (version) => {
+      const { db } = databaseAtVersion(version);
+      expect(userVersion(db)).toBe(version);
+      if (version > 0) {
+        db.prepare('INSERT INTO meta (key, value) VALUES (?, ?)').run('written_at_version', String(version));
+      }
+      expect(migrate(db)).toBe(LATEST);
+      expect(userVersion(db)).toBe(LATEST);
+      expect(schemaOf(db)).toEqual(latestSchema());
+      if (version > 0) {
+        // What the older version stored is still there.
+        expect(db.prepare(`SELECT value FROM meta WHERE key = 'written_at_version'`).get()).toEqual({
+          value: String(version),
+        });
+      }
+      expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+      expect(db.pragma('foreign_key_check')).toEqual([]);
+    },
+  );
+
+  it.each(earlierVersions)('opening a version-%i file through openVaultDatabase upgrades it', (version) => {
+    const { db, path } = databaseAtVersion(version);
+    db.close();
+    const reopened = openVaultDatabase(path, { dataKey, create: false });
+    try {
+      expect(userVersion(reopened)).toBe(LATEST);
+      expect(schemaOf(reopened)).toEqual(latestSchema());
+    } finally {
+      reopened.close();
+    }
+  });
+
+  it('a file already at the latest version is not written by migrating again', () => {
+    const { db, dir } = databaseAtVersion(LATEST);
+    db.close();
+    const before = folderSnapshot(dir);
+    const reopened = openVaultDatabase(join(dir, 'keyward.vault'), { dataKey, create: false });
+    expect(migrate(reopened)).toBe(LATEST);
+    reopened.close();
+    expect(folderSnapshot(dir)).toEqual(before);
+  });
+});
+
+describe('a file from a newer Keyward', () => {
+  function newerFile() {
+    const made = databaseAtVersion(LATEST);
+    made.db.pragma(`user_version = ${LATEST + 1}`);
+    return made;
+  }
+
+  it('migrate refuses with INVALID_STATE and changes neither the version nor the schema', () => {
+    const { db } = newerFile();
+    const schema = schemaOf(db);
+    expect(codeOf(() => migrate(db))).toBe('INVALID_STATE');
+    expect(userVersion(db)).toBe(LATEST + 1);
+    expect(schemaOf(db)).toEqual(schema);
+  });
+
+  it('openVaultDatabase refuses with INVALID_STATE and leaves the file byte for byte as it was', () => {
+    const { db, dir, path } = newerFile();
+    db.close();
+    const before = folderSnapshot(dir);
+    expect(codeOf(() => openVaultDatabase(path, { dataKey, create: false }).close())).toBe('INVALID_STATE');
+    expect(folderSnapshot(dir)).toEqual(before);
+  });
+});
+
+describe('a migration that fails part-way', () => {
+  /** Does real work first (a table, rows, a column on an existing table), then fails. */
+  const failsMidway: Migration = {
+    version: LATEST + 1,
+    name: 'test: fails after changing things',
+    up(db) {
+      db.exec(`
+        CREATE TABLE half_done (x INTEGER) STRICT;
+        INSERT INTO half_done VALUES (1), (2);
+        ALTER TABLE meta ADD COLUMN half_done TEXT;
+        UPDATE meta SET value = 'overwritten by a failed migration';
+      `);
+      throw new Error('test: migration failed');
+    },
+  };
+  /** Fails inside its own SQL: the first statement succeeds, the second is invalid. */
+  const badSql: Migration = {
+    version: LATEST + 1,
+    name: 'test: invalid SQL after a valid statement',
+    up(db) {
+      db.exec('CREATE TABLE created_before_error (x INTEGER) STRICT; CREATE TABLE broken (;');
+    },
+  };
+
+  const cases = Array.from({ length: LATEST + 1 }, (_, version) => version).flatMap((version) => [
+    { version, failing: failsMidway },
+    { version, failing: badSql },
+  ]);
+
+  it.each(cases)(
+    'from version $version, "$failing.name": version, schema and rows unchanged',
+    ({ version, failing }) => {
+      const { db, path } = databaseAtVersion(version);
+      if (version > 0) {
+        db.prepare('INSERT INTO meta (key, value) VALUES (?, ?)').run('kept', 'original value');
+      }
+      const schema = schemaOf(db);
+      const rows = version > 0 ? db.prepare('SELECT * FROM meta').all() : [];
+
+      expect(() => migrate(db, [...MIGRATIONS, failing])).toThrow();
+      expect(userVersion(db)).toBe(version);
+      expect(schemaOf(db)).toEqual(schema);
+      if (version > 0) {
+        expect(db.prepare('SELECT * FROM meta').all()).toEqual(rows);
+      }
+      expect(db.inTransaction).toBe(false);
+
+      // The same holds on disk, and the real migrations still apply afterwards.
+      db.close();
+      const reopened = openVaultDatabase(path, { dataKey, create: false, skipMigrations: true });
+      try {
+        expect(userVersion(reopened)).toBe(version);
+        expect(schemaOf(reopened)).toEqual(schema);
+        expect(migrate(reopened)).toBe(LATEST);
+        expect(schemaOf(reopened)).toEqual(latestSchema());
+      } finally {
+        reopened.close();
+      }
+    },
+  );
+});
