@@ -13,6 +13,7 @@ if command -v apt-get >/dev/null 2>&1 && command -v dpkg >/dev/null 2>&1; then
   need libsecret-1-0
   if [ "$want_test" = 1 ]; then
     need dbus; need gnome-keyring; need libsecret-tools; need oathtool; need python3-jwt
+    need xvfb; need xclip; need xsel  # a real X clipboard for the clipboard tests
   fi
   if [ "${#apt_pkgs[@]}" -gt 0 ]; then
     sudo=""; [ "$(id -u)" != 0 ] && sudo="sudo"

@@ -1,5 +1,5 @@
 import { accessSync, constants, statSync } from 'node:fs';
-import { posix, win32 } from 'node:path';
+import { join, posix, win32 } from 'node:path';
 
 /**
  * The absolute path of `name` found on PATH, or null. Only absolute PATH entries are searched (an
@@ -22,7 +22,7 @@ export function findExecutable(
       continue;
     }
     for (const extension of extensions) {
-      const candidate = paths.join(folder, name + extension);
+      const candidate = join(folder, name + extension);
       if (isExecutableFile(candidate, windows)) {
         return candidate;
       }

@@ -45,6 +45,12 @@ export function runTool(run: ToolRun): Promise<ToolResult> {
       stdio: ['pipe', run.captureStdout === true ? 'pipe' : 'ignore', 'pipe'],
       windowsHide: true,
     });
+    const { stdin, stderr: stderrStream } = child;
+    if (stdin === null || stderrStream === null) {
+      child.kill('SIGKILL');
+      reject(new Error('the tool was started without pipes'));
+      return;
+    }
     const stdout: Buffer[] = [];
     let stderr = '';
     let exitCode: number | null = null;
@@ -64,8 +70,8 @@ export function runTool(run: ToolRun): Promise<ToolResult> {
     }, run.timeoutMs ?? DEFAULT_TIMEOUT_MS);
 
     child.stdout?.on('data', (chunk: Buffer) => stdout.push(chunk));
-    child.stderr.setEncoding('utf8');
-    child.stderr.on('data', (chunk: string) => {
+    stderrStream.setEncoding('utf8');
+    stderrStream.on('data', (chunk: string) => {
       if (stderr.length < STDERR_LIMIT) {
         stderr = (stderr + chunk).slice(0, STDERR_LIMIT);
       }
@@ -81,14 +87,14 @@ export function runTool(run: ToolRun): Promise<ToolResult> {
       exitCode = code;
       if (code === 0 && run.daemonizes === true) {
         // The background copy holds our pipes; let go of them so this process can exit.
-        child.stderr.destroy();
+        stderrStream.destroy();
         child.stdout?.destroy();
         finish();
       }
     });
     child.on('close', finish);
     // A tool that fails before reading its input closes stdin early: that is not our error.
-    child.stdin.on('error', () => undefined);
-    child.stdin.end(run.input ?? '', 'utf8');
+    stdin.on('error', () => undefined);
+    stdin.end(run.input ?? '', 'utf8');
   });
 }

@@ -26,8 +26,9 @@ export interface SystemClipboard {
 
   /**
    * The text on `target` now, or `null` when it holds nothing readable as text (empty, owned by
-   * nobody, or only non-text formats such as an image). Rejects only when the clipboard itself
-   * cannot be reached.
+   * nobody, or only non-text formats such as an image). An adapter that cannot tell empty from
+   * nothing (Electron's `readText` answers `''` for both) may return `''`. Rejects only when the
+   * clipboard itself cannot be reached.
    */
   read(target: ClipboardTarget): Promise<string | null>;
 
