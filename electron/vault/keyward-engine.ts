@@ -9,6 +9,7 @@ import type { GuardedAction, ReauthCredential } from './auth/reauth.ts';
 import { AutoLock } from './auto-lock.ts';
 import type { Clock } from './clock.ts';
 import type { SqliteDatabase } from './db/sqlite.ts';
+import { TokenDecoder } from './decoder/token-decoder.ts';
 import { KeyLifecycle } from './keys/key-lifecycle.ts';
 import type { Keychain } from './keychain/keychain.ts';
 import type { Notice } from './schedule/notices.ts';
@@ -45,6 +46,8 @@ export interface EngineServices {
   lifecycle: KeyLifecycle;
   signingKeys: SigningKeys;
   minter: SecretMinter;
+  /** The offline decoder, with this vault's signing keys and keys (imported trusted keys: memory only). */
+  decoder: TokenDecoder;
   notices: NoticeService;
   scheduler: RotationScheduler;
   reauth: ReauthService;
@@ -305,6 +308,13 @@ export class KeywardEngine {
     });
     const signingKeys = new SigningKeys(db, clock, log);
     const minter = new SecretMinter({ lifecycle, signingKeys, clock, vaultId: this.vault.vaultId() });
+    const decoder = new TokenDecoder({
+      clock,
+      signingKeys,
+      lifecycle,
+      vaultId: this.vault.vaultId(),
+      utc: () => settings.get().utc,
+    });
     const notices = new NoticeService(db, clock, () => settings.get().noticeLeadDays);
     const backups = new BackupService(this.vault.files, clock);
     let lastBackupAt = backups.lastBackupAt();
@@ -367,6 +377,7 @@ export class KeywardEngine {
       lifecycle,
       signingKeys,
       minter,
+      decoder,
       notices,
       scheduler,
       reauth,

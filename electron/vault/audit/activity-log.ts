@@ -196,7 +196,7 @@ export class ActivityLog {
         .run(`${entry.seq}:${entry.hash}`);
       return entry;
     });
-    return write();
+    return write.immediate();
   }
 
   /** Entries, newest first, optionally filtered. */

@@ -127,11 +127,18 @@ export class ReauthService {
       }
     }
     if (!ok) {
-      this.db.transaction(() => {
-        writeMeta(this.db, 'reauth_failures', String(failures + 1));
-        writeMeta(this.db, 'reauth_last_failure', String(now));
-        this.log.append({ actor: options.actor, action: 'reauth', outcome: 'failure', details: { method } });
-      })();
+      this.db
+        .transaction(() => {
+          writeMeta(this.db, 'reauth_failures', String(failures + 1));
+          writeMeta(this.db, 'reauth_last_failure', String(now));
+          this.log.append({
+            actor: options.actor,
+            action: 'reauth',
+            outcome: 'failure',
+            details: { method },
+          });
+        })
+        .immediate();
       const next = backoffDelayMs(failures + 1);
       throw new KeywardError(
         'WRONG_PASSWORD',
@@ -139,11 +146,13 @@ export class ReauthService {
         next > 0 ? { retryAfterMs: next } : undefined,
       );
     }
-    this.db.transaction(() => {
-      writeMeta(this.db, 'reauth_failures', null);
-      writeMeta(this.db, 'reauth_last_failure', null);
-      this.log.append({ actor: options.actor, action: 'reauth', outcome: 'success', details: { method } });
-    })();
+    this.db
+      .transaction(() => {
+        writeMeta(this.db, 'reauth_failures', null);
+        writeMeta(this.db, 'reauth_last_failure', null);
+        this.log.append({ actor: options.actor, action: 'reauth', outcome: 'success', details: { method } });
+      })
+      .immediate();
     const window = this.windowMs();
     this.singleUse = window === 0;
     this.freshUntil = now + (window === 0 ? 60_000 : window);
@@ -206,11 +215,13 @@ export class ReauthService {
       );
     }
     const secret = this.pendingTotp.toString('base64');
-    this.db.transaction(() => {
-      writeMeta(this.db, 'totp_secret', secret);
-      writeMeta(this.db, 'totp_last_step', String(step));
-      this.log.append({ actor: options.actor, action: 'totp.enroll', outcome: 'success' });
-    })();
+    this.db
+      .transaction(() => {
+        writeMeta(this.db, 'totp_secret', secret);
+        writeMeta(this.db, 'totp_last_step', String(step));
+        this.log.append({ actor: options.actor, action: 'totp.enroll', outcome: 'success' });
+      })
+      .immediate();
     this.pendingTotp.fill(0);
     this.pendingTotp = null;
   }
@@ -218,11 +229,13 @@ export class ReauthService {
   /** Removes the enrolled authenticator (needs a fresh re-authentication). */
   disableTotp(options: { actor: string }): void {
     this.require('totp.disable');
-    this.db.transaction(() => {
-      writeMeta(this.db, 'totp_secret', null);
-      writeMeta(this.db, 'totp_last_step', null);
-      this.log.append({ actor: options.actor, action: 'totp.disable', outcome: 'success' });
-    })();
+    this.db
+      .transaction(() => {
+        writeMeta(this.db, 'totp_secret', null);
+        writeMeta(this.db, 'totp_last_step', null);
+        this.log.append({ actor: options.actor, action: 'totp.disable', outcome: 'success' });
+      })
+      .immediate();
   }
 
   private totpSecret(): Buffer | null {

@@ -154,28 +154,30 @@ export class KeyLifecycle {
       updatedAt: now,
     };
     const nameKey = integrationNameKey(integration.name);
-    const key = this.db.transaction(() => {
-      this.assertNameFree(nameKey, null);
-      this.integrations.insert(integration, nameKey);
-      const issued = this.issueKey(
-        integration,
-        now,
-        integration.neverExpire ? null : integration.rotationDays,
-      );
-      this.log.append({
-        actor: options.actor,
-        action: 'integration.create',
-        outcome: 'success',
-        integrationId: integration.id,
-        keyId: issued.id,
-        details: {
-          name: integration.name,
-          platform: integration.platform,
-          neverExpire: integration.neverExpire,
-        },
-      });
-      return issued;
-    })();
+    const key = this.db
+      .transaction(() => {
+        this.assertNameFree(nameKey, null);
+        this.integrations.insert(integration, nameKey);
+        const issued = this.issueKey(
+          integration,
+          now,
+          integration.neverExpire ? null : integration.rotationDays,
+        );
+        this.log.append({
+          actor: options.actor,
+          action: 'integration.create',
+          outcome: 'success',
+          integrationId: integration.id,
+          keyId: issued.id,
+          details: {
+            name: integration.name,
+            platform: integration.platform,
+            neverExpire: integration.neverExpire,
+          },
+        });
+        return issued;
+      })
+      .immediate();
     this.onChange();
     return { integration, key };
   }
@@ -187,56 +189,60 @@ export class KeyLifecycle {
       throw invalid(parsed.error);
     }
     const data = parsed.data;
-    const updated = this.db.transaction(() => {
-      const current = this.requireIntegration(ref);
-      const next: Integration = {
-        ...current,
-        ...(data.name !== undefined ? { name: data.name } : {}),
-        ...(data.website !== undefined ? { website: data.website } : {}),
-        ...(data.platform !== undefined ? { platform: data.platform } : {}),
-        ...(data.ipAcl !== undefined ? { ipAcl: checkAcl(data.ipAcl) } : {}),
-        ...(data.rotationDays !== undefined ? { rotationDays: data.rotationDays } : {}),
-        ...(data.graceDays !== undefined ? { graceDays: data.graceDays } : {}),
-        ...(data.notes !== undefined ? { notes: data.notes } : {}),
-        updatedAt: this.clock.now(),
-      };
-      const nameKey = integrationNameKey(next.name);
-      this.assertNameFree(nameKey, current.id);
-      this.integrations.update(next, nameKey);
-      if (next.rotationDays !== current.rotationDays && !next.neverExpire) {
-        const active = this.keys.active(current.id);
-        if (active && active.expiresAt !== null) {
-          this.keys.setExpiry(active.id, active.createdAt + next.rotationDays * DAY_MS);
+    const updated = this.db
+      .transaction(() => {
+        const current = this.requireIntegration(ref);
+        const next: Integration = {
+          ...current,
+          ...(data.name !== undefined ? { name: data.name } : {}),
+          ...(data.website !== undefined ? { website: data.website } : {}),
+          ...(data.platform !== undefined ? { platform: data.platform } : {}),
+          ...(data.ipAcl !== undefined ? { ipAcl: checkAcl(data.ipAcl) } : {}),
+          ...(data.rotationDays !== undefined ? { rotationDays: data.rotationDays } : {}),
+          ...(data.graceDays !== undefined ? { graceDays: data.graceDays } : {}),
+          ...(data.notes !== undefined ? { notes: data.notes } : {}),
+          updatedAt: this.clock.now(),
+        };
+        const nameKey = integrationNameKey(next.name);
+        this.assertNameFree(nameKey, current.id);
+        this.integrations.update(next, nameKey);
+        if (next.rotationDays !== current.rotationDays && !next.neverExpire) {
+          const active = this.keys.active(current.id);
+          if (active && active.expiresAt !== null) {
+            this.keys.setExpiry(active.id, active.createdAt + next.rotationDays * DAY_MS);
+          }
         }
-      }
-      const changed = Object.keys(data).sort().join(',');
-      this.log.append({
-        actor: options.actor,
-        action: 'integration.edit',
-        outcome: 'success',
-        integrationId: current.id,
-        details: { fields: changed },
-      });
-      return next;
-    })();
+        const changed = Object.keys(data).sort().join(',');
+        this.log.append({
+          actor: options.actor,
+          action: 'integration.edit',
+          outcome: 'success',
+          integrationId: current.id,
+          details: { fields: changed },
+        });
+        return next;
+      })
+      .immediate();
     this.onChange();
     return updated;
   }
 
   /** Turns API access on or off; off = none of its keys verify, all are kept. */
   setEnabled(ref: string, enabled: boolean, options: Actor): Integration {
-    const updated = this.db.transaction(() => {
-      const current = this.requireIntegration(ref);
-      const next = { ...current, enabled, updatedAt: this.clock.now() };
-      this.integrations.update(next, integrationNameKey(next.name));
-      this.log.append({
-        actor: options.actor,
-        action: enabled ? 'integration.enable' : 'integration.disable',
-        outcome: 'success',
-        integrationId: current.id,
-      });
-      return next;
-    })();
+    const updated = this.db
+      .transaction(() => {
+        const current = this.requireIntegration(ref);
+        const next = { ...current, enabled, updatedAt: this.clock.now() };
+        this.integrations.update(next, integrationNameKey(next.name));
+        this.log.append({
+          actor: options.actor,
+          action: enabled ? 'integration.enable' : 'integration.disable',
+          outcome: 'success',
+          integrationId: current.id,
+        });
+        return next;
+      })
+      .immediate();
     this.onChange();
     return updated;
   }
@@ -250,28 +256,30 @@ export class KeyLifecycle {
     if (on && !options.confirmed) {
       throw new KeywardError('INVALID_INPUT', 'A key that never expires needs an explicit confirmation.');
     }
-    const updated = this.db.transaction(() => {
-      const current = this.requireIntegration(ref);
-      const now = this.clock.now();
-      const next = { ...current, neverExpire: on, updatedAt: now };
-      this.integrations.update(next, integrationNameKey(next.name));
-      const active = this.keys.active(current.id);
-      if (active) {
-        this.keys.setExpiry(
-          active.id,
-          on ? null : Math.max(active.createdAt + current.rotationDays * DAY_MS, now + 30 * DAY_MS),
-        );
-      }
-      this.log.append({
-        actor: options.actor,
-        action: 'integration.never-expire',
-        outcome: 'success',
-        integrationId: current.id,
-        keyId: active?.id ?? null,
-        details: { neverExpire: on },
-      });
-      return next;
-    })();
+    const updated = this.db
+      .transaction(() => {
+        const current = this.requireIntegration(ref);
+        const now = this.clock.now();
+        const next = { ...current, neverExpire: on, updatedAt: now };
+        this.integrations.update(next, integrationNameKey(next.name));
+        const active = this.keys.active(current.id);
+        if (active) {
+          this.keys.setExpiry(
+            active.id,
+            on ? null : Math.max(active.createdAt + current.rotationDays * DAY_MS, now + 30 * DAY_MS),
+          );
+        }
+        this.log.append({
+          actor: options.actor,
+          action: 'integration.never-expire',
+          outcome: 'success',
+          integrationId: current.id,
+          keyId: active?.id ?? null,
+          details: { neverExpire: on },
+        });
+        return next;
+      })
+      .immediate();
     this.onChange();
     return updated;
   }
@@ -284,18 +292,20 @@ export class KeyLifecycle {
         'Deleting an integration ends all its keys at once; it needs an explicit confirmation.',
       );
     }
-    this.db.transaction(() => {
-      const current = this.requireIntegration(ref);
-      const keyCount = this.keys.forIntegration(current.id).length;
-      this.integrations.remove(current.id);
-      this.log.append({
-        actor: options.actor,
-        action: 'integration.delete',
-        outcome: 'success',
-        integrationId: current.id,
-        details: { name: current.name, keysEnded: keyCount },
-      });
-    })();
+    this.db
+      .transaction(() => {
+        const current = this.requireIntegration(ref);
+        const keyCount = this.keys.forIntegration(current.id).length;
+        this.integrations.remove(current.id);
+        this.log.append({
+          actor: options.actor,
+          action: 'integration.delete',
+          outcome: 'success',
+          integrationId: current.id,
+          details: { name: current.name, keysEnded: keyCount },
+        });
+      })
+      .immediate();
     this.onChange();
   }
 
@@ -347,6 +357,24 @@ export class KeyLifecycle {
   }
 
   /**
+   * The active key of an integration with its material, in one read (for minting Secrets). Callers
+   * gate where the material goes.
+   */
+  activeKeyWithMaterial(ref: string): { key: ApiKeyView; material: string } {
+    // By id in one indexed read (the common case); by name through the integration.
+    let stored = this.keys.storedActive(ref);
+    if (!stored) {
+      const integration = this.requireIntegration(ref);
+      stored = this.keys.storedActive(integration.id);
+      if (!stored) {
+        throw new KeywardError('INVALID_STATE', `Integration "${integration.name}" has no active key.`);
+      }
+    }
+    const { material, lookupHash: _hash, ...key } = stored;
+    return { key, material };
+  }
+
+  /**
    * The key's material. Callers gate this behind a fresh re-authentication and log it; it is the only
    * way material leaves the engine.
    */
@@ -360,18 +388,20 @@ export class KeyLifecycle {
 
   /** Rotate now: a new active key; the old one keeps working for the integration's grace days. */
   rotate(ref: string, options: Actor): ApiKeyView {
-    const key = this.db.transaction(() => {
-      const integration = this.requireIntegration(ref);
-      const now = this.clock.now();
-      return this.replaceActive(integration, {
-        now,
-        graceDays: integration.graceDays,
-        graceFrom: now,
-        lifetimeDays: integration.neverExpire ? null : integration.rotationDays,
-        action: 'key.rotate',
-        actor: options.actor,
-      });
-    })();
+    const key = this.db
+      .transaction(() => {
+        const integration = this.requireIntegration(ref);
+        const now = this.clock.now();
+        return this.replaceActive(integration, {
+          now,
+          graceDays: integration.graceDays,
+          graceFrom: now,
+          lifetimeDays: integration.neverExpire ? null : integration.rotationDays,
+          action: 'key.rotate',
+          actor: options.actor,
+        });
+      })
+      .immediate();
     this.onChange();
     return key;
   }
@@ -405,19 +435,21 @@ export class KeyLifecycle {
     if (newLifetimeDays === null && !options.confirmNeverExpire) {
       throw new KeywardError('INVALID_INPUT', 'A new key that never expires needs an explicit confirmation.');
     }
-    const key = this.db.transaction(() => {
-      const integration = this.requireIntegration(ref);
-      const now = this.clock.now();
-      return this.replaceActive(integration, {
-        now,
-        graceDays,
-        graceFrom: now,
-        lifetimeDays: newLifetimeDays,
-        action: options.action ?? 'key.revoke',
-        actor: options.actor,
-        endedStatus: graceDays === 0 ? 'revoked' : 'grace',
-      });
-    })();
+    const key = this.db
+      .transaction(() => {
+        const integration = this.requireIntegration(ref);
+        const now = this.clock.now();
+        return this.replaceActive(integration, {
+          now,
+          graceDays,
+          graceFrom: now,
+          lifetimeDays: newLifetimeDays,
+          action: options.action ?? 'key.revoke',
+          actor: options.actor,
+          endedStatus: graceDays === 0 ? 'revoked' : 'grace',
+        });
+      })
+      .immediate();
     this.onChange();
     return key;
   }
@@ -434,25 +466,27 @@ export class KeyLifecycle {
 
   /** Deletes an expired or revoked key. The active key (or one in grace) cannot be deleted. */
   deleteKey(keyId: string, options: Actor): void {
-    this.db.transaction(() => {
-      const key = this.requireKey(keyId);
-      if (key.status === 'active' || key.status === 'grace') {
-        throw new KeywardError(
-          'INVALID_STATE',
-          key.status === 'active'
-            ? 'The active key cannot be deleted; it goes only with its integration.'
-            : 'A key in its grace period is still accepted; revoke or wait for the grace to end before deleting it.',
-        );
-      }
-      this.keys.remove(key.id);
-      this.log.append({
-        actor: options.actor,
-        action: 'key.delete',
-        outcome: 'success',
-        integrationId: key.integrationId,
-        keyId: key.id,
-      });
-    })();
+    this.db
+      .transaction(() => {
+        const key = this.requireKey(keyId);
+        if (key.status === 'active' || key.status === 'grace') {
+          throw new KeywardError(
+            'INVALID_STATE',
+            key.status === 'active'
+              ? 'The active key cannot be deleted; it goes only with its integration.'
+              : 'A key in its grace period is still accepted; revoke or wait for the grace to end before deleting it.',
+          );
+        }
+        this.keys.remove(key.id);
+        this.log.append({
+          actor: options.actor,
+          action: 'key.delete',
+          outcome: 'success',
+          integrationId: key.integrationId,
+          keyId: key.id,
+        });
+      })
+      .immediate();
     this.onChange();
   }
 
@@ -523,27 +557,29 @@ export class KeyLifecycle {
     const failed: { integrationId: string; message: string }[] = [];
     for (const due of this.keys.dueRotation(now)) {
       try {
-        const key = this.db.transaction(() => {
-          const current = this.keys.active(due.integrationId);
-          const integration = this.integrations.byId(due.integrationId);
-          if (
-            !current ||
-            current.id !== due.id ||
-            !integration ||
-            current.expiresAt === null ||
-            current.expiresAt > now
-          ) {
-            return null; // changed since we looked
-          }
-          return this.replaceActive(integration, {
-            now,
-            graceDays: integration.graceDays,
-            graceFrom: current.expiresAt,
-            lifetimeDays: integration.neverExpire ? null : integration.rotationDays,
-            action: 'key.auto-rotate',
-            actor: 'scheduler',
-          });
-        })();
+        const key = this.db
+          .transaction(() => {
+            const current = this.keys.active(due.integrationId);
+            const integration = this.integrations.byId(due.integrationId);
+            if (
+              !current ||
+              current.id !== due.id ||
+              !integration ||
+              current.expiresAt === null ||
+              current.expiresAt > now
+            ) {
+              return null; // changed since we looked
+            }
+            return this.replaceActive(integration, {
+              now,
+              graceDays: integration.graceDays,
+              graceFrom: current.expiresAt,
+              lifetimeDays: integration.neverExpire ? null : integration.rotationDays,
+              action: 'key.auto-rotate',
+              actor: 'scheduler',
+            });
+          })
+          .immediate();
         if (key) {
           rotated.push(key);
         }
@@ -554,19 +590,21 @@ export class KeyLifecycle {
         });
       }
     }
-    const expired = this.db.transaction(() => {
-      const ended = this.keys.expireGrace(now);
-      for (const key of ended) {
-        this.log.append({
-          actor: 'scheduler',
-          action: 'key.expire',
-          outcome: 'success',
-          integrationId: key.integrationId,
-          keyId: key.id,
-        });
-      }
-      return ended;
-    })();
+    const expired = this.db
+      .transaction(() => {
+        const ended = this.keys.expireGrace(now);
+        for (const key of ended) {
+          this.log.append({
+            actor: 'scheduler',
+            action: 'key.expire',
+            outcome: 'success',
+            integrationId: key.integrationId,
+            keyId: key.id,
+          });
+        }
+        return ended;
+      })
+      .immediate();
     if (rotated.length || expired.length) {
       this.onChange();
     }

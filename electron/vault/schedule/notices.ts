@@ -82,11 +82,13 @@ export class NoticeService {
 
   /** Fires every notice due at `now` that has not fired; returns those to show (not superseded). */
   fireDue(now = this.clock.now()): Notice[] {
-    return this.db.transaction(() => [
-      ...this.fireExpiringSoon(now),
-      ...this.fireGraceEnding(now),
-      ...this.fireExpired(now),
-    ])();
+    return this.db
+      .transaction(() => [
+        ...this.fireExpiringSoon(now),
+        ...this.fireGraceEnding(now),
+        ...this.fireExpired(now),
+      ])
+      .immediate();
   }
 
   /** Records an automatic rotation. */

@@ -50,12 +50,12 @@ export class SecretMinter {
       Math.max(Math.trunc(lifetimeHours), SECRET_LIFETIME_HOURS.min),
       SECRET_LIFETIME_HOURS.max,
     );
-    const key = this.lifecycle.activeKey(integrationRef);
+    const { key, material } = this.lifecycle.activeKeyWithMaterial(integrationRef);
     const signing = await this.signingKeys.currentKey();
     const issuedAtSeconds = Math.floor(this.clock.now() / 1000);
     const expiresAtSeconds = issuedAtSeconds + hours * 3600;
     const jti = randomUUID();
-    const token = await new SignJWT({ key_id: key.id, client_secret: this.lifecycle.material(key.id) })
+    const token = await new SignJWT({ key_id: key.id, client_secret: material })
       .setProtectedHeader({ alg: 'EdDSA', typ: 'JWT', kid: signing.kid })
       .setIssuer(this.issuer)
       .setSubject(key.integrationId)

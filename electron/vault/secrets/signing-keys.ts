@@ -6,6 +6,8 @@ import type { ActivityLog } from '../audit/activity-log.ts';
 import type { Clock } from '../clock.ts';
 import type { SqliteDatabase } from '../db/sqlite.ts';
 
+const HOUR_MS = 3_600_000;
+
 /** A public key as a JWKS lists it. */
 export interface PublicJwk extends JWK {
   kid: string;
@@ -47,6 +49,7 @@ export class SigningKeys {
   private readonly log: ActivityLog;
   private current: CurrentSigningKey | null = null;
   private readonly publicKeys = new Map<string, KeyObject>();
+  private readonly notedExpiry = new Map<string, number>();
 
   constructor(db: SqliteDatabase, clock: Clock, log: ActivityLog) {
     this.db = db;
@@ -71,29 +74,40 @@ export class SigningKeys {
     return this.current;
   }
 
-  /** Records that a Secret signed by `kid` lives until `expiresAt` (keeps the public key published). */
+  /**
+   * Records that a Secret signed by `kid` lives until `expiresAt` (keeps the public key published).
+   * Stored rounded up to the next hour and only when that moves it, so minting does not write to the
+   * database each time; a retired key is published at most an hour longer than strictly needed.
+   */
   noteSecretExpiry(kid: string, expiresAt: number): void {
+    const rounded = Math.ceil(expiresAt / HOUR_MS) * HOUR_MS;
+    if ((this.notedExpiry.get(kid) ?? 0) >= rounded) {
+      return;
+    }
     this.db
       .prepare(
         'UPDATE signing_keys SET last_secret_expires_at = max(coalesce(last_secret_expires_at, 0), ?) WHERE kid = ?',
       )
-      .run(expiresAt, kid);
+      .run(rounded, kid);
+    this.notedExpiry.set(kid, rounded);
   }
 
   /** Retires the current key and makes a new one current. */
   async rotate(options: { actor: string }): Promise<string> {
     const now = this.clock.now();
     const fresh = await this.prepareNew();
-    this.db.transaction(() => {
-      this.db.prepare('UPDATE signing_keys SET retired_at = ? WHERE retired_at IS NULL').run(now);
-      this.insertRow(fresh);
-      this.log.append({
-        actor: options.actor,
-        action: 'signing-key.rotate',
-        outcome: 'success',
-        details: { kid: fresh.kid },
-      });
-    })();
+    this.db
+      .transaction(() => {
+        this.db.prepare('UPDATE signing_keys SET retired_at = ? WHERE retired_at IS NULL').run(now);
+        this.insertRow(fresh);
+        this.log.append({
+          actor: options.actor,
+          action: 'signing-key.rotate',
+          outcome: 'success',
+          details: { kid: fresh.kid },
+        });
+      })
+      .immediate();
     this.current = null;
     return fresh.kid;
   }

@@ -61,21 +61,23 @@ export class SettingsService {
       return current;
     }
     const next = { ...current, ...parsed.data } as Settings;
-    this.db.transaction(() => {
-      const upsert = this.db.prepare(
-        `INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?)
+    this.db
+      .transaction(() => {
+        const upsert = this.db.prepare(
+          `INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?)
          ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,
-      );
-      for (const name of changed) {
-        upsert.run(name, JSON.stringify(next[name]), this.clock.now());
-      }
-      this.log.append({
-        actor: options.actor,
-        action: 'settings.change',
-        outcome: 'success',
-        details: Object.fromEntries(changed.map((name) => [name, next[name]])),
-      });
-    })();
+        );
+        for (const name of changed) {
+          upsert.run(name, JSON.stringify(next[name]), this.clock.now());
+        }
+        this.log.append({
+          actor: options.actor,
+          action: 'settings.change',
+          outcome: 'success',
+          details: Object.fromEntries(changed.map((name) => [name, next[name]])),
+        });
+      })
+      .immediate();
     this.cached = next;
     for (const listener of this.listeners) {
       listener(next, changed);

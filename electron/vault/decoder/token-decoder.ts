@@ -1,0 +1,651 @@
+import type { KeyObject } from 'node:crypto';
+import { compactVerify, errors } from 'jose';
+import type { ApiKeyView, KeyStatus } from '../../../shared/domain/api-key.ts';
+import type { Integration, Platform } from '../../../shared/domain/integration.ts';
+import { KeywardError } from '../../../shared/errors.ts';
+import type { ParsedJws, TokenErrorCode, TokenSegment } from '../../../shared/jwt/parse-token.ts';
+import { parseToken } from '../../../shared/jwt/parse-token.ts';
+import type { ApiKeyErrorCode } from '../../../shared/keys/key-format.ts';
+import { maskKey, parseApiKey } from '../../../shared/keys/key-format.ts';
+import type { ValidityState } from '../../../shared/time/format-time.ts';
+import { describeValidity, formatRelative, formatTimestamp } from '../../../shared/time/format-time.ts';
+import type { KeyLifecycle } from '../keys/key-lifecycle.ts';
+import { secretIssuer } from '../secrets/secret-minter.ts';
+import type { SigningKeys } from '../secrets/signing-keys.ts';
+import type { TrustedKey, TrustedKeyImportOptions, TrustedKeyInfo } from './trusted-keys.ts';
+import {
+  keyFitsAlg,
+  parseTrustedKeys,
+  sharedSecretKey,
+  trustedKeyInfo,
+  VERIFIABLE_ALGS,
+} from './trusted-keys.ts';
+
+/** What the decoder needs. Without `signingKeys` and `lifecycle` (a locked vault) it still decodes. */
+export interface TokenDecoderDependencies {
+  clock: { now(): number };
+  /** The vault's signing keys: Secrets whose `kid` is one of them are verified with it. */
+  signingKeys?: Pick<SigningKeys, 'publicKey' | 'jwks'>;
+  /** The vault's keys: a `client_secret` or a pasted raw key is looked up here. */
+  lifecycle?: Pick<KeyLifecycle, 'findByMaterial'>;
+  /** The vault's id, to recognise its own `iss`. */
+  vaultId?: string;
+  /** Why the vault is not available, when it is not (shown in the report). */
+  vaultUnavailable?: string;
+  /** Keys trusted from the start (more can be imported). */
+  trusted?: readonly TrustedKey[];
+  /** The UTC setting, read at each decode unless the call says otherwise. */
+  utc?: () => boolean;
+}
+
+/** How one decode formats times. */
+export interface DecodeOptions {
+  /** Timestamps in UTC (`…Z`) instead of local time with offset. */
+  utc?: boolean;
+  /** IANA zone for local time (default: the system's). */
+  timeZone?: string;
+}
+
+/** An instant, as epoch ms and as text. */
+export interface TimeValue {
+  epochMs: number;
+  /** `2025-11-23T12:44:11Z` or `2025-11-23T13:44:11+01:00`. */
+  text: string;
+  /** `in 23 h 59 m`, `2 d ago`. */
+  relative: string;
+}
+
+/** How a signature fared. */
+export type SignatureStatus =
+  'verified-vault' | 'verified-imported' | 'invalid' | 'unverified' | 'unsupported-alg';
+
+/** The signature part of a report. */
+export interface SignatureReport {
+  status: SignatureStatus;
+  alg: string;
+  kid: string | null;
+  /** One line for people; `invalid` starts with `INVALID SIGNATURE`. */
+  message: string;
+  /** The key that verified it (or, for `invalid`, the key that should have). */
+  key:
+    { source: 'vault'; kid: string; published: boolean } | ({ source: 'imported' } & TrustedKeyInfo) | null;
+}
+
+/** Whether the vault took part in the decode. */
+export type VaultCheck = { checked: true; vaultId: string | null } | { checked: false; reason: string };
+
+/** A vault key found by its material. Never the material itself. */
+export interface VaultKeyMatch {
+  state: 'found';
+  integration: {
+    id: string;
+    name: string;
+    platform: Platform;
+    enabled: boolean;
+    /** CIDR entries; empty = any address. */
+    ipAcl: string[];
+  };
+  key: {
+    id: string;
+    masked: string;
+    /** The status now: a grace key past its end reads `expired` even before the vault records it. */
+    status: KeyStatus;
+    /** The status as the vault last recorded it. */
+    recordedStatus: KeyStatus;
+    createdAt: TimeValue;
+    expiresAt: TimeValue | null;
+    graceEndsAt: TimeValue | null;
+  };
+  /** Accepted right now (the master-list rule), and if not, why. */
+  accepted: boolean;
+  notAcceptedReason: string | null;
+}
+
+/** The outcome of looking a key up in the vault. */
+export type KeyMatch = VaultKeyMatch | { state: 'not-in-vault' } | { state: 'not-checked'; reason: string };
+
+/** A key (a raw pasted key, or a Secret's `client_secret`), masked. */
+export interface KeyReport {
+  /** First 8 characters and `…`. */
+  masked: string;
+  /** Prefix and checksum checked offline. */
+  format:
+    | { valid: true; prefix: string }
+    | { valid: false; code: ApiKeyErrorCode | 'NOT_A_STRING'; message: string };
+  match: KeyMatch;
+}
+
+/** The payload as shown (key material masked). */
+export type PayloadView =
+  | { format: 'claims'; claims: Record<string, unknown> }
+  | { format: 'text'; text: string }
+  | { format: 'binary'; byteLength: number; hexPreview: string };
+
+/** A decoded JWS/JWT. */
+export interface DecodedJws {
+  kind: 'jws';
+  header: Record<string, unknown>;
+  /** The header as pretty JSON. */
+  headerText: string;
+  payload: PayloadView;
+  /** Pretty JSON of the claims, the text, or a line about binary data. */
+  payloadText: string;
+  registered: {
+    iss: string | null;
+    sub: string | null;
+    aud: string | string[] | null;
+    jti: string | null;
+    iat: TimeValue | null;
+    nbf: TimeValue | null;
+    exp: TimeValue | null;
+  };
+  /** Null when the payload is not a claims object. */
+  validity: { state: ValidityState; text: string } | null;
+  /** `this-vault`: `iss` is this vault's; `keyward`: another Keyward vault's; else `other`/`none`. */
+  issuer: 'this-vault' | 'keyward' | 'other' | 'none';
+  signature: SignatureReport;
+  /** The `client_secret` claim, when there is one. */
+  clientSecret: KeyReport | null;
+  vault: VaultCheck;
+  warnings: string[];
+}
+
+/** A decoded raw API key. */
+export interface DecodedApiKey {
+  kind: 'api-key';
+  key: KeyReport;
+  vault: VaultCheck;
+  warnings: string[];
+}
+
+/** What was decoded. */
+export type DecodedToken = DecodedJws | DecodedApiKey;
+
+/** Why nothing could be decoded: the parser's precise error (or, never expected, DECODE_FAILED). */
+export interface DecodeError {
+  code: TokenErrorCode | 'DECODE_FAILED';
+  message: string;
+  segment?: TokenSegment;
+  position?: number;
+}
+
+/** The outcome of {@link TokenDecoder.decode}. Safe to show and to log: key material is masked. */
+export type DecodeReport = { ok: true; value: DecodedToken } | { ok: false; error: DecodeError };
+
+/** Key-shaped text (prefix + 49 base62): masked wherever it appears in shown text. */
+const KEY_SHAPED = /[a-z0-9]{1,7}_[0-9A-Za-z]{49}/g;
+const KEYWARD_ISSUER = 'urn:keyward:vault:';
+
+/** Masks anything shaped like an API key. */
+function maskText(text: string): string {
+  return text.replace(KEY_SHAPED, (match) => maskKey(match));
+}
+
+/** Masked text cut to `max` characters, for header values quoted in messages. */
+function quoted(text: string, max = 40): string {
+  const masked = maskText(text);
+  return JSON.stringify(masked.length > max ? `${masked.slice(0, max)}…` : masked);
+}
+
+/** JSON text with key-shaped strings masked, or null when the value nests too deeply to print. */
+function maskedJson(value: unknown, indent?: number): string | null {
+  try {
+    const text = JSON.stringify(value, null, indent) as string | undefined;
+    return text === undefined ? null : maskText(text);
+  } catch {
+    return null; // RangeError: nesting deeper than JSON.stringify's stack allows
+  }
+}
+
+/**
+ * A JSON object with `client_secret` masked and key-shaped strings masked anywhere (names too).
+ * Members that nest too deeply to print are replaced by a note, so the report always serialises.
+ */
+function maskObject(value: Record<string, unknown>): { object: Record<string, unknown>; truncated: boolean } {
+  const top = Object.fromEntries(
+    Object.entries(value).map(([name, member]) => [
+      name,
+      name === 'client_secret'
+        ? maskKey(typeof member === 'string' ? member : (maskedJson(member) ?? ''))
+        : member,
+    ]),
+  );
+  const whole = maskedJson(top);
+  if (whole !== null) {
+    return { object: JSON.parse(whole) as Record<string, unknown>, truncated: false };
+  }
+  const shallow = Object.fromEntries(
+    Object.entries(top).map(([name, member]) => {
+      const text = maskedJson(member);
+      return [maskText(name), text === null ? '[nested too deeply to show]' : (JSON.parse(text) as unknown)];
+    }),
+  );
+  return { object: shallow, truncated: true };
+}
+
+function hex(bytes: Uint8Array): string {
+  return Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('');
+}
+
+type VerifyOutcome = { result: 'ok' } | { result: 'mismatch' } | { result: 'error'; reason: string };
+
+async function tryVerify(token: string, key: KeyObject, alg: string): Promise<VerifyOutcome> {
+  try {
+    await compactVerify(token, key, { algorithms: [alg] });
+    return { result: 'ok' };
+  } catch (error) {
+    if (error instanceof errors.JWSSignatureVerificationFailed) {
+      return { result: 'mismatch' };
+    }
+    const reason = error instanceof Error ? maskText(error.message).slice(0, 200) : 'unknown error';
+    return { result: 'error', reason };
+  }
+}
+
+/** The master-list rule of `KeyLifecycle.masterList`, for one key: is it accepted at `now`? */
+export function keyAcceptance(
+  key: Pick<ApiKeyView, 'status' | 'expiresAt' | 'graceEndsAt'>,
+  integration: Pick<Integration, 'enabled'>,
+  now: number,
+): { accepted: boolean; reason: string | null } {
+  if (!integration.enabled) {
+    return { accepted: false, reason: 'API access is disabled for this integration' };
+  }
+  switch (key.status) {
+    case 'active':
+      return key.expiresAt === null || key.expiresAt > now
+        ? { accepted: true, reason: null }
+        : { accepted: false, reason: 'the key is past its expiry (the vault rotates it on its next run)' };
+    case 'grace':
+      return key.graceEndsAt !== null && key.graceEndsAt > now
+        ? { accepted: true, reason: null }
+        : { accepted: false, reason: 'its grace period has ended' };
+    case 'expired':
+      return { accepted: false, reason: 'the key has expired' };
+    case 'revoked':
+      return { accepted: false, reason: 'the key was revoked' };
+  }
+}
+
+/**
+ * The offline decoder (SPEC.md §1): any compact JWS/JWT or raw API key in, a report out —
+ * header and payload, registered claims as times, validity, the signature (by a vault signing key,
+ * current or retired; by an imported JWKS/PEM; or unverified), and the vault key behind a
+ * `client_secret` or a pasted key. Bad input is the parser's precise typed error, never a throw.
+ * Never touches the network: there is no remote JWKS, only keys held here. Key material never
+ * appears in a report: `client_secret` and anything key-shaped are masked.
+ */
+export class TokenDecoder {
+  private readonly deps: TokenDecoderDependencies;
+  private trusted: TrustedKey[];
+
+  constructor(deps: TokenDecoderDependencies) {
+    this.deps = deps;
+    this.trusted = [...(deps.trusted ?? [])];
+  }
+
+  /**
+   * Adds keys to trust for other issuers' tokens: a JWKS, a JWK or PEM (see `parseTrustedKeys`);
+   * HMAC shared secrets only with `sharedSecrets`. Kept in memory only. Throws `INVALID_INPUT`.
+   */
+  async importTrustedKeys(text: string, options: TrustedKeyImportOptions = {}): Promise<TrustedKeyInfo[]> {
+    const keys = await parseTrustedKeys(text, options);
+    this.addTrusted(keys);
+    return keys.map(trustedKeyInfo);
+  }
+
+  /** Trusts an HMAC shared secret (raw bytes) for HS256/384/512 tokens. An explicit act only. */
+  importSharedSecret(secret: Uint8Array, options: { label?: string; kid?: string } = {}): TrustedKeyInfo {
+    const key = sharedSecretKey(secret, options);
+    this.addTrusted([key]);
+    return trustedKeyInfo(key);
+  }
+
+  /** The keys trusted so far (never the keys themselves). */
+  trustedKeys(): TrustedKeyInfo[] {
+    return this.trusted.map(trustedKeyInfo);
+  }
+
+  /** Forgets every imported key. */
+  clearTrustedKeys(): void {
+    this.trusted = [];
+  }
+
+  /**
+   * Decodes pasted text. Never throws for bad input: every problem is a typed error. A `KeywardError`
+   * from the engine (e.g. the vault locked mid-decode) propagates.
+   */
+  async decode(input: string, options: DecodeOptions = {}): Promise<DecodeReport> {
+    const parsed = parseToken(input);
+    if (!parsed.ok) {
+      return { ok: false, error: parsed.error };
+    }
+    try {
+      const now = this.deps.clock.now();
+      const format = {
+        utc: options.utc ?? this.deps.utc?.() ?? false,
+        ...(options.timeZone === undefined ? {} : { timeZone: options.timeZone }),
+      };
+      const time = (ms: number): TimeValue => ({
+        epochMs: ms,
+        text: formatTimestamp(ms, format),
+        relative: formatRelative(ms, now),
+      });
+      if (parsed.value.kind === 'api-key') {
+        const key = this.keyReport(parsed.value.key, now, time);
+        return { ok: true, value: { kind: 'api-key', key, vault: this.vaultCheck(), warnings: [] } };
+      }
+      return { ok: true, value: await this.decodeJws(parsed.value, now, time) };
+    } catch (error) {
+      if (error instanceof KeywardError) {
+        throw error;
+      }
+      // Not expected for any input (the fuzz tests look for it); a safe answer rather than a crash.
+      return { ok: false, error: { code: 'DECODE_FAILED', message: 'the token could not be decoded' } };
+    }
+  }
+
+  private addTrusted(keys: readonly TrustedKey[]): void {
+    for (const key of keys) {
+      const same = this.trusted.some(
+        (known) =>
+          known.kid === key.kid &&
+          (known.thumbprint === null ? known.key.equals(key.key) : known.thumbprint === key.thumbprint),
+      );
+      if (!same) {
+        this.trusted.push(key);
+      }
+    }
+  }
+
+  private vaultCheck(): VaultCheck {
+    if (this.deps.signingKeys !== undefined && this.deps.lifecycle !== undefined) {
+      return { checked: true, vaultId: this.deps.vaultId ?? null };
+    }
+    return { checked: false, reason: this.deps.vaultUnavailable ?? 'the vault is not open' };
+  }
+
+  private async decodeJws(
+    parsed: ParsedJws,
+    now: number,
+    time: (ms: number) => TimeValue,
+  ): Promise<DecodedJws> {
+    const warnings = parsed.warnings.map(maskText);
+    const header = maskObject(parsed.header);
+    let payload: PayloadView;
+    let payloadText: string;
+    if (parsed.payload.format === 'claims') {
+      const claims = maskObject(parsed.payload.claims);
+      payload = { format: 'claims', claims: claims.object };
+      payloadText = JSON.stringify(claims.object, null, 2);
+      if (claims.truncated) {
+        warnings.push('the payload nests too deeply to show in full');
+      }
+    } else if (parsed.payload.format === 'text') {
+      payload = { format: 'text', text: maskText(parsed.payload.text) };
+      payloadText = payload.text;
+    } else {
+      const { bytes } = parsed.payload;
+      payload = { format: 'binary', byteLength: bytes.length, hexPreview: hex(bytes.subarray(0, 16)) };
+      payloadText = `(${bytes.length} bytes of binary data, not UTF-8 text)`;
+    }
+    const { registered } = parsed;
+    const masked = (value: string | undefined): string | null =>
+      value === undefined ? null : maskText(value);
+    const issuer = this.issuerOf(registered.iss);
+    const signature = await this.checkSignature(parsed, issuer);
+    const claims = parsed.payload.format === 'claims' ? parsed.payload.claims : null;
+    const clientSecret =
+      claims !== null && 'client_secret' in claims ? this.keyReport(claims.client_secret, now, time) : null;
+    if (clientSecret?.match.state === 'found') {
+      const { key, integration } = clientSecret.match;
+      if (claims?.key_id !== undefined && claims.key_id !== key.id) {
+        warnings.push('the "key_id" claim does not name the key in "client_secret"');
+      }
+      if (registered.sub !== undefined && registered.sub !== integration.id) {
+        warnings.push('"sub" is not the id of the integration that owns "client_secret"');
+      }
+    }
+    if (signature.status === 'verified-vault' && issuer !== 'this-vault') {
+      warnings.push('signed by this vault\'s key, but "iss" does not name this vault');
+    }
+    return {
+      kind: 'jws',
+      header: header.object,
+      headerText: JSON.stringify(header.object, null, 2),
+      payload,
+      payloadText,
+      registered: {
+        iss: masked(registered.iss),
+        sub: masked(registered.sub),
+        aud:
+          registered.aud === undefined
+            ? null
+            : typeof registered.aud === 'string'
+              ? maskText(registered.aud)
+              : registered.aud.map(maskText),
+        jti: masked(registered.jti),
+        iat: registered.iat === undefined ? null : time(registered.iat),
+        nbf: registered.nbf === undefined ? null : time(registered.nbf),
+        exp: registered.exp === undefined ? null : time(registered.exp),
+      },
+      validity: claims === null ? null : describeValidity(registered.nbf, registered.exp, now),
+      issuer,
+      signature,
+      clientSecret,
+      vault: this.vaultCheck(),
+      warnings,
+    };
+  }
+
+  private issuerOf(iss: string | undefined): DecodedJws['issuer'] {
+    if (iss === undefined) {
+      return 'none';
+    }
+    if (this.deps.vaultId !== undefined && iss === secretIssuer(this.deps.vaultId)) {
+      return 'this-vault';
+    }
+    return iss.startsWith(KEYWARD_ISSUER) ? 'keyward' : 'other';
+  }
+
+  private async checkSignature(parsed: ParsedJws, issuer: DecodedJws['issuer']): Promise<SignatureReport> {
+    const { alg } = parsed.header;
+    const kid = typeof parsed.header.kid === 'string' ? parsed.header.kid : null;
+    const shownKid = kid === null ? null : maskText(kid);
+    const report = (
+      status: SignatureStatus,
+      message: string,
+      key: SignatureReport['key'] = null,
+    ): SignatureReport => ({ status, alg: maskText(alg), kid: shownKid, message, key });
+    if (alg === 'none') {
+      return report(
+        'unsupported-alg',
+        'unsigned token (alg "none"): anyone could have written it, so nothing can be verified',
+      );
+    }
+    if (!VERIFIABLE_ALGS.has(alg)) {
+      return report(
+        'unsupported-alg',
+        `alg ${quoted(alg)} cannot be verified here (supported: HS*, RS*, PS*, ES256/384/512, EdDSA)`,
+      );
+    }
+    const vaultKey = kid === null ? null : (this.deps.signingKeys?.publicKey(kid) ?? null);
+    if (kid !== null && vaultKey !== null) {
+      return this.checkVaultSignature(parsed, kid, vaultKey, report);
+    }
+    if (issuer === 'this-vault' && this.deps.signingKeys !== undefined) {
+      // The vault keeps every signing key it ever had, so its own iss with another key is a forgery.
+      return report(
+        'invalid',
+        'INVALID SIGNATURE: "iss" names this vault, but the token is not signed by any of its signing ' +
+          'keys: it was forged; do not trust it',
+      );
+    }
+    const imported = await this.checkImportedSignature(parsed, kid, report);
+    if (imported !== null) {
+      return imported;
+    }
+    const why: string[] = [];
+    if (/^HS/.test(alg)) {
+      why.push(
+        `${alg} uses a shared secret, which is never used unless given explicitly (CLI: --trust-secret)`,
+      );
+    } else if (issuer === 'keyward') {
+      why.push("a Secret from another Keyward vault: import that vault's JWKS (`keyward jwks`) to verify it");
+    } else if (kid !== null) {
+      why.push(`no vault or imported key has kid ${quoted(kid)}`);
+    }
+    const vault = this.vaultCheck();
+    if (!vault.checked) {
+      why.push(`vault signing keys not checked: ${vault.reason}`);
+    }
+    return report('unverified', `unverified: unknown issuer${why.length > 0 ? ` (${why.join('; ')})` : ''}`);
+  }
+
+  private async checkVaultSignature(
+    parsed: ParsedJws,
+    kid: string,
+    key: KeyObject,
+    report: (status: SignatureStatus, message: string, key?: SignatureReport['key']) => SignatureReport,
+  ): Promise<SignatureReport> {
+    const published = this.deps.signingKeys?.jwks().keys.some((entry) => entry.kid === kid) ?? false;
+    const vaultKey = { source: 'vault' as const, kid, published };
+    if (parsed.header.alg !== 'EdDSA') {
+      return report(
+        'invalid',
+        `INVALID SIGNATURE: the kid names a vault signing key, but alg is ${quoted(parsed.header.alg)}, ` +
+          'not EdDSA: this token was forged or altered; do not trust it',
+        vaultKey,
+      );
+    }
+    const outcome = await tryVerify(parsed.token, key, 'EdDSA');
+    if (outcome.result === 'ok') {
+      return report(
+        'verified-vault',
+        published
+          ? "verified: signed by this vault's signing key"
+          : 'verified: signed by a retired signing key of this vault (no longer in the JWKS: all its Secrets have expired)',
+        vaultKey,
+      );
+    }
+    return report(
+      'invalid',
+      outcome.result === 'mismatch'
+        ? "INVALID SIGNATURE: it names this vault's signing key but the signature does not match: " +
+            'the token was altered or forged; do not trust it'
+        : `INVALID SIGNATURE: it names this vault's signing key but cannot be verified (${outcome.reason})`,
+      vaultKey,
+    );
+  }
+
+  /**
+   * Tries the imported keys. A kid that names an imported key must verify with it; a token without
+   * a kid must verify with one of the imported keys of its algorithm, else it is `invalid`. A kid
+   * that no imported key has tries only kid-less keys (PEM) and otherwise stays unverified. Null:
+   * no imported key applies.
+   */
+  private async checkImportedSignature(
+    parsed: ParsedJws,
+    kid: string | null,
+    report: (status: SignatureStatus, message: string, key?: SignatureReport['key']) => SignatureReport,
+  ): Promise<SignatureReport | null> {
+    const { alg } = parsed.header;
+    const named = kid === null ? [] : this.trusted.filter((key) => key.kid === kid);
+    const fitting = this.trusted.filter((key) => keyFitsAlg(key, alg));
+    const namedFitting = named.filter((key) => keyFitsAlg(key, alg));
+    if (named.length > 0 && namedFitting.length === 0) {
+      const first = named[0];
+      return report(
+        'invalid',
+        `INVALID SIGNATURE: the kid names an imported ${first?.type ?? ''} key that cannot make ${alg} ` +
+          'signatures: this token was forged or altered; do not trust it',
+        first === undefined ? null : { source: 'imported', ...trustedKeyInfo(first) },
+      );
+    }
+    const strict = namedFitting.length > 0 || kid === null;
+    const candidates =
+      namedFitting.length > 0
+        ? namedFitting
+        : kid === null
+          ? fitting
+          : fitting.filter((key) => key.kid === null);
+    let problem: string | null = null;
+    for (const candidate of candidates) {
+      const outcome = await tryVerify(parsed.token, candidate.key, alg);
+      if (outcome.result === 'ok') {
+        const from = candidate.kid === null ? '' : ` (kid ${quoted(candidate.kid)})`;
+        return report(
+          'verified-imported',
+          `verified: signed by an imported key from ${candidate.label}${from}`,
+          { source: 'imported', ...trustedKeyInfo(candidate) },
+        );
+      }
+      if (outcome.result === 'error') {
+        problem = outcome.reason;
+      }
+    }
+    if (candidates.length === 0 || !strict) {
+      return null;
+    }
+    const first = candidates[0];
+    const which =
+      candidates.length === 1 ? 'the imported key' : `any of the ${candidates.length} imported keys`;
+    return report(
+      'invalid',
+      `INVALID SIGNATURE: it does not verify with ${which} for ${alg}: ` +
+        `altered, or signed by a different key; do not trust it${problem === null ? '' : ` (${problem})`}`,
+      first === undefined ? null : { source: 'imported', ...trustedKeyInfo(first) },
+    );
+  }
+
+  /** The offline checks of a key and its vault match; the report holds only the masked key. */
+  private keyReport(material: unknown, now: number, time: (ms: number) => TimeValue): KeyReport {
+    if (typeof material !== 'string') {
+      return {
+        masked: maskKey(maskedJson(material) ?? ''),
+        format: { valid: false, code: 'NOT_A_STRING', message: 'client_secret is not a string' },
+        match: { state: 'not-in-vault' },
+      };
+    }
+    const parsed = parseApiKey(material);
+    const format: KeyReport['format'] = parsed.ok
+      ? { valid: true, prefix: parsed.value.prefix }
+      : { valid: false, code: parsed.error.code, message: parsed.error.message };
+    return { masked: maskKey(material), format, match: this.matchKey(material, now, time) };
+  }
+
+  private matchKey(material: string, now: number, time: (ms: number) => TimeValue): KeyMatch {
+    const { lifecycle } = this.deps;
+    if (lifecycle === undefined) {
+      return { state: 'not-checked', reason: this.deps.vaultUnavailable ?? 'the vault is not open' };
+    }
+    const found = lifecycle.findByMaterial(material);
+    if (found === null) {
+      return { state: 'not-in-vault' };
+    }
+    const { key, integration } = found;
+    const { accepted, reason } = keyAcceptance(key, integration, now);
+    const graceOver = key.status === 'grace' && (key.graceEndsAt === null || key.graceEndsAt <= now);
+    return {
+      state: 'found',
+      integration: {
+        id: integration.id,
+        name: integration.name,
+        platform: integration.platform,
+        enabled: integration.enabled,
+        ipAcl: [...integration.ipAcl],
+      },
+      key: {
+        id: key.id,
+        masked: key.masked,
+        status: graceOver ? 'expired' : key.status,
+        recordedStatus: key.status,
+        createdAt: time(key.createdAt),
+        expiresAt: key.expiresAt === null ? null : time(key.expiresAt),
+        graceEndsAt: key.graceEndsAt === null ? null : time(key.graceEndsAt),
+      },
+      accepted,
+      notAcceptedReason: reason,
+    };
+  }
+}
