@@ -4,38 +4,27 @@
 //   txn <txn> <firstId> <n>    a transaction of n rows (ids firstId … firstId+n-1) has committed
 //   password <0|1>             changePassword returned; the vault now opens with CRASH_PASSWORDS[i]
 //   creating <i> / created <i> create() of vault number i started / returned
-// stdout on a pipe is synchronous on Linux, so a reported line is never ahead of the disk; a line
-// lost on another platform only makes the parent's check weaker, never wrong.
+// (reportLine in kill-harness.ts: a reported line is never ahead of the disk.)
 //
 // Usage: node test/reliability/crash-child.ts <mode> <vault path | folder for create> <current password index>
 import { join } from 'node:path';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { KeywardError } from '../../shared/errors.ts';
 import { createSystemClock } from '../../electron/vault/clock.ts';
-import { Vault } from '../../electron/vault/vault.ts';
-import { MemoryKeychain } from '../support/temp-vault.ts';
+import type { Vault } from '../../electron/vault/vault.ts';
 import {
   CRASH_MODES,
   CRASH_PASSWORDS,
   CRASH_TABLE_SQL,
   insertCrashTransaction,
-  WEAK_KDF,
+  weakVault,
 } from './crash-workload.ts';
 import type { CrashMode } from './crash-workload.ts';
-
-function report(line: string): void {
-  process.stdout.write(`${line}\n`);
-}
+import { reportLine as report } from './kill-harness.ts';
 
 function openVault(path: string): Vault {
-  // Weak Argon2id for speed (see WEAK_KDF); allowWeakKdf is what lets the engine accept it.
-  return new Vault({
-    path,
-    clock: createSystemClock(),
-    keychain: new MemoryKeychain(),
-    kdfTuning: WEAK_KDF,
-    allowWeakKdf: true,
-  });
+  // Weak Argon2id for speed (see WEAK_KDF).
+  return weakVault(path, createSystemClock());
 }
 
 /** Unlocks with the password the parent says is current, falling back to the other one. */

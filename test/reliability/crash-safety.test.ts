@@ -7,103 +7,42 @@
 // Rounds per workload: KEYWARD_RELIABILITY_ROUNDS (default 20; `npm run test:reliability` runs 200).
 // The kill delays come from a seeded generator: KEYWARD_RELIABILITY_SEED replays a run's delays
 // (the seed is printed, and named in every failure).
-import { spawn } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { KeywardError } from '../../shared/errors.ts';
-import { Vault } from '../../electron/vault/vault.ts';
+import type { Vault } from '../../electron/vault/vault.ts';
 import { FakeClock } from '../support/fake-clock.ts';
-import { makeTempDir, MemoryKeychain } from '../support/temp-vault.ts';
-import { CRASH_PASSWORDS, CRASH_TABLE_SQL, crashRowBody, WEAK_KDF } from './crash-workload.ts';
+import { makeTempDir } from '../support/temp-vault.ts';
+import { CRASH_PASSWORDS, CRASH_TABLE_SQL, crashRowBody, weakVault } from './crash-workload.ts';
 import type { CrashMode } from './crash-workload.ts';
+import { killDelay, ROUNDS, runAndKill, SEED, seededRandom, timeoutFor } from './kill-harness.ts';
+import type { KillRun as ChildRun } from './kill-harness.ts';
 
-const ROUNDS = Number(process.env['KEYWARD_RELIABILITY_ROUNDS'] ?? 20);
-const SEED = Number(process.env['KEYWARD_RELIABILITY_SEED'] ?? Math.floor(Math.random() * 2 ** 31));
 const CHILD = fileURLToPath(new URL('./crash-child.ts', import.meta.url));
-const MIN_DELAY_MS = 5;
-const MAX_DELAY_MS = 150;
 /** The writing workloads start a fresh vault every this many rounds, so the checks stay quick. */
 const ROUNDS_PER_VAULT = 10;
-/** Generous: a round takes ~0.3 s (Node start-up ~0.2 s, the kill delay, the checks). */
-const TIMEOUT_MS = 30_000 + ROUNDS * 3_000;
+const TIMEOUT_MS = timeoutFor(ROUNDS);
 
 console.log(`crash-safety: ${ROUNDS} rounds per workload, KEYWARD_RELIABILITY_SEED=${SEED}`);
-
-/** mulberry32: a small seeded generator, so a failing run's kill delays can be replayed. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
 
 const temp = makeTempDir('keyward-crash-');
 afterAll(() => temp.cleanup());
 
 function vaultAt(path: string): Vault {
-  // The same weak Argon2id as the child (WEAK_KDF): unlocking re-wraps below-default headers with
-  // the instance's tuning, and the parent must not slow every later round down to 64 MiB.
-  return new Vault({
-    path,
-    clock: new FakeClock(),
-    keychain: new MemoryKeychain(),
-    kdfTuning: WEAK_KDF,
-    allowWeakKdf: true,
-  });
-}
-
-interface ChildRun {
-  lines: string[];
-  delayMs: number;
+  // The same weak Argon2id as the child (WEAK_KDF).
+  return weakVault(path, new FakeClock());
 }
 
 /** Runs the child, kills it `delayMs` after it reports ready, and returns everything it reported. */
-function runAndKill(
+function runChild(
   mode: CrashMode,
   target: string,
   currentPassword: number,
   delayMs: number,
 ): Promise<ChildRun> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CHILD, mode, target, String(currentPassword)], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    let killTimer: NodeJS.Timeout | undefined;
-    const startTimer = setTimeout(() => child.kill('SIGKILL'), 20_000);
-    child.stdout.setEncoding('utf8');
-    child.stderr.setEncoding('utf8');
-    child.stdout.on('data', (chunk: string) => {
-      stdout += chunk;
-      if (killTimer === undefined && stdout.startsWith('ready\n')) {
-        clearTimeout(startTimer);
-        killTimer = setTimeout(() => child.kill('SIGKILL'), delayMs);
-      }
-    });
-    child.stderr.on('data', (chunk: string) => {
-      stderr += chunk;
-    });
-    child.on('error', reject);
-    // 'close' comes after stdout is drained: every line the child wrote before dying is in `stdout`.
-    child.on('close', (code, signal) => {
-      clearTimeout(startTimer);
-      clearTimeout(killTimer);
-      if (signal !== 'SIGKILL' || killTimer === undefined) {
-        reject(
-          new Error(`crash-child ${mode} ended on its own (code ${code}, signal ${signal}):\n${stderr}`),
-        );
-        return;
-      }
-      resolve({ lines: stdout.split('\n').filter((line) => line !== ''), delayMs });
-    });
-  });
+  return runAndKill(CHILD, [mode, target, String(currentPassword)], delayMs);
 }
 
 /** Unlocks with each candidate in turn; returns the vault and which password opened it. */
@@ -166,8 +105,7 @@ async function crashWhileWriting(mode: Exclude<CrashMode, 'create'>, seedOffset:
       current = 0;
       committed.clear();
     }
-    const delayMs = MIN_DELAY_MS + Math.floor(random() * (MAX_DELAY_MS - MIN_DELAY_MS + 1));
-    const run = await runAndKill(mode, path, current, delayMs);
+    const run = await runChild(mode, path, current, killDelay(random));
     const where = describeRound(mode, round, run);
     for (const { first, n } of committedTransactions(run.lines)) {
       committed.set(first, n);
@@ -250,8 +188,7 @@ describe('kill -9 at a random moment', () => {
       const random = seededRandom(SEED + 4);
       for (let round = 0; round < ROUNDS; round++) {
         const folder = join(temp.dir, 'create', `round-${round}`);
-        const delayMs = MIN_DELAY_MS + Math.floor(random() * (MAX_DELAY_MS - MIN_DELAY_MS + 1));
-        const run = await runAndKill('create', folder, 0, delayMs);
+        const run = await runChild('create', folder, 0, killDelay(random));
         const where = describeRound('create', round, run);
         const created = new Set(run.lines.filter((l) => l.startsWith('created ')).map((l) => l.slice(8)));
         const started = run.lines.filter((l) => l.startsWith('creating ')).map((l) => l.slice(9));

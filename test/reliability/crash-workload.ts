@@ -1,8 +1,11 @@
 // What crash-child.ts does and crash-safety.test.ts checks: shared so both sides agree on the
-// table, the rows' contents, the passwords and the Argon2id tuning.
+// table, the rows' contents, the passwords and the Argon2id tuning (lifecycle-crash uses the last).
 import { createHash } from 'node:crypto';
+import type { Clock } from '../../electron/vault/clock.ts';
 import type { SqliteDatabase } from '../../electron/vault/db/sqlite.ts';
+import { Vault } from '../../electron/vault/vault.ts';
 import type { KdfTuning } from '../../electron/vault/vault.ts';
+import { MemoryKeychain } from '../support/temp-vault.ts';
 
 /** The workloads the child runs until it is killed. */
 export const CRASH_MODES = ['writes', 'passwords', 'mixed', 'create'] as const;
@@ -17,6 +20,15 @@ export const CRASH_PASSWORDS = ['crash-test password one', 'crash-test password 
  * parameters; only the time spent inside Argon2id differs.
  */
 export const WEAK_KDF: KdfTuning = { memoryKiB: 1024, iterations: 1, parallelism: 1 };
+
+/**
+ * A vault with {@link WEAK_KDF} (allowWeakKdf is what lets the engine accept it). Parents use it too:
+ * unlocking re-wraps below-default headers with the instance's tuning, and a parent must not slow
+ * every later round down to 64 MiB.
+ */
+export function weakVault(path: string, clock: Clock): Vault {
+  return new Vault({ path, clock, keychain: new MemoryKeychain(), kdfTuning: WEAK_KDF, allowWeakKdf: true });
+}
 
 /** Rows the child commits: `n` is the size of the transaction the row was written in. */
 export const CRASH_TABLE_SQL = `

@@ -52,6 +52,13 @@ export interface AcceptedKey {
   ipAcl: string[];
 }
 
+/** One automatic rotation, as `runDue` hands it to its hook. */
+export interface AutoRotation {
+  key: ApiKeyView;
+  integration: Integration;
+  previous: ApiKeyView;
+}
+
 /** Who acts, for the activity log. */
 export interface Actor {
   actor: string;
@@ -548,7 +555,10 @@ export class KeyLifecycle {
    * grace is counted from the expiry, as if the app had been running), grace keys past their end
    * become expired. A crash between steps is repaired by the next call.
    */
-  runDue(now = this.clock.now()): {
+  runDue(
+    now = this.clock.now(),
+    hooks: { onRotated?: (rotation: AutoRotation) => void } = {},
+  ): {
     rotated: ApiKeyView[];
     expired: ApiKeyView[];
     failed: { integrationId: string; message: string }[];
@@ -570,7 +580,7 @@ export class KeyLifecycle {
             ) {
               return null; // changed since we looked
             }
-            return this.replaceActive(integration, {
+            const fresh = this.replaceActive(integration, {
               now,
               graceDays: integration.graceDays,
               graceFrom: current.expiresAt,
@@ -578,6 +588,9 @@ export class KeyLifecycle {
               action: 'key.auto-rotate',
               actor: 'scheduler',
             });
+            // In the same transaction, so what the hook records (the notice) commits with the rotation.
+            hooks.onRotated?.({ key: fresh, integration, previous: this.keys.byId(current.id) ?? current });
+            return fresh;
           })
           .immediate();
         if (key) {

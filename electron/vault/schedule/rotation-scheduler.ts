@@ -80,24 +80,21 @@ export class RotationScheduler {
     this.running = true;
     try {
       const now = this.clock.now();
-      const { rotated, expired, failed } = this.lifecycle.runDue(now);
       const fired: Notice[] = [];
-      for (const key of rotated) {
-        const integration = this.lifecycle.requireIntegration(key.integrationId);
-        const previous = this.lifecycle
-          .listKeys(integration.id)
-          .find((candidate) => candidate.replacedBy === key.id);
-        const notice = this.notices.recordRotation({
-          integrationId: integration.id,
-          integrationName: integration.name,
-          newKeyId: key.id,
-          previousStatus: previous?.status ?? 'expired',
-          graceEndsAt: previous?.graceEndsAt ?? null,
-        });
-        if (notice) {
-          fired.push(notice);
-        }
-      }
+      const { rotated, expired, failed } = this.lifecycle.runDue(now, {
+        onRotated: ({ key, integration, previous }) => {
+          const notice = this.notices.recordRotation({
+            integrationId: integration.id,
+            integrationName: integration.name,
+            newKeyId: key.id,
+            previousStatus: previous.status,
+            graceEndsAt: previous.graceEndsAt,
+          });
+          if (notice) {
+            fired.push(notice);
+          }
+        },
+      });
       for (const failure of failed) {
         const name = this.safeName(failure.integrationId);
         const notice = this.notices.recordRotationFailure({

@@ -300,6 +300,28 @@ describe('time', () => {
     expect(log.verify().ok).toBe(true);
   });
 
+  it('what the rotation hook records commits or rolls back with the rotation itself', () => {
+    const { lifecycle, clock } = setup();
+    const { integration, key } = lifecycle.createIntegration(
+      { name: 'hooked', platform: 'web', rotationDays: 1 },
+      actor,
+    );
+    clock.advance(DAY_MS);
+    const result = lifecycle.runDue(clock.now(), {
+      onRotated: () => {
+        throw new Error('crash while recording the notice');
+      },
+    });
+    expect(result.rotated).toHaveLength(0);
+    expect(result.failed).toHaveLength(1);
+    expect(lifecycle.activeKey(integration.id).id).toBe(key.id); // rolled back together
+    const seen: string[] = [];
+    expect(
+      lifecycle.runDue(clock.now(), { onRotated: (rotation) => seen.push(rotation.previous.id) }).rotated,
+    ).toHaveLength(1);
+    expect(seen).toEqual([key.id]);
+  });
+
   it('after a 40-day sleep, catch-up rotates once and counts grace from the missed expiry', () => {
     const { lifecycle, clock } = setup();
     const { integration, key: old } = lifecycle.createIntegration(
