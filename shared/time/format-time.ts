@@ -105,8 +105,39 @@ function wallClock(ms: number): string {
   return `${yearText}-${pad2(month)}-${pad2(day)}T${time}`;
 }
 
-/** The zone's UTC offset at `instant` (whole seconds), in whole minutes. */
+let systemTimeZone: string | undefined;
+/** The system's time zone, resolved once (building an Intl.DateTimeFormat costs ~0.1 ms). */
+function systemZone(): string {
+  systemTimeZone ??= new Intl.DateTimeFormat().resolvedOptions().timeZone;
+  return systemTimeZone;
+}
+
+const QUARTER_HOUR = 15 * MINUTE;
+const offsetCache = new Map<string, number>();
+/**
+ * The zone's UTC offset at `instant` in whole minutes, cached per zone and quarter hour (offsets
+ * change only on quarter-hour boundaries in every zone in use since 1972).
+ */
 function offsetMinutes(instant: number, timeZone: string): number {
+  const slot = Math.floor(instant / QUARTER_HOUR);
+  if (instant >= 63_072_000_000) {
+    const cached = offsetCache.get(`${timeZone} ${slot}`);
+    if (cached !== undefined) {
+      return cached;
+    }
+  }
+  const offset = computeOffsetMinutes(instant, timeZone);
+  if (instant >= 63_072_000_000) {
+    if (offsetCache.size > 4096) {
+      offsetCache.clear();
+    }
+    offsetCache.set(`${timeZone} ${slot}`, offset);
+  }
+  return offset;
+}
+
+/** The zone's UTC offset at `instant` (whole seconds), in whole minutes. */
+function computeOffsetMinutes(instant: number, timeZone: string): number {
   const fields: Record<string, string> = {};
   for (const part of formatterFor(timeZone).formatToParts(instant)) {
     fields[part.type] = part.value;
@@ -132,7 +163,7 @@ export function formatTimestamp(epochMs: number, options: TimestampOptions): str
   if (options.utc) {
     return `${wallClock(instant)}Z`;
   }
-  const timeZone = options.timeZone ?? new Intl.DateTimeFormat().resolvedOptions().timeZone;
+  const timeZone = options.timeZone ?? systemZone();
   const offset = offsetMinutes(instant, timeZone);
   const sign = offset < 0 ? '-' : '+';
   const magnitude = Math.abs(offset);

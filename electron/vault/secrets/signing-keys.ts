@@ -50,11 +50,19 @@ export class SigningKeys {
   private current: CurrentSigningKey | null = null;
   private readonly publicKeys = new Map<string, KeyObject>();
   private readonly notedExpiry = new Map<string, number>();
+  private readonly published;
+  private readonly publishedKid;
 
   constructor(db: SqliteDatabase, clock: Clock, log: ActivityLog) {
     this.db = db;
     this.clock = clock;
     this.log = log;
+    const publishedWhere =
+      'retired_at IS NULL OR (last_secret_expires_at IS NOT NULL AND last_secret_expires_at > @now)';
+    this.published = db.prepare(
+      `SELECT public_jwk FROM signing_keys WHERE ${publishedWhere} ORDER BY created_at DESC`,
+    );
+    this.publishedKid = db.prepare(`SELECT 1 FROM signing_keys WHERE kid = @kid AND (${publishedWhere})`);
   }
 
   /** The current signing key, created on first use. */
@@ -114,14 +122,13 @@ export class SigningKeys {
 
   /** Public keys that verifiers need now: the current key and retired keys with unexpired Secrets. */
   jwks(now = this.clock.now()): Jwks {
-    const rows = this.db
-      .prepare(
-        `SELECT public_jwk FROM signing_keys
-         WHERE retired_at IS NULL OR (last_secret_expires_at IS NOT NULL AND last_secret_expires_at > ?)
-         ORDER BY created_at DESC`,
-      )
-      .all(now) as { public_jwk: string }[];
+    const rows = this.published.all({ now }) as { public_jwk: string }[];
     return { keys: rows.map((row) => JSON.parse(row.public_jwk) as PublicJwk) };
+  }
+
+  /** Whether `kid` is in the JWKS now (what {@link jwks} would list). */
+  isPublished(kid: string, now = this.clock.now()): boolean {
+    return this.publishedKid.get({ kid, now }) !== undefined;
   }
 
   /** The public key for `kid` if the vault ever had it (retired or not), else null. */
