@@ -6,7 +6,7 @@
 
 /** The broad class of an error; the CLI maps each class to its own exit code. */
 export type ErrorClass =
-  'usage' | 'auth' | 'not-found' | 'invalid-state' | 'corrupt' | 'unavailable' | 'internal';
+  'usage' | 'auth' | 'not-found' | 'invalid-state' | 'corrupt' | 'unavailable' | 'integrity' | 'internal';
 
 /** Every error code Keyward emits, with its class. */
 export const ERROR_CODES = {
@@ -23,6 +23,8 @@ export const ERROR_CODES = {
   INVALID_STATE: 'invalid-state',
   VAULT_CORRUPT: 'corrupt',
   KEYCHAIN_UNAVAILABLE: 'unavailable',
+  /** The activity log's hash chain does not verify: an entry was edited, reordered or deleted. */
+  LOG_TAMPERED: 'integrity',
   INTERNAL: 'internal',
 } as const satisfies Record<string, ErrorClass>;
 

@@ -13,6 +13,7 @@ export const EXIT_CODES = {
   'invalid-state': 5,
   corrupt: 6,
   unavailable: 7,
+  integrity: 8,
 } as const satisfies Record<ErrorClass | 'ok', number>;
 
 /** A documented exit code. */
@@ -28,9 +29,11 @@ export const EXIT_CODE_HELP = [
   '  0  success',
   '  1  internal error (an unexpected failure; KEYWARD_DEBUG=1 shows details)',
   '  2  usage: unknown command or option, bad value, no password source, passwords differ',
-  '  3  auth: wrong master password, locked out after failures (retry-after given), not remembered',
-  '  4  not found: no vault at the path',
-  '  5  invalid state: e.g. a vault already exists at the path',
+  '  3  auth: wrong master password or code, locked out (retry-after given), not remembered,',
+  '     re-authentication required (--totp CODE or the master password)',
+  '  4  not found: no vault at the path, no such integration, key or backup',
+  '  5  invalid state: e.g. a vault already exists, the active key cannot be deleted, no clipboard',
   '  6  corrupt: the vault header or database is damaged or foreign (files are left untouched)',
   '  7  keychain unavailable: no usable OS keychain for --remember',
+  '  8  integrity: `log --verify` found an edited, reordered or deleted activity-log entry',
 ].join('\n');

@@ -11,7 +11,8 @@ export interface TextSink {
 
 /**
  * What a command reports on success: one JSON object for `--json`, lines of text otherwise.
- * Neither ever holds a password or key material.
+ * Neither ever holds a password, nor key material — except where that is the command's purpose
+ * (`keys reveal`, and `secret`, whose Secret carries the key).
  */
 export interface CommandResult {
   json: Record<string, unknown>;

@@ -83,6 +83,11 @@ export class PasswordSource {
     return this.inputs.passwordStdin || this.fromEnv(PASSWORD_ENV) !== null;
   }
 
+  /** True with `--password-stdin`: stdin carries the password, so nothing else can be read from it. */
+  get readsStdin(): boolean {
+    return this.inputs.passwordStdin;
+  }
+
   /** True when the user can be prompted (a terminal, and stdin is not carrying passwords). */
   get canPrompt(): boolean {
     return this.inputs.isTTY && !this.inputs.passwordStdin;

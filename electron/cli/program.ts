@@ -8,6 +8,18 @@ import { registerLockCommand } from './commands/lock.ts';
 import { registerPasswdCommand } from './commands/passwd.ts';
 import { registerStatusCommand } from './commands/status.ts';
 import { registerUnlockCommand } from './commands/unlock.ts';
+import { registerBackupCommand } from './commands/backup.ts';
+import { registerExportCommand } from './commands/export.ts';
+import { registerImportCommand } from './commands/import.ts';
+import { registerIntegrationsCommand } from './commands/integrations.ts';
+import { registerKeysCommand } from './commands/keys.ts';
+import { registerLogCommand } from './commands/log.ts';
+import { registerNoticesCommand } from './commands/notices.ts';
+import { registerSecretCommand } from './commands/secret.ts';
+import { registerDecodeCommand } from './commands/decode.ts';
+import { registerJwksCommand } from './commands/jwks.ts';
+import { registerSettingsCommand } from './commands/settings.ts';
+import { registerTotpCommand } from './commands/totp.ts';
 import { EXIT_CODE_HELP, EXIT_CODES } from './exit-codes.ts';
 import type { ExitCode } from './exit-codes.ts';
 import { CliOutput } from './output.ts';
@@ -47,7 +59,8 @@ Output: text for people. With --json, success prints one JSON object on stdout (
 \`keyward help COMMAND\`), and failure one JSON object on stderr:
   {"error":{"code":"WRONG_PASSWORD","message":"…"}}   (+ "retryAfterMs", "retryAfterSeconds" when set)
 Without --json, failure prints one line on stderr: keyward: <message>
-Timestamps are ISO 8601: local time with offset, or UTC (…Z) with --utc.
+Timestamps are ISO 8601: local time with offset, or UTC (…Z) with --utc or the vault's utc setting
+(\`keyward settings set utc true\`).
 
 Exit codes:
 ${EXIT_CODE_HELP}`;
@@ -91,11 +104,14 @@ export function buildProgram(deps: CliDependencies, outputFor: (json: boolean) =
       throw usageError('--vault needs a path.');
     }
     const vaultPath = resolve(globals.vault ?? defaultVaultPath(deps.env));
-    const vault = deps.openVault(vaultPath);
+    // One engine per process; commands open it with unlockEngine (vault-access.ts).
+    const engine = deps.openEngine(vaultPath);
     const context: CommandContext = {
       vaultPath,
-      vault,
+      engine,
+      vault: engine.vault,
       utc: globals.utc === true,
+      json: globals.json === true,
       passwords: new PasswordSource({
         passwordStdin: globals.passwordStdin === true,
         env: deps.env,
@@ -103,11 +119,19 @@ export function buildProgram(deps: CliDependencies, outputFor: (json: boolean) =
         isTTY: deps.isTTY,
         prompt: deps.prompt,
       }),
+      isTTY: deps.isTTY,
+      stdoutIsTTY: deps.stdoutIsTTY,
+      stdin: deps.stdin,
+      stdout: deps.stdout,
+      stderr: deps.stderr,
+      prompt: deps.prompt,
+      now: deps.now,
+      clipboard: deps.clipboard,
     };
     try {
       outputFor(globals.json === true).result(await body(context));
     } finally {
-      vault.lock();
+      engine.lock(); // stops the scheduler's timer, forgets re-authentication, zeroes the data key
     }
   };
 
@@ -116,6 +140,18 @@ export function buildProgram(deps: CliDependencies, outputFor: (json: boolean) =
   registerLockCommand(program, run);
   registerStatusCommand(program, run);
   registerPasswdCommand(program, run);
+  registerIntegrationsCommand(program, run);
+  registerKeysCommand(program, run);
+  registerSecretCommand(program, run);
+  registerDecodeCommand(program, run);
+  registerJwksCommand(program, run);
+  registerNoticesCommand(program, run);
+  registerLogCommand(program, run);
+  registerTotpCommand(program, run);
+  registerBackupCommand(program, run);
+  registerExportCommand(program, run);
+  registerImportCommand(program, run);
+  registerSettingsCommand(program, run);
   return program;
 }
 

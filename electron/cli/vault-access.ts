@@ -1,6 +1,10 @@
 import { existsSync } from 'node:fs';
 import { KeywardError } from '../../shared/errors.ts';
-import type { Vault } from '../vault/vault.ts';
+import type { EngineServices } from '../vault/keyward-engine.ts';
+import type { UnlockMethod, Vault } from '../vault/vault.ts';
+import type { CommandContext } from './cli-context.ts';
+import { PASSWORD_ENV } from './password-source.ts';
+import { CliTime } from './present.ts';
 
 /**
  * Fails before any password is asked for when there is nothing to open: VAULT_NOT_FOUND without a
@@ -36,4 +40,101 @@ export async function rememberOnThisDevice(vault: Vault, done: string): Promise<
     }
     throw error;
   }
+}
+
+/** How a command wants the vault opened. */
+export interface UnlockOptions {
+  /**
+   * The command runs an operation SPEC.md puts behind re-authentication (reveal, copy, revoke,
+   * regenerate, delete, never-expire, …). `purpose` names the command in the error message.
+   */
+  reauth?: { purpose: string; totp?: string | undefined; passwordOnly?: boolean };
+}
+
+/** An unlocked engine, how it was opened, and how this command prints time. */
+export interface UnlockedVault {
+  services: EngineServices;
+  method: UnlockMethod;
+  /** Timestamps in UTC when `--utc` or the vault's `utc` setting is on, local time otherwise. */
+  time: CliTime;
+}
+
+function canFallBackToPassword(error: unknown): error is KeywardError {
+  return (
+    error instanceof KeywardError &&
+    (error.code === 'NOT_REMEMBERED' || error.code === 'KEYCHAIN_UNAVAILABLE')
+  );
+}
+
+/**
+ * How this command prints time: UTC with `--utc` or, once the vault is open, its `utc` setting;
+ * local time with offset otherwise. For commands that never unlock, pass `null`.
+ */
+export function timeFor(context: CommandContext, services: EngineServices | null): CliTime {
+  const utc = context.utc || (services?.settings.get().utc ?? false);
+  return new CliTime(utc, context.now());
+}
+
+/**
+ * Opens this process's engine, the one way every command does: with the master password when one
+ * is given (`--password-stdin`, KEYWARD_PASSWORD), else with the device key remembered in the OS
+ * keychain, else with the master password from a terminal prompt. Unlocking runs the scheduler's
+ * catch-up (due rotations, grace ends, notices, the daily backup).
+ *
+ * With `reauth`: a password unlock counts as the re-authentication (it was typed just now). A
+ * keychain unlock proved nothing about who is at the keyboard, so then it takes `--totp CODE`
+ * (unless `passwordOnly`), or the master password from a terminal prompt; with neither, the
+ * command fails with REAUTH_REQUIRED (exit 3) before anything is changed.
+ */
+export async function unlockEngine(
+  context: CommandContext,
+  options: UnlockOptions = {},
+): Promise<UnlockedVault> {
+  const { engine, passwords } = context;
+  assertVaultExists(engine.vault);
+  const countsAsReauth = options.reauth !== undefined;
+  let services: EngineServices;
+  let method: UnlockMethod = 'password';
+  if (passwords.supplied) {
+    services = await engine.unlockWithPassword(await passwords.current(), { countsAsReauth });
+  } else {
+    try {
+      services = await engine.unlockWithKeychain();
+      method = 'keychain';
+    } catch (error) {
+      if (!canFallBackToPassword(error)) {
+        throw error;
+      }
+      services = await engine.unlockWithPassword(await passwords.current(error.message), {
+        countsAsReauth,
+      });
+    }
+  }
+  if (method === 'keychain' && options.reauth !== undefined) {
+    await reauthenticateAfterKeychain(context, options.reauth);
+  }
+  return { services, method, time: timeFor(context, services) };
+}
+
+async function reauthenticateAfterKeychain(
+  context: CommandContext,
+  reauth: NonNullable<UnlockOptions['reauth']>,
+): Promise<void> {
+  const { engine } = context;
+  if (reauth.totp !== undefined && !reauth.passwordOnly) {
+    await engine.reauthenticate({ totp: reauth.totp });
+    return;
+  }
+  if (context.passwords.canPrompt) {
+    const password = await context.prompt('Master password (to confirm it is you): ');
+    await engine.reauthenticate({ password });
+    return;
+  }
+  const how = reauth.passwordOnly
+    ? `give the master password (--password-stdin or ${PASSWORD_ENV}) or run it on a terminal`
+    : `give --totp CODE from your authenticator, or the master password (--password-stdin or ${PASSWORD_ENV}), or run it on a terminal`;
+  throw new KeywardError(
+    'REAUTH_REQUIRED',
+    `\`keyward ${reauth.purpose}\` needs you to confirm it is you, and the vault was opened with the key remembered on this device: ${how}. Nothing was changed.`,
+  );
 }

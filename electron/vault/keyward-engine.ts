@@ -1,4 +1,6 @@
 import type { RevokeOptions } from '../../shared/domain/api-key.ts';
+import { existsSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { KeywardError } from '../../shared/errors.ts';
 import { ActivityLog } from './audit/activity-log.ts';
 import { ReauthService } from './auth/reauth.ts';
@@ -175,13 +177,22 @@ export class KeywardEngine {
    */
   async restoreBackup(name: string, password: string): Promise<{ previous: string | null }> {
     this.lock('restore');
-    const result = await this.backupService().restore(name, password);
-    return result;
+    return this.backupService().restore(name, password, (db) => {
+      new ActivityLog(db, this.deps.clock).append({
+        actor: this.actor,
+        action: 'backup.restore',
+        outcome: 'success',
+        details: { name },
+      });
+    });
   }
 
   /** Writes an encrypted export of the whole vault to `target` (never overwrites). */
   exportTo(target: string): { bytes: number } {
     const services = this.services();
+    if (!existsSync(dirname(resolve(target)))) {
+      throw new KeywardError('NOT_FOUND', `The folder for ${target} does not exist.`);
+    }
     const result = exportVault({ db: services.db, files: this.vault.files, target, clock: this.deps.clock });
     services.log.append({
       actor: this.actor,
@@ -194,7 +205,49 @@ export class KeywardEngine {
 
   /** Imports an export as this engine's vault (only where no vault exists yet). */
   async importFrom(source: string, password: string): Promise<{ vaultId: string }> {
-    return importVault({ source, files: this.vault.files, password, clock: this.deps.clock });
+    return importVault({
+      source,
+      files: this.vault.files,
+      password,
+      clock: this.deps.clock,
+      onOpened: (db) => {
+        new ActivityLog(db, this.deps.clock).append({
+          actor: this.actor,
+          action: 'vault.import',
+          outcome: 'success',
+        });
+      },
+    });
+  }
+
+  /**
+   * Changes the master password (re-wrap only) and records it in the vault's log: the vault is
+   * opened with the new password to write the entry, then returned to the state it was in.
+   */
+  async changePassword(currentPassword: string, newPassword: string): Promise<void> {
+    const wasUnlocked = this.current !== null;
+    await this.vault.changePassword(currentPassword, newPassword);
+    const services = wasUnlocked ? this.services() : await this.unlockWithPassword(newPassword);
+    services.log.append({ actor: this.actor, action: 'vault.password-changed', outcome: 'success' });
+    if (!wasUnlocked) {
+      this.lock('password-changed');
+    }
+  }
+
+  /**
+   * Creates an integration (issuing its first key). One whose key never expires needs the
+   * confirmation and a fresh re-authentication, like turning never-expire on later.
+   */
+  createIntegration(input: unknown, options: { confirmNeverExpire?: boolean } = {}) {
+    const neverExpire =
+      typeof input === 'object' &&
+      input !== null &&
+      (input as { neverExpire?: unknown }).neverExpire === true;
+    const services = neverExpire ? this.guard('integration.never-expire') : this.services();
+    return services.lifecycle.createIntegration(input, {
+      actor: this.actor,
+      ...(options.confirmNeverExpire ? { confirmNeverExpire: true } : {}),
+    });
   }
 
   // ── guarded operations ────────────────────────────────────────────────────
@@ -225,7 +278,7 @@ export class KeywardEngine {
    * authenticated with the master password to open the vault, which is the re-authentication.
    */
   async mintSecret(integrationRef: string): Promise<MintedSecret> {
-    return this.mintLogged(this.services(), integrationRef, 'secret.mint');
+    return this.mintLogged(this.guard('secret.mint'), integrationRef, 'secret.mint');
   }
 
   revoke(ref: string, options: RevokeOptions & { confirmNeverExpire?: boolean }) {
@@ -324,7 +377,8 @@ export class KeywardEngine {
       notices,
       onNotices: (fired) => this.deps.onNotices?.(fired),
       // The daily backup rides on the same single timer.
-      extraDueAt: () => (lastBackupAt === null ? clock.now() : lastBackupAt + BACKUP_INTERVAL_MS),
+      // No backup yet: due since forever (0), so the catch-up that runs on unlock makes one.
+      extraDueAt: () => (lastBackupAt === null ? 0 : lastBackupAt + BACKUP_INTERVAL_MS),
       onExtraDue: (now) => {
         try {
           const info = backups.create(db);

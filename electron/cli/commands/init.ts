@@ -1,9 +1,8 @@
 import type { Command } from 'commander';
 import { KeywardError } from '../../../shared/errors.ts';
 import type { CommandContext, CommandRunner } from '../cli-context.ts';
-import { formatTimestamp } from '../../../shared/time/format-time.ts';
 import type { CommandResult } from '../output.ts';
-import { rememberOnThisDevice } from '../vault-access.ts';
+import { rememberOnThisDevice, timeFor } from '../vault-access.ts';
 
 /** `keyward init` options. */
 export interface InitOptions {
@@ -24,19 +23,19 @@ and the command exits with code 7.
 
 /** Creates a vault; with `--remember`, also remembers it on this device. */
 export async function runInit(context: CommandContext, options: InitOptions): Promise<CommandResult> {
-  const { vault, vaultPath } = context;
+  const { engine, vault, vaultPath } = context;
   if (vault.exists()) {
     throw new KeywardError('VAULT_EXISTS', `A vault already exists at ${vaultPath}; it was left untouched.`);
   }
   const password = await context.passwords.forNewVault();
-  await vault.create(password);
+  await engine.create(password);
   const status = await vault.status();
   if (options.remember === true) {
     await rememberOnThisDevice(vault, `The vault was created at ${vaultPath}`);
   }
   const remembered = options.remember === true;
   const createdAt =
-    status.createdAt === null ? null : formatTimestamp(Date.parse(status.createdAt), { utc: context.utc });
+    status.createdAt === null ? null : timeFor(context, null).at(Date.parse(status.createdAt));
   return {
     json: { created: true, path: vaultPath, vaultId: status.vaultId, createdAt, remembered },
     lines: [

@@ -29,7 +29,7 @@ export async function runPasswd(context: CommandContext): Promise<CommandResult>
       'The new master password is the same as the current one; nothing was changed.',
     );
   }
-  await vault.changePassword(current, next);
+  await context.engine.changePassword(current, next);
   return {
     json: { passwordChanged: true, path: vaultPath },
     lines: [

@@ -1,8 +1,7 @@
 import type { Command } from 'commander';
 import type { CommandContext, CommandRunner } from '../cli-context.ts';
-import { formatTimestamp } from '../../../shared/time/format-time.ts';
 import type { CommandResult } from '../output.ts';
-import { assertVaultExists } from '../vault-access.ts';
+import { assertVaultExists, timeFor } from '../vault-access.ts';
 
 const HELP = `
 Reports on the vault without opening it and without a password: path, id, creation time, cipher,
@@ -25,10 +24,11 @@ function describeMemory(kiB: number): string {
 
 /** Reports the vault's status; never unlocks and never shows a secret. */
 export async function runStatus(context: CommandContext): Promise<CommandResult> {
-  const { vault, vaultPath, utc } = context;
+  const { vault, vaultPath } = context;
   assertVaultExists(vault);
   const status = await vault.status();
-  const createdAt = status.createdAt === null ? null : formatTimestamp(Date.parse(status.createdAt), { utc });
+  const createdAt =
+    status.createdAt === null ? null : timeFor(context, null).at(Date.parse(status.createdAt));
   const remembered = status.keychain.remembered;
   const retryAfterSeconds = Math.ceil(status.lockout.retryAfterMs / 1000);
   const kdf = status.kdf;

@@ -1,9 +1,7 @@
 import type { Command } from 'commander';
-import { KeywardError } from '../../../shared/errors.ts';
-import type { UnlockMethod } from '../../vault/vault.ts';
 import type { CommandContext, CommandRunner } from '../cli-context.ts';
 import type { CommandResult } from '../output.ts';
-import { assertVaultExists, rememberOnThisDevice } from '../vault-access.ts';
+import { rememberOnThisDevice, unlockEngine } from '../vault-access.ts';
 
 /** `keyward unlock` options. */
 export interface UnlockOptions {
@@ -27,31 +25,10 @@ and the master password keeps working.
 --json output:
   {"unlocked":true,"path":"…","vaultId":"…","method":"password"|"keychain","remembered":true}`;
 
-function canFallBackToPassword(error: unknown): error is KeywardError {
-  return (
-    error instanceof KeywardError &&
-    (error.code === 'NOT_REMEMBERED' || error.code === 'KEYCHAIN_UNAVAILABLE')
-  );
-}
-
 /** Unlocks with the password or the remembered device key, optionally remembers, and reports. */
 export async function runUnlock(context: CommandContext, options: UnlockOptions): Promise<CommandResult> {
-  const { vault, vaultPath, passwords } = context;
-  assertVaultExists(vault);
-  let method: UnlockMethod = 'password';
-  if (passwords.supplied) {
-    await vault.unlockWithPassword(await passwords.current());
-  } else {
-    try {
-      await vault.unlockWithKeychain();
-      method = 'keychain';
-    } catch (error) {
-      if (!canFallBackToPassword(error)) {
-        throw error;
-      }
-      await vault.unlockWithPassword(await passwords.current(error.message));
-    }
-  }
+  const { vault, vaultPath } = context;
+  const { method } = await unlockEngine(context);
   if (options.remember === true) {
     await rememberOnThisDevice(vault, 'The master password is right and the vault unlocked');
   }

@@ -21,6 +21,8 @@ export type GuardedAction = Extract<
   | 'integration.delete'
   | 'integration.never-expire'
   | 'totp.disable'
+  | 'totp.enroll'
+  | 'secret.mint'
 >;
 
 function readMeta(db: SqliteDatabase, key: string): string | null {
@@ -197,6 +199,7 @@ export class ReauthService {
 
   /** Starts enrolling an authenticator: the secret (base32) and `otpauth://` URI to show once. */
   beginTotpEnrollment(account: string): { secret: string; uri: string } {
+    this.require('totp.enroll');
     this.pendingTotp?.fill(0);
     this.pendingTotp = newTotpSecret();
     return { secret: base32Encode(this.pendingTotp), uri: otpauthUri(this.pendingTotp, account) };

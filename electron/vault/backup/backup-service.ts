@@ -121,7 +121,11 @@ export class BackupService {
    * aside (kept as `<vault>.before-restore-<time>`, never deleted) and the backup moved into place.
    * The vault must be locked. Returns where the previous vault was kept.
    */
-  async restore(name: string, password: string): Promise<{ previous: string | null }> {
+  async restore(
+    name: string,
+    password: string,
+    onOpened?: (db: SqliteDatabase) => void,
+  ): Promise<{ previous: string | null }> {
     const backup = this.list().find((candidate) => candidate.name === name);
     if (!backup) {
       throw new KeywardError(
@@ -136,6 +140,7 @@ export class BackupService {
       databaseSource: backup.path,
       password,
       clock: this.clock,
+      ...(onOpened ? { onOpened } : {}),
     });
   }
 }

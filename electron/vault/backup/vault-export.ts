@@ -58,6 +58,7 @@ export async function importVault(args: {
   files: VaultFiles;
   password: string;
   clock: Clock;
+  onOpened?: (db: SqliteDatabase) => void;
 }): Promise<{ vaultId: string }> {
   if (existsSync(args.files.database)) {
     throw new KeywardError(
@@ -91,6 +92,7 @@ export async function importVault(args: {
       databaseSource: temp,
       password: args.password,
       clock: args.clock,
+      ...(args.onOpened ? { onOpened: args.onOpened } : {}),
     });
   } finally {
     rmSync(temp, { force: true });

@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { KeywardError } from '../../../shared/errors.ts';
 import { runCli } from '../../../electron/cli/program.ts';
 import type { CliDependencies } from '../../../electron/cli/cli-context.ts';
-import { Vault } from '../../../electron/vault/vault.ts';
+import { KeywardEngine } from '../../../electron/vault/keyward-engine.ts';
 import { FakeClock } from '../../support/fake-clock.ts';
 import { makeTempDir, MemoryKeychain } from '../../support/temp-vault.ts';
 import { DOCUMENTED_EXIT_CODES, hasStackTrace } from './cli-harness.ts';
@@ -36,11 +36,18 @@ function tempDir(): string {
   return dir;
 }
 
-/** A vault factory on a memory keychain and a fake clock. */
-function vaultFactory(): (path: string) => Vault {
+/** An engine factory on a memory keychain and a fake clock; with `fixedPath`, every engine opens that vault. */
+function vaultFactory(fixedPath?: string, clock = new FakeClock()): (path: string) => KeywardEngine {
   const keychain = new MemoryKeychain();
-  const clock = new FakeClock();
-  return (path) => new Vault({ path, clock, keychain, kdfTuning: WEAK_KDF, allowWeakKdf: true });
+  return (path) =>
+    new KeywardEngine({
+      path: fixedPath ?? path,
+      clock,
+      keychain,
+      actor: 'tester@cli',
+      kdfTuning: WEAK_KDF,
+      allowWeakKdf: true,
+    });
 }
 
 function inProcess(options: {
@@ -49,7 +56,7 @@ function inProcess(options: {
   isTTY?: boolean;
   stdin?: string;
   env?: NodeJS.ProcessEnv;
-  openVault: (path: string) => Vault;
+  openVault: (path: string) => KeywardEngine;
 }): InProcess {
   let out = '';
   let err = '';
@@ -63,7 +70,13 @@ function inProcess(options: {
       stdout: { write: (text: string) => (out += text) },
       stderr: { write: (text: string) => (err += text) },
       isTTY: options.isTTY ?? false,
-      openVault: options.openVault,
+      stdoutIsTTY: false,
+      openEngine: options.openVault,
+      now: () => Date.now(),
+      clipboard: {
+        check: () => Promise.reject(new KeywardError('INVALID_STATE', 'No clipboard in this test.')),
+        copy: () => Promise.reject(new KeywardError('INVALID_STATE', 'No clipboard in this test.')),
+      },
       prompt: (question) => {
         questions.push(question);
         const answer = answers.shift();
@@ -207,11 +220,8 @@ describe('fuzzed arguments', () => {
 
   it('every argv ends with a documented exit code and a typed message, never a crash or a stack', async () => {
     // One vault for the whole run, whatever --vault says, so that the commands build on each other.
-    const keychain = new MemoryKeychain();
     const clock = new FakeClock();
-    const path = join(tempDir(), 'fuzz.vault');
-    const openVault = (): Vault =>
-      new Vault({ path, clock, keychain, kdfTuning: WEAK_KDF, allowWeakKdf: true });
+    const openVault = vaultFactory(join(tempDir(), 'fuzz.vault'), clock);
     await fc.assert(
       fc.asyncProperty(
         argvArbitrary,

@@ -82,6 +82,7 @@ describe('backups', () => {
     const services2 = await engine.unlockWithPassword(PASSWORD);
     expect(services2.lifecycle.listIntegrations().map((i) => i.name)).toEqual(['before backup']);
     expect(services2.log.verify().ok).toBe(true);
+    expect(services2.log.list({ limit: 5 }).map((entry) => entry.action)).toContain('backup.restore');
     expect(readdirSync(dir).some((file) => file.includes('before-restore'))).toBe(true);
     expect(existsSync(restored.previous!)).toBe(true);
   });
@@ -91,6 +92,18 @@ describe('backups', () => {
     engine.lock();
     expect(await codeOf(engine.restoreBackup('keyward-19990101T000000Z', PASSWORD))).toBe('NOT_FOUND');
     await engine.unlockWithPassword(PASSWORD);
+  });
+});
+
+describe('master password change', () => {
+  it('is recorded in the activity log, whether the vault was locked or open', async () => {
+    const { engine } = await setup();
+    await engine.changePassword(PASSWORD, 'second password!');
+    engine.lock();
+    await engine.changePassword('second password!', 'third password!');
+    const services = await engine.unlockWithPassword('third password!');
+    expect(services.log.all().filter((entry) => entry.action === 'vault.password-changed')).toHaveLength(2);
+    expect(services.log.verify().ok).toBe(true);
   });
 });
 
@@ -116,6 +129,8 @@ describe('encrypted export and import', () => {
     await other.importFrom(target, PASSWORD);
     const imported = await other.unlockWithPassword(PASSWORD);
     expect(imported.lifecycle.material(key.id)).toBe(material);
+    expect(imported.log.list({ limit: 5 }).map((entry) => entry.action)).toContain('vault.import');
+    expect(() => engine.exportTo(join(dir, 'no-such-folder', 'x.kwexport'))).toThrow(/does not exist/);
   });
 
   it('never imports over an existing vault, and rejects a file that is not an export', async () => {

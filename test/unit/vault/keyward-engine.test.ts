@@ -90,6 +90,8 @@ describe('re-authentication guards', () => {
 
   it('TOTP: enrol with a confirming code, then re-authenticate with a code, each code once', async () => {
     const { engine, clock, services, key } = await setup();
+    expect(await code(() => services.reauth.beginTotpEnrollment('owner'))).toBe('REAUTH_REQUIRED');
+    await engine.reauthenticate({ password: PASSWORD });
     const { secret, uri } = services.reauth.beginTotpEnrollment('owner');
     expect(uri).toMatch(/^otpauth:\/\/totp\/Keyward:owner\?secret=/);
     const bytes = base32Decode(secret)!;
@@ -126,6 +128,8 @@ describe('re-authentication guards', () => {
 describe('Secrets', () => {
   it('mints an EdDSA JWT that verifies against the exported JWKS and carries the active key', async () => {
     const { engine, integration, key, services, clock } = await setup();
+    expect(await code(engine.mintSecret(integration.id))).toBe('REAUTH_REQUIRED');
+    await engine.reauthenticate({ password: PASSWORD });
     const minted = await engine.mintSecret(integration.id);
     const { payload, protectedHeader } = await jwtVerify(
       minted.token,
@@ -148,6 +152,7 @@ describe('Secrets', () => {
   it('signing-key rotation keeps the old public key until its last Secret expired', async () => {
     const { engine, integration, services, clock } = await setup();
     services.settings.set({ autoLockMinutes: 0 }, { actor: 'owner@test' });
+    await engine.reauthenticate({ password: PASSWORD });
     const first = await engine.mintSecret(integration.id);
     await services.signingKeys.rotate({ actor: 'owner@test' });
     const second = await engine.mintSecret(integration.id);

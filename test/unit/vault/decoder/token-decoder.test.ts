@@ -334,6 +334,7 @@ describe('Secrets minted by this vault', () => {
       { name: 'Billing', platform: 'server' },
       { actor: 'owner@test' },
     );
+    await engine.reauthenticate({ password: 'engine test password' });
     const secret = await engine.mintSecret(integration.id);
     const decoded = jws(await services.decoder.decode(secret.token));
     expect(decoded.signature.status).toBe('verified-vault');

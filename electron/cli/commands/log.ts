@@ -1,0 +1,246 @@
+import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { Option } from 'commander';
+import type { Command } from 'commander';
+import { KeywardError } from '../../../shared/errors.ts';
+import type { ActivityEntry } from '../../vault/audit/activity-log.ts';
+import type { EngineServices } from '../../vault/keyward-engine.ts';
+import { wholeNumber } from '../arguments.ts';
+import type { CommandContext, CommandRunner } from '../cli-context.ts';
+import type { CommandResult } from '../output.ts';
+import type { CliTime } from '../present.ts';
+import { NONE, table } from '../present.ts';
+import { unlockEngine } from '../vault-access.ts';
+
+/** `keyward log` options. */
+export interface LogOptions {
+  limit?: number;
+  verify?: boolean;
+  export?: string;
+  format?: 'json' | 'csv';
+}
+
+/** How many entries `log` shows by default. */
+const DEFAULT_LIMIT = 50;
+const MAX_LIMIT = 100_000;
+
+const HELP = `
+The activity log: append-only and hash-chained (each entry carries the SHA-256 of the one before),
+never any key material. Without options: the newest entries (--limit, default ${DEFAULT_LIMIT}).
+
+--verify walks the whole chain. Intact: "OK" and the number of entries, exit 0. An entry edited,
+reordered or deleted: one line naming the first bad entry, exit code 8 (code LOG_TAMPERED).
+
+--export FILE writes every entry, oldest first, as a JSON array or a CSV file with a header row
+(--format, default from the file name: .csv → csv, else json); timestamps as everywhere (UTC with
+--utc or the vault's utc setting). Never overwrites a file. Logged as log.export. CSV cells that a
+spreadsheet would run as a formula (starting with = + - @) get a leading '.
+
+--json output:
+  log            {"entries":[{"seq":12,"at":"…","actor":"alice@cli","action":"key.rotate",
+                  "outcome":"success","integrationId":"…"|null,"integrationName":"…"|null,
+                  "keyId":"…"|null,"details":{…},"prevHash":"…","hash":"…"}]}   (newest first)
+  log --verify   {"verified":true,"entries":12,"headHash":"…"}
+  log --export   {"exported":true,"file":"…","format":"csv","entries":12}`;
+
+const CSV_COLUMNS = [
+  'seq',
+  'at',
+  'actor',
+  'action',
+  'outcome',
+  'integrationId',
+  'integrationName',
+  'keyId',
+  'details',
+  'prevHash',
+  'hash',
+] as const;
+
+/** An entry as printed and exported: times formatted, integration named. */
+type ExportRow = Record<
+  (typeof CSV_COLUMNS)[number],
+  string | number | null | Record<string, string | number | boolean | null>
+>;
+
+function integrationNames(services: EngineServices): Map<string, string> {
+  return new Map(
+    services.lifecycle.listIntegrations().map((integration) => [integration.id, integration.name]),
+  );
+}
+
+/** Details as printed: numbers under a name ending in `At` are times, so they are formatted like every time. */
+function detailsFor(
+  details: ActivityEntry['details'],
+  time: CliTime,
+): Record<string, string | number | boolean | null> {
+  return Object.fromEntries(
+    Object.entries(details).map(([name, value]) => [
+      name,
+      /At$/.test(name) && typeof value === 'number' && Number.isFinite(value) ? time.at(value) : value,
+    ]),
+  );
+}
+
+/** One entry as `--json` and the JSON export show it. */
+function entryJson(entry: ActivityEntry, time: CliTime, names: Map<string, string>): ExportRow {
+  return {
+    seq: entry.seq,
+    at: time.at(entry.at),
+    actor: entry.actor,
+    action: entry.action,
+    outcome: entry.outcome,
+    integrationId: entry.integrationId,
+    integrationName: entry.integrationId === null ? null : (names.get(entry.integrationId) ?? null),
+    keyId: entry.keyId,
+    details: detailsFor(entry.details, time),
+    prevHash: entry.prevHash,
+    hash: entry.hash,
+  };
+}
+
+/** One CSV cell (details as JSON): quoted when needed, and defused when a spreadsheet would run it as a formula. */
+export function csvCell(value: ExportRow[keyof ExportRow]): string {
+  if (value === null) {
+    return '';
+  }
+  let text = typeof value === 'object' ? JSON.stringify(value) : String(value);
+  if (typeof value === 'string' && /^[=+\-@\t\r]/.test(text)) {
+    text = `'${text}`;
+  }
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+function writeNewFile(file: string, text: string): void {
+  try {
+    writeFileSync(file, text, { flag: 'wx', mode: 0o600 });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') {
+      throw new KeywardError('INVALID_STATE', `${file} already exists; choose a new file name.`);
+    }
+    if (code === 'ENOENT' || code === 'ENOTDIR') {
+      throw new KeywardError('NOT_FOUND', `The folder of ${file} does not exist.`);
+    }
+    if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS' || code === 'EISDIR') {
+      throw new KeywardError('INVALID_STATE', `Cannot write ${file} (${code}).`);
+    }
+    throw error;
+  }
+}
+
+function describeDetails(details: ActivityEntry['details'], time: CliTime): string {
+  return Object.entries(detailsFor(details, time))
+    .map(([name, value]) => `${name}=${String(value)}`)
+    .join(' ');
+}
+
+async function runVerify(context: CommandContext): Promise<CommandResult> {
+  const { services } = await unlockEngine(context);
+  const verdict = services.log.verify();
+  if (!verdict.ok) {
+    throw new KeywardError(
+      'LOG_TAMPERED',
+      `The activity log does not verify: ${verdict.reason} (first bad entry: #${verdict.firstBadSeq}; ${verdict.entries} entries read).`,
+    );
+  }
+  return {
+    json: { verified: true, entries: verdict.entries, headHash: verdict.headHash },
+    lines: [
+      `OK: the activity log verifies: ${verdict.entries} entries, each chained to the one before (head ${verdict.headHash.slice(0, 16)}…).`,
+    ],
+  };
+}
+
+async function runExport(
+  context: CommandContext,
+  target: string,
+  format: 'json' | 'csv',
+): Promise<CommandResult> {
+  const file = resolve(target);
+  const { services, time } = await unlockEngine(context);
+  const names = integrationNames(services);
+  const rows = services.log.all().map((entry) => entryJson(entry, time, names));
+  const text =
+    format === 'json'
+      ? `${JSON.stringify(rows, null, 2)}\n`
+      : [
+          CSV_COLUMNS.join(','),
+          ...rows.map((row) => CSV_COLUMNS.map((column) => csvCell(row[column])).join(',')),
+        ]
+          .map((line) => `${line}\r\n`)
+          .join('');
+  writeNewFile(file, text);
+  services.log.append({
+    actor: context.engine.actor,
+    action: 'log.export',
+    outcome: 'success',
+    details: { format, entries: rows.length },
+  });
+  return {
+    json: { exported: true, file, format, entries: rows.length },
+    lines: [`Exported ${rows.length} activity-log entries to ${file} (${format}).`],
+  };
+}
+
+/** `log [--limit N] [--verify] [--export FILE [--format json|csv]]`. */
+export async function runLog(context: CommandContext, options: LogOptions): Promise<CommandResult> {
+  if (options.verify === true && options.export !== undefined) {
+    throw new KeywardError('USAGE', 'Give --verify or --export, not both.');
+  }
+  if (options.format !== undefined && options.export === undefined) {
+    throw new KeywardError('USAGE', '--format goes with --export FILE.');
+  }
+  if (options.limit !== undefined && (options.export !== undefined || options.verify === true)) {
+    throw new KeywardError('USAGE', '--limit is for listing entries; --verify and --export read them all.');
+  }
+  if (options.verify === true) {
+    return runVerify(context);
+  }
+  if (options.export !== undefined) {
+    if (options.export.trim() === '') {
+      throw new KeywardError('USAGE', '--export needs a file name.');
+    }
+    const format = options.format ?? (/\.csv$/i.test(options.export) ? 'csv' : 'json');
+    return runExport(context, options.export, format);
+  }
+  const limit = options.limit ?? DEFAULT_LIMIT;
+  if (limit < 1 || limit > MAX_LIMIT) {
+    throw new KeywardError('USAGE', `--limit must be between 1 and ${MAX_LIMIT}.`);
+  }
+  const { services, time } = await unlockEngine(context);
+  const names = integrationNames(services);
+  const entries = services.log.list({ limit });
+  return {
+    json: { entries: entries.map((entry) => entryJson(entry, time, names)) },
+    lines: table(
+      ['SEQ', 'TIME', 'ACTOR', 'ACTION', 'OUTCOME', 'INTEGRATION', 'KEY ID', 'DETAILS'],
+      entries.map((entry) => [
+        String(entry.seq),
+        time.at(entry.at),
+        entry.actor,
+        entry.action,
+        entry.outcome,
+        entry.integrationId === null ? NONE : (names.get(entry.integrationId) ?? entry.integrationId),
+        entry.keyId ?? NONE,
+        describeDetails(entry.details, time) || NONE,
+      ]),
+    ),
+  };
+}
+
+/** Adds `log` to the program. */
+export function registerLogCommand(program: Command, run: CommandRunner): void {
+  program
+    .command('log')
+    .summary('the activity log: list, --verify the hash chain, --export as JSON or CSV')
+    .description('Show, verify or export the activity log.')
+    .option('--limit <n>', `how many of the newest entries to show (default ${DEFAULT_LIMIT})`, wholeNumber)
+    .option('--verify', 'check the hash chain; exit 8 naming the first bad entry if it fails')
+    .option('--export <file>', 'write every entry to FILE (never overwrites)')
+    .addOption(
+      new Option('--format <format>', 'export format (default: from the file name)').choices(['json', 'csv']),
+    )
+    .addHelpText('after', HELP)
+    .action((options: LogOptions, command: Command) => run(command, (context) => runLog(context, options)));
+}
