@@ -17,6 +17,7 @@ import type { Keychain } from './keychain/keychain.ts';
 import type { Notice } from './schedule/notices.ts';
 import { NoticeService } from './schedule/notices.ts';
 import { RotationScheduler } from './schedule/rotation-scheduler.ts';
+import { SCHEDULE_HORIZON_MS, writeScheduleFile } from './schedule/schedule-file.ts';
 import type { CatchUpReason } from './schedule/rotation-scheduler.ts';
 import { SecretMinter } from './secrets/secret-minter.ts';
 import type { MintedSecret } from './secrets/secret-minter.ts';
@@ -314,6 +315,38 @@ export class KeywardEngine {
     return services.lifecycle.setNeverExpire(ref, on, { actor: this.actor, confirmed });
   }
 
+  /**
+   * Refreshes the unencrypted schedule file (what notifications need while locked). A failure to
+   * write it never fails the vault operation that re-planned.
+   */
+  private writeSchedule(): void {
+    const services = this.current;
+    if (!services) {
+      return;
+    }
+    const now = this.deps.clock.now();
+    try {
+      writeScheduleFile(
+        this.vault.files.schedule,
+        {
+          vaultId: this.vault.vaultId(),
+          upcoming: services.notices.upcoming(now, SCHEDULE_HORIZON_MS),
+          unread: services.notices.list({ unreadOnly: true, limit: 200 }).map((notice) => ({
+            id: notice.id,
+            kind: notice.kind,
+            dueAt: notice.dueAt,
+            firedAt: notice.firedAt,
+            integrationName: notice.integrationName,
+            message: notice.message,
+          })),
+        },
+        now,
+      );
+    } catch {
+      // e.g. a read-only folder: notifications while locked fall back to the last file written.
+    }
+  }
+
   // ── internals ─────────────────────────────────────────────────────────────
 
   private guard(action: GuardedAction): EngineServices {
@@ -375,6 +408,7 @@ export class KeywardEngine {
       clock,
       lifecycle,
       notices,
+      onPlanned: () => this.writeSchedule(),
       onNotices: (fired) => this.deps.onNotices?.(fired),
       // The daily backup rides on the same single timer.
       // No backup yet: due since forever (0), so the catch-up that runs on unlock makes one.

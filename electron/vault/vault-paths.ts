@@ -9,11 +9,18 @@ export interface VaultFiles {
   header: string;
   /** Unencrypted failed-unlock counter for the exponential backoff. */
   lockout: string;
+  /** Unencrypted notice schedule, for notifications while locked (no key material). */
+  schedule: string;
 }
 
 /** Paths of the files of the vault whose database lives at `databasePath`. */
 export function vaultFiles(databasePath: string): VaultFiles {
-  return { database: databasePath, header: `${databasePath}.header`, lockout: `${databasePath}.lockout` };
+  return {
+    database: databasePath,
+    header: `${databasePath}.header`,
+    lockout: `${databasePath}.lockout`,
+    schedule: `${databasePath}.schedule`,
+  };
 }
 
 /**

@@ -4,12 +4,14 @@ import type { CommandContext, CommandRunner } from '../cli-context.ts';
 import type { CommandResult } from '../output.ts';
 import type { CliTime } from '../present.ts';
 import { table } from '../present.ts';
-import { unlockEngine } from '../vault-access.ts';
+import { readScheduleFile } from '../../vault/schedule/schedule-file.ts';
+import { assertVaultExists, timeFor, unlockEngine } from '../vault-access.ts';
 
 /** `keyward notices` options. */
 export interface NoticesOptions {
   all?: boolean;
   markRead?: boolean;
+  locked?: boolean;
 }
 
 const HELP = `
@@ -18,6 +20,11 @@ and 1 day; a grace period ends within 3 days; a key expired; an automatic rotati
 failed. Opening the vault catches up on everything due while no app or command was running, so the
 list is current. Shows unread notices, newest first; --all also read ones. --mark-read marks the
 notices shown as read.
+
+--locked reads the unencrypted schedule file beside the vault instead of opening it (no password):
+the unread notices as of the last time the vault was open, and the expiry and grace notices due in
+the next 100 days. It is what the desktop app's notifications use while the vault is locked; it
+holds integration names, kinds and times, never key material.
 
 --json output:
   {"notices":[{"id":"…","kind":"expires-soon"|"grace-ending"|"expired"|"rotated"|"rotation-failed",
@@ -40,6 +47,9 @@ function noticeJson(notice: Notice, time: CliTime, read: boolean): Record<string
 
 /** `notices [--all] [--mark-read]`. */
 export async function runNotices(context: CommandContext, options: NoticesOptions): Promise<CommandResult> {
+  if (options.locked === true) {
+    return lockedNotices(context);
+  }
   const { services, time } = await unlockEngine(context);
   const notices = services.notices.list({ unreadOnly: options.all !== true });
   let markedRead = 0;
@@ -49,6 +59,9 @@ export async function runNotices(context: CommandContext, options: NoticesOption
         markedRead += services.notices.markRead(notice.id);
       }
     }
+  }
+  if (markedRead > 0) {
+    services.scheduler.plan(); // refreshes the schedule file's unread list
   }
   const readNow = (notice: Notice): boolean => notice.readAt !== null || options.markRead === true;
   const lines =
@@ -76,6 +89,41 @@ export async function runNotices(context: CommandContext, options: NoticesOption
   };
 }
 
+/** `notices --locked`: from the unencrypted schedule file, without opening the vault. */
+function lockedNotices(context: CommandContext): CommandResult {
+  assertVaultExists(context.engine.vault);
+  const file = readScheduleFile(context.engine.vault.files.schedule);
+  const time = timeFor(context, null);
+  const upcoming = file.upcoming.map((entry) => ({ ...entry, dueAt: time.at(entry.dueAt) }));
+  const unread = file.unread.map((entry) => ({
+    ...entry,
+    dueAt: time.at(entry.dueAt),
+    firedAt: time.at(entry.firedAt),
+  }));
+  return {
+    json: { asOf: time.at(file.generatedAt), unread, upcoming },
+    lines: [
+      `From the schedule file (as of ${time.at(file.generatedAt)}; the vault stays locked).`,
+      ...(unread.length === 0
+        ? ['No unread notices.']
+        : table(
+            ['FIRED', 'KIND', 'MESSAGE'],
+            unread.map((entry) => [entry.firedAt, entry.kind, entry.message]),
+          )),
+      '',
+      ...(upcoming.length === 0
+        ? ['Nothing due in the next 100 days.']
+        : [
+            'Coming up:',
+            ...table(
+              ['DUE', 'KIND', 'MESSAGE'],
+              upcoming.map((entry) => [entry.dueAt, entry.kind, entry.message]),
+            ),
+          ]),
+    ],
+  };
+}
+
 /** Adds `notices` to the program. */
 export function registerNoticesCommand(program: Command, run: CommandRunner): void {
   program
@@ -84,6 +132,7 @@ export function registerNoticesCommand(program: Command, run: CommandRunner): vo
     .description('Show the notices the vault has fired.')
     .option('--all', 'also notices already read')
     .option('--mark-read', 'mark the notices shown as read')
+    .option('--locked', 'read the schedule file without opening the vault (no password)')
     .addHelpText('after', HELP)
     .action((options: NoticesOptions, command: Command) =>
       run(command, (context) => runNotices(context, options)),

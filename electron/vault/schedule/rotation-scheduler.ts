@@ -33,6 +33,7 @@ export class RotationScheduler {
   private readonly onNotices: (notices: Notice[]) => void;
   private readonly extraDueAt: () => number | null;
   private readonly onExtraDue: (now: number) => void;
+  private readonly onPlanned: () => void;
   private timer: TimerHandle | null = null;
   private plannedAt: number | null = null;
   private failureStreak = 0;
@@ -46,6 +47,8 @@ export class RotationScheduler {
     onNotices?: (notices: Notice[]) => void;
     extraDueAt?: () => number | null;
     onExtraDue?: (now: number) => void;
+    /** Called after every (re-)plan, e.g. to refresh the schedule file. */
+    onPlanned?: () => void;
   }) {
     this.clock = deps.clock;
     this.lifecycle = deps.lifecycle;
@@ -53,6 +56,7 @@ export class RotationScheduler {
     this.onNotices = deps.onNotices ?? (() => undefined);
     this.extraDueAt = deps.extraDueAt ?? (() => null);
     this.onExtraDue = deps.onExtraDue ?? (() => undefined);
+    this.onPlanned = deps.onPlanned ?? (() => undefined);
   }
 
   /** Starts: catches up on everything due, then plans the one timer. */
@@ -131,6 +135,14 @@ export class RotationScheduler {
 
   /** Re-plans the one timer (call after any change that can move the next due time). */
   plan(): number | null {
+    const next = this.planTimer();
+    if (!this.stopped) {
+      this.onPlanned();
+    }
+    return next;
+  }
+
+  private planTimer(): number | null {
     this.disarm();
     if (this.stopped) {
       return null;

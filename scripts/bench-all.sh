@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Runs every benchmark in test/bench/ one after another and prints their RESULT lines at the end.
+# Exits non-zero if any benchmark missed its target.
+set -uo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+# shellcheck source=scripts/ensure-node.sh
+source scripts/ensure-node.sh
+status=0
+results=()
+for bench in test/bench/*.bench.ts; do
+  printf '\n=== %s\n' "$bench"
+  out="$(node "$bench" 2>&1)" || status=1
+  printf '%s\n' "$out"
+  results+=("$(printf '%s\n' "$out" | grep '^RESULT ' | tail -1)")
+done
+printf '\n=== summary\n'
+printf '%s\n' "${results[@]}"
+exit "$status"

@@ -1,0 +1,82 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { KeywardEngine } from '../../../../electron/vault/keyward-engine.ts';
+import { readScheduleFile } from '../../../../electron/vault/schedule/schedule-file.ts';
+import { KeywardError } from '../../../../shared/errors.ts';
+import { FakeClock } from '../../../support/fake-clock.ts';
+import { makeTempDir, MemoryKeychain } from '../../../support/temp-vault.ts';
+
+const DAY = 86_400_000;
+const PASSWORD = 'schedule file password';
+const cleanups: (() => void)[] = [];
+afterEach(() => {
+  for (const cleanup of cleanups.splice(0)) {
+    cleanup();
+  }
+});
+
+async function setup() {
+  const { dir, cleanup } = makeTempDir();
+  const clock = new FakeClock(Date.UTC(2026, 0, 1, 9));
+  const engine = new KeywardEngine({
+    path: join(dir, 'k.vault'),
+    clock,
+    keychain: new MemoryKeychain(),
+    actor: 'owner',
+  });
+  cleanups.push(() => {
+    engine.lock();
+    cleanup();
+  });
+  const services = await engine.create(PASSWORD);
+  services.settings.set({ autoLockMinutes: 0 }, { actor: 'owner' });
+  return { engine, clock, services };
+}
+
+describe('the schedule file (notices while locked)', () => {
+  it('lists what is coming up and what is unread, readable without the password, with no key material', async () => {
+    const { engine, clock, services } = await setup();
+    const { integration, key } = services.lifecycle.createIntegration(
+      {
+        name: 'Payments API',
+        platform: 'server',
+        rotationDays: 40,
+        graceDays: 5,
+        notes: 'SECRET-NOTES',
+        ipAcl: ['10.1.2.3'],
+      },
+      { actor: 'owner' },
+    );
+    const file = readScheduleFile(engine.vault.files.schedule);
+    expect(file.upcoming.map((entry) => [entry.kind, entry.dueAt])).toEqual([
+      ['expires-soon', (key.expiresAt ?? 0) - 30 * DAY],
+      ['expires-soon', (key.expiresAt ?? 0) - 7 * DAY],
+      ['expires-soon', (key.expiresAt ?? 0) - 1 * DAY],
+    ]);
+    expect(file.upcoming[0]?.integrationName).toBe('Payments API');
+
+    clock.advance(11 * DAY); // the 30-day notice fires
+    const later = readScheduleFile(engine.vault.files.schedule);
+    expect(later.unread.map((entry) => entry.kind)).toEqual(['expires-soon']);
+    expect(later.upcoming).toHaveLength(2);
+
+    const bytes = readFileSync(engine.vault.files.schedule, 'utf8');
+    expect(bytes).not.toContain(services.lifecycle.material(key.id));
+    expect(bytes).not.toContain('SECRET-NOTES');
+    expect(bytes).not.toContain('10.1.2.3');
+    expect(bytes).not.toContain(PASSWORD);
+
+    engine.lock();
+    expect(readScheduleFile(engine.vault.files.schedule).unread).toHaveLength(1); // readable while locked
+    expect(integration.id).toBeTruthy();
+  });
+
+  it('a damaged schedule file is a typed error, and the next plan rewrites it', async () => {
+    const { engine, services } = await setup();
+    writeFileSync(engine.vault.files.schedule, 'not json');
+    expect(() => readScheduleFile(engine.vault.files.schedule)).toThrow(KeywardError);
+    services.lifecycle.createIntegration({ name: 'x', platform: 'web' }, { actor: 'owner' });
+    expect(readScheduleFile(engine.vault.files.schedule).upcoming).toHaveLength(0); // 365 days away: beyond the horizon
+  });
+});
