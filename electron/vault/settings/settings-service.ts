@@ -46,9 +46,12 @@ export class SettingsService {
     const parsed = settingsPatchSchema.safeParse(patch);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
+      const field = issue?.path.join('.') ?? '';
+      const message = issue?.message ?? 'invalid value';
+      // The schema's messages name their field already; only unnamed ones get a prefix.
       throw new KeywardError(
         'INVALID_INPUT',
-        `${issue?.path.join('.') || 'settings'}: ${issue?.message ?? 'invalid'}`,
+        field !== '' && !message.startsWith(field) ? `${field}: ${message}` : message,
       );
     }
     const current = this.get();
