@@ -254,7 +254,8 @@ export class KeywardEngine {
   // ── guarded operations ────────────────────────────────────────────────────
 
   /** The key's material, after a fresh re-authentication; logged. */
-  revealKey(keyId: string, purpose: 'key.reveal' | 'key.copy' = 'key.reveal'): string {
+  revealKey(keyId: string): string {
+    const purpose = 'key.reveal';
     const services = this.guard(purpose);
     const key = services.lifecycle.requireKey(keyId);
     const material = services.lifecycle.material(key.id);
@@ -268,10 +269,52 @@ export class KeywardEngine {
     return material;
   }
 
-  /** A fresh Secret for copying, after a fresh re-authentication; logged. */
-  async secretForCopy(integrationRef: string): Promise<MintedSecret> {
+  /**
+   * Copies a fresh Secret, after a fresh re-authentication: mints it, hands it to `write` (the
+   * clipboard), and logs the copy with the outcome of the write — a failed write is logged as a
+   * failure, not as a copy.
+   */
+  async copySecret<T>(
+    integrationRef: string,
+    write: (token: string) => Promise<T>,
+  ): Promise<{ secret: MintedSecret; written: T }> {
     const services = this.guard('secret.copy');
-    return this.mintLogged(services, integrationRef, 'secret.copy');
+    const secret = await services.minter.mint(integrationRef, services.settings.get().secretLifetimeHours);
+    const entry = {
+      actor: this.actor,
+      action: 'secret.copy' as const,
+      integrationId: secret.integrationId,
+      keyId: secret.keyId,
+      details: { jti: secret.jti, expiresAt: secret.expiresAt },
+    };
+    try {
+      const written = await write(secret.token);
+      services.log.append({ ...entry, outcome: 'success' });
+      return { secret, written };
+    } catch (error) {
+      services.log.append({ ...entry, outcome: 'failure' });
+      throw error;
+    }
+  }
+
+  /** Copies a key's material after a fresh re-authentication; logged with the write's outcome. */
+  async copyKey<T>(keyId: string, write: (material: string) => Promise<T>): Promise<T> {
+    const services = this.guard('key.copy');
+    const key = services.lifecycle.requireKey(keyId);
+    const entry = {
+      actor: this.actor,
+      action: 'key.copy' as const,
+      integrationId: key.integrationId,
+      keyId: key.id,
+    };
+    try {
+      const written = await write(services.lifecycle.material(key.id));
+      services.log.append({ ...entry, outcome: 'success' });
+      return written;
+    } catch (error) {
+      services.log.append({ ...entry, outcome: 'failure' });
+      throw error;
+    }
   }
 
   /**
@@ -363,7 +406,7 @@ export class KeywardEngine {
   private async mintLogged(
     services: EngineServices,
     integrationRef: string,
-    action: 'secret.copy' | 'secret.mint',
+    action: 'secret.mint',
   ): Promise<MintedSecret> {
     const secret = await services.minter.mint(integrationRef, services.settings.get().secretLifetimeHours);
     services.log.append({

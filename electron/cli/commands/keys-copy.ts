@@ -39,21 +39,20 @@ export async function runCopy(
   });
   const { lifecycle, settings } = services;
   const integration = lifecycle.requireIntegration(ref);
-  let text: string;
+  const write = (text: string) =>
+    context.clipboard.copy(text, { clearAfterSeconds: settings.get().clipboardClearSeconds });
   let keyId: string;
   let expiresAt: number | null = null;
+  let copied: Awaited<ReturnType<typeof write>>;
   if (options.raw === true) {
     keyId = lifecycle.activeKey(integration.id).id;
-    text = context.engine.revealKey(keyId, 'key.copy');
+    copied = await context.engine.copyKey(keyId, write);
   } else {
-    const secret = await context.engine.secretForCopy(integration.id);
-    text = secret.token;
-    keyId = secret.keyId;
-    expiresAt = secret.expiresAt;
+    const result = await context.engine.copySecret(integration.id, write);
+    copied = result.written;
+    keyId = result.secret.keyId;
+    expiresAt = result.secret.expiresAt;
   }
-  const copied = await context.clipboard.copy(text, {
-    clearAfterSeconds: settings.get().clipboardClearSeconds,
-  });
   const what = options.raw === true ? 'the API key' : 'a Secret';
   const where = copied.targets.includes('selection')
     ? 'the clipboard and the primary selection'

@@ -155,7 +155,7 @@ export async function runReveal(
     reauth: { purpose: 'keys reveal', totp: options.totp },
   });
   const key = services.lifecycle.requireKey(keyId);
-  const material = context.engine.revealKey(key.id, 'key.reveal');
+  const material = context.engine.revealKey(key.id);
   if (context.stdoutIsTTY) {
     context.stderr.write(
       'keyward: warning: the key is shown on this terminal and stays in its scrollback; clear it when done.\n',

@@ -49,7 +49,8 @@ describe('re-authentication guards', () => {
   it('reveal, copy, revoke, regenerate, delete and never-expire need a fresh re-authentication', async () => {
     const { engine, integration, key, services } = await setup();
     expect(await code(() => engine.revealKey(key.id))).toBe('REAUTH_REQUIRED');
-    expect(await code(engine.secretForCopy(integration.id))).toBe('REAUTH_REQUIRED');
+    expect(await code(engine.copySecret(integration.id, () => Promise.resolve()))).toBe('REAUTH_REQUIRED');
+    expect(await code(engine.copyKey(key.id, () => Promise.resolve()))).toBe('REAUTH_REQUIRED');
     expect(await code(() => engine.revoke(integration.id, { graceDays: 1, newLifetimeDays: 30 }))).toBe(
       'REAUTH_REQUIRED',
     );
@@ -57,7 +58,25 @@ describe('re-authentication guards', () => {
     expect(await code(() => engine.deleteIntegration(integration.id, true))).toBe('REAUTH_REQUIRED');
     expect(await code(() => engine.setNeverExpire(integration.id, true, true))).toBe('REAUTH_REQUIRED');
     expect(services.lifecycle.listKeys(integration.id)).toHaveLength(1);
-    expect(services.log.list({ limit: 10 }).filter((entry) => entry.outcome === 'denied')).toHaveLength(6);
+    expect(services.log.list({ limit: 10 }).filter((entry) => entry.outcome === 'denied')).toHaveLength(7);
+  });
+
+  it('a copy is logged after the clipboard write, as a failure when the write failed', async () => {
+    const { engine, key, integration, services } = await setup();
+    await engine.reauthenticate({ password: PASSWORD });
+    let copied = '';
+    await engine.copyKey(key.id, (text) => {
+      copied = text;
+      return Promise.resolve();
+    });
+    expect(copied).toBe(services.lifecycle.material(key.id));
+    expect(
+      await code(engine.copySecret(integration.id, () => Promise.reject(new Error('no clipboard')))),
+    ).toBe('untyped');
+    const [failed, succeeded] = services.log.list({ limit: 2 });
+    expect(failed).toMatchObject({ action: 'secret.copy', outcome: 'failure' });
+    expect(succeeded).toMatchObject({ action: 'key.copy', outcome: 'success' });
+    expect(JSON.stringify(services.log.all())).not.toContain(copied);
   });
 
   it('a password re-authentication opens a 60 s window, then closes it', async () => {
