@@ -1,10 +1,11 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { createTestEngine } from '../../support/temp-engine.ts';
 import { KeywardEngine } from '../../../electron/vault/keyward-engine.ts';
 import { KeywardError } from '../../../shared/errors.ts';
 import { FakeClock } from '../../support/fake-clock.ts';
-import { makeTempDir, MemoryKeychain } from '../../support/temp-vault.ts';
+import { MemoryKeychain } from '../../support/temp-vault.ts';
 
 const PASSWORD = 'backup test password';
 const DAY = 86_400_000;
@@ -16,18 +17,15 @@ afterEach(() => {
 });
 
 async function setup() {
-  const { dir, cleanup } = makeTempDir();
-  const clock = new FakeClock(Date.UTC(2026, 10, 1, 8));
-  const make = (path = join(dir, 'k.vault')) =>
-    new KeywardEngine({ path, clock, keychain: new MemoryKeychain(), actor: 'owner@test' });
-  const engine = make();
-  cleanups.push(() => {
-    engine.lock();
-    cleanup();
-  });
-  const services = await engine.create(PASSWORD);
-  services.settings.set({ autoLockMinutes: 0 }, { actor: 'owner@test' });
-  return { dir, clock, engine, services, make };
+  const made = await createTestEngine({ password: PASSWORD, start: Date.UTC(2026, 10, 1, 8) });
+  cleanups.push(made.cleanup);
+  return {
+    dir: made.dir,
+    clock: made.clock,
+    engine: made.engine,
+    services: made.services,
+    make: made.another,
+  };
 }
 
 async function codeOf(promise: Promise<unknown>): Promise<string> {

@@ -1,11 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { createTestEngine } from '../../support/temp-engine.ts';
 import { jwtVerify, createLocalJWKSet } from 'jose';
-import { KeywardEngine } from '../../../electron/vault/keyward-engine.ts';
 import { hotp, totpStep, base32Decode } from '../../../electron/vault/auth/totp.ts';
 import { KeywardError } from '../../../shared/errors.ts';
-import { FakeClock } from '../../support/fake-clock.ts';
-import { makeTempDir, MemoryKeychain } from '../../support/temp-vault.ts';
-import { join } from 'node:path';
 
 const PASSWORD = 'engine test password';
 const cleanups: (() => void)[] = [];
@@ -16,19 +13,9 @@ afterEach(() => {
 });
 
 async function setup() {
-  const { dir, cleanup } = makeTempDir();
-  const clock = new FakeClock(Date.UTC(2026, 10, 23, 12));
-  const engine = new KeywardEngine({
-    path: join(dir, 'k.vault'),
-    clock,
-    keychain: new MemoryKeychain(),
-    actor: 'owner@test',
-  });
-  cleanups.push(() => {
-    engine.lock();
-    cleanup();
-  });
-  const services = await engine.create(PASSWORD);
+  const made = await createTestEngine({ password: PASSWORD, autoLock: true });
+  cleanups.push(made.cleanup);
+  const { engine, clock, services } = made;
   const { integration, key } = services.lifecycle.createIntegration(
     { name: 'Payments', platform: 'server' },
     { actor: 'owner@test' },

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { KeywardError } from '../../../../shared/errors.ts';
+import { codeOf } from '../../../support/checks.ts';
 import { DAY_MS } from '../../../../electron/vault/keys/key-lifecycle.ts';
 import { makeLifecycle } from '../../../support/lifecycle-fixture.ts';
 
@@ -14,17 +14,6 @@ function setup() {
   const made = makeLifecycle();
   cleanups.push(made.cleanup);
   return made;
-}
-function codeOf(run: () => unknown): string {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof KeywardError) {
-      return error.code;
-    }
-    throw error;
-  }
-  return 'no error';
 }
 function accepted(lifecycle: ReturnType<typeof setup>['lifecycle'], keyId: string, now?: number): boolean {
   return lifecycle.masterList(now).some((entry) => entry.keyId === keyId);

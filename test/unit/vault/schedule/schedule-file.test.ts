@@ -1,11 +1,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { KeywardEngine } from '../../../../electron/vault/keyward-engine.ts';
+import { createTestEngine } from '../../../support/temp-engine.ts';
 import { readScheduleFile } from '../../../../electron/vault/schedule/schedule-file.ts';
 import { KeywardError } from '../../../../shared/errors.ts';
-import { FakeClock } from '../../../support/fake-clock.ts';
-import { makeTempDir, MemoryKeychain } from '../../../support/temp-vault.ts';
 
 const DAY = 86_400_000;
 const PASSWORD = 'schedule file password';
@@ -17,21 +14,9 @@ afterEach(() => {
 });
 
 async function setup() {
-  const { dir, cleanup } = makeTempDir();
-  const clock = new FakeClock(Date.UTC(2026, 0, 1, 9));
-  const engine = new KeywardEngine({
-    path: join(dir, 'k.vault'),
-    clock,
-    keychain: new MemoryKeychain(),
-    actor: 'owner',
-  });
-  cleanups.push(() => {
-    engine.lock();
-    cleanup();
-  });
-  const services = await engine.create(PASSWORD);
-  services.settings.set({ autoLockMinutes: 0 }, { actor: 'owner' });
-  return { engine, clock, services };
+  const made = await createTestEngine({ password: PASSWORD, start: Date.UTC(2026, 0, 1, 9) });
+  cleanups.push(made.cleanup);
+  return { engine: made.engine, clock: made.clock, services: made.services };
 }
 
 describe('the schedule file (notices while locked)', () => {

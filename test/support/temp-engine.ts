@@ -1,0 +1,53 @@
+import { join } from 'node:path';
+import { KeywardEngine } from '../../electron/vault/keyward-engine.ts';
+import type { EngineServices } from '../../electron/vault/keyward-engine.ts';
+import type { Keychain } from '../../electron/vault/keychain/keychain.ts';
+import { FakeClock } from './fake-clock.ts';
+import { makeTempDir, MemoryKeychain } from './temp-vault.ts';
+
+/** A created, unlocked engine on a temp vault with a fake clock and (by default) an in-memory keychain. */
+export interface TestEngine {
+  engine: KeywardEngine;
+  services: EngineServices;
+  clock: FakeClock;
+  dir: string;
+  path: string;
+  /** Another engine on the same vault (or on `path`), same clock and keychain. */
+  another: (path?: string) => KeywardEngine;
+  /** Locks and removes the temp folder. */
+  cleanup: () => void;
+}
+
+/**
+ * Creates a vault with `password` in a temp folder and returns its unlocked engine. Auto-lock is
+ * turned off unless `autoLock` is set, so tests can move time by days.
+ */
+export async function createTestEngine(options: {
+  password: string;
+  start?: number;
+  keychain?: Keychain;
+  autoLock?: boolean;
+}): Promise<TestEngine> {
+  const { dir, cleanup } = makeTempDir();
+  const clock = new FakeClock(options.start ?? Date.UTC(2026, 10, 23, 12));
+  const keychain = options.keychain ?? new MemoryKeychain();
+  const path = join(dir, 'k.vault');
+  const another = (at = path) => new KeywardEngine({ path: at, clock, keychain, actor: 'owner@test' });
+  const engine = another();
+  const services = await engine.create(options.password);
+  if (!options.autoLock) {
+    services.settings.set({ autoLockMinutes: 0 }, { actor: 'owner@test' });
+  }
+  return {
+    engine,
+    services,
+    clock,
+    dir,
+    path,
+    another,
+    cleanup: () => {
+      engine.lock();
+      cleanup();
+    },
+  };
+}
