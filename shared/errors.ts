@@ -17,6 +17,8 @@ export const ERROR_CODES = {
   VAULT_LOCKED: 'auth',
   REAUTH_REQUIRED: 'auth',
   NOT_REMEMBERED: 'auth',
+  /** An IPC call from a frame that is not our window's main frame on the app's origin. */
+  UNTRUSTED_SENDER: 'auth',
   VAULT_NOT_FOUND: 'not-found',
   NOT_FOUND: 'not-found',
   VAULT_EXISTS: 'invalid-state',

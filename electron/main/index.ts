@@ -2,9 +2,14 @@
 // the pure modules beside this file (and is unit-tested); the engine is electron/vault.
 import { join } from 'node:path';
 import { app, BrowserWindow, session } from 'electron';
-import { defaultDataDir } from '../vault/vault-paths.ts';
+import { createSystemClock } from '../vault/clock.ts';
+import { OsKeychain } from '../vault/keychain/os-keychain.ts';
+import { KeywardEngine } from '../vault/keyward-engine.ts';
+import { defaultDataDir, defaultVaultPath } from '../vault/vault-paths.ts';
 import { resolveRendererEntry } from './app-origin.ts';
 import { registerAppScheme, serveRendererOverAppProtocol } from './app-protocol.ts';
+import { createEngineHandlers } from './ipc/engine-handlers.ts';
+import { registerIpc, sendEvent } from './ipc/register-ipc.ts';
 import { guardAllWebContents, lockDownSession } from './security.ts';
 import { createMainWindow } from './window.ts';
 
@@ -46,6 +51,17 @@ async function start(): Promise<void> {
   await app.whenReady();
   lockDownSession(session.defaultSession);
   serveRendererOverAppProtocol(rendererDir);
+  const engine = new KeywardEngine({
+    path: defaultVaultPath(),
+    clock: createSystemClock(),
+    keychain: new OsKeychain(),
+    actor: 'owner@desktop',
+    onLock: (reason) => sendEvent(mainWindow, 'vault.locked', { reason }),
+    onNotices: (notices) => sendEvent(mainWindow, 'notices.fired', { notices }),
+  });
+  registerIpc({ handlers: createEngineHandlers(engine), origin: entry.origin, window: () => mainWindow });
+  // Close the database and zero the data key before the process goes.
+  app.on('will-quit', () => engine.lock('quit'));
   showMainWindow();
 }
 

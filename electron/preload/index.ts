@@ -2,20 +2,14 @@
 // out/preload/index.cjs (a sandboxed preload cannot be an ES module). It may `import` only `electron`
 // and code bundled into it.
 //
-// Placeholder bridge. The typed bridge — one `call(channel, input)` built from the channel list in
-// shared/ipc/contract.ts — arrives with the UI issue. Whatever it becomes, raw `ipcRenderer` (or any
-// function that takes a channel name from the page) is never exposed.
-import { contextBridge } from 'electron';
+// Exposes the typed bridge built from the contract's channel list (bridge.ts). Raw `ipcRenderer`, or
+// any function that lets the page reach a channel outside the contract, is never exposed.
+import { contextBridge, ipcRenderer } from 'electron';
+import { createBridge } from './bridge.ts';
 
-/** What the renderer sees as `window.keyward`. */
-export interface KeywardBridge {
-  /** The app version. */
-  readonly version: string;
-}
+export type { KeywardBridge } from './bridge.ts';
 
 // Replaced at build time with package.json's version (electron.vite.config.ts `define`).
 declare const __KEYWARD_VERSION__: string;
 
-const bridge: KeywardBridge = Object.freeze({ version: __KEYWARD_VERSION__ });
-
-contextBridge.exposeInMainWorld('keyward', bridge);
+contextBridge.exposeInMainWorld('keyward', createBridge(ipcRenderer, __KEYWARD_VERSION__));

@@ -37,7 +37,16 @@ describe.skipIf(!built)(
       const required = [...preload.matchAll(/require\(\s*["']([^"']+)["']\s*\)/g)].map((match) => match[1]);
       expect(new Set(required)).toEqual(new Set(['electron']));
       expect(preload).toContain('exposeInMainWorld("keyward"');
-      expect(preload).not.toMatch(/ipcRenderer/);
+      // ipcRenderer is used only inside the bridge, never handed to the page; the bundle stays small
+      // (it carries the channel names, not zod).
+      const uses = [...preload.matchAll(/^.*ipcRenderer.*$/gm)]
+        .map((match) => match[0])
+        .filter((line) => !/^\s*(\/\/|\/?\*)/.test(line));
+      expect(uses).toHaveLength(1);
+      expect(uses[0]).toMatch(
+        /^electron\.contextBridge\.exposeInMainWorld\("keyward", createBridge\(electron\.ipcRenderer, "[^"]*"\)\);$/,
+      );
+      expect(preload.length).toBeLessThan(8_000);
     });
 
     it('emits the main process as an ES module that loads the native modules at run time, never bundled', () => {

@@ -1,0 +1,87 @@
+// Pure: no `electron` import, so the same dispatch main registers is unit-tested under Node and is
+// what the browser test harness calls (ARCHITECTURE.md §2, §4).
+import { contract } from '../../../shared/ipc/contract.ts';
+import type { Channel, Input, IpcResult, Output } from '../../../shared/ipc/contract.ts';
+import { toErrorPayload } from '../../../shared/errors.ts';
+import type { ErrorCode } from '../../../shared/errors.ts';
+import { isSameOrigin } from '../navigation-policy.ts';
+
+/** One handler per channel: a missing or wrongly typed handler is a compile error. */
+export type Handlers = { [C in Channel]: (input: Input<C>) => Promise<Output<C>> };
+
+/** Who sent an IPC call, as main sees it. */
+export interface IpcSender {
+  /** `event.senderFrame.url`. */
+  url: string;
+  /** Whether the sending frame is its page's main frame. */
+  isMainFrame: boolean;
+  /** Whether the sending webContents is our main window's. */
+  isOurWindow: boolean;
+}
+
+/** The dispatch function main registers for every channel. */
+export type Dispatch = (channel: unknown, payload: unknown, sender: IpcSender) => Promise<IpcResult<unknown>>;
+
+/** The usual trust rule: our window's main frame, on the app's origin. */
+export function trustedSenderFor(origin: string): (sender: IpcSender) => boolean {
+  return (sender) => sender.isOurWindow && sender.isMainFrame && isSameOrigin(sender.url, origin);
+}
+
+function fail(code: ErrorCode, message: string): IpcResult<never> {
+  return { ok: false, error: { code, message } };
+}
+
+function isChannel(value: unknown): value is Channel {
+  return typeof value === 'string' && Object.hasOwn(contract, value);
+}
+
+/** Where an issue is, as `a.b[0]`-style text (never the value). */
+function issuePath(path: readonly PropertyKey[]): string {
+  return path.length === 0 ? 'input' : path.map((part) => String(part).slice(0, 40)).join('.');
+}
+
+/**
+ * Builds the dispatch: checks the sender, the channel and the input, calls the handler, checks its
+ * output against the contract (a field the contract lacks — `material`, say — fails instead of
+ * crossing), and turns anything thrown into a `{ code, message }` via `toErrorPayload`.
+ */
+export function createDispatch(options: {
+  handlers: Handlers;
+  isTrustedSender: (sender: IpcSender) => boolean;
+  /** Validate outputs (default true). Cheap next to the work behind them; keep it on. */
+  validateOutput?: boolean;
+}): Dispatch {
+  const { handlers, isTrustedSender } = options;
+  const validateOutput = options.validateOutput ?? true;
+  return async (channel, payload, sender) => {
+    try {
+      if (!isTrustedSender(sender)) {
+        return fail('UNTRUSTED_SENDER', 'IPC is accepted only from the app window.');
+      }
+      if (!isChannel(channel)) {
+        return fail('USAGE', 'Unknown IPC channel.');
+      }
+      const entry = contract[channel];
+      const parsed = entry.input.safeParse(payload);
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0];
+        const where = issue === undefined ? 'input' : issuePath(issue.path);
+        const message = issue === undefined ? 'is invalid' : issue.message.slice(0, 200);
+        return fail('INVALID_INPUT', `${channel}: ${where}: ${message}`);
+      }
+      const handler = handlers[channel] as (input: unknown) => Promise<unknown>;
+      const value = await handler(parsed.data);
+      if (!validateOutput) {
+        return { ok: true, value };
+      }
+      const checked = entry.output.safeParse(value);
+      if (!checked.success) {
+        return fail('INTERNAL', `${channel} produced a result that does not match the IPC contract.`);
+      }
+      return { ok: true, value: checked.data };
+    } catch (error) {
+      const { code, message } = toErrorPayload(error);
+      return { ok: false, error: { code, message } };
+    }
+  };
+}

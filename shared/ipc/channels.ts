@@ -1,0 +1,40 @@
+/**
+ * The names of every IPC channel and event, without their schemas: the preload imports only this
+ * file, so its bundle stays small and free of zod. `contract.ts` checks at compile time that these
+ * lists and the contract's keys are the same.
+ */
+export const CHANNELS = [
+  'vault.status',
+  'vault.create',
+  'vault.unlock',
+  'vault.lock',
+  'reauth.password',
+  'reauth.totp',
+  'integrations.search',
+  'integrations.create',
+  'integrations.edit',
+  'integrations.setEnabled',
+  'keys.list',
+  'keys.rotate',
+  'keys.revoke',
+  'keys.reveal',
+  'decoder.decode',
+  'notices.list',
+  'log.list',
+  'log.verify',
+  'settings.get',
+  'settings.set',
+] as const;
+
+/** The events main sends to the renderer. */
+export const EVENTS = ['vault.locked', 'notices.fired', 'clipboard.countdown'] as const;
+
+/** The IPC channel name main registers for `channel` (one namespace, so nothing else collides). */
+export function ipcChannelName(channel: string): string {
+  return `keyward:${channel}`;
+}
+
+/** The IPC channel name main sends `event` on. */
+export function ipcEventName(event: string): string {
+  return `keyward-event:${event}`;
+}
