@@ -8,6 +8,7 @@ import type { ParsedJws, TokenErrorCode, TokenSegment } from '../../../shared/jw
 import { parseToken } from '../../../shared/jwt/parse-token.ts';
 import type { ApiKeyErrorCode } from '../../../shared/keys/key-format.ts';
 import { maskKey, parseApiKey } from '../../../shared/keys/key-format.ts';
+import { maskKeyShaped } from '../../../shared/keys/redact.ts';
 import type { ValidityState } from '../../../shared/time/format-time.ts';
 import { describeValidity, formatRelative, formatTimestamp } from '../../../shared/time/format-time.ts';
 import type { KeyLifecycle } from '../keys/key-lifecycle.ts';
@@ -174,12 +175,11 @@ export interface DecodeError {
 export type DecodeReport = { ok: true; value: DecodedToken } | { ok: false; error: DecodeError };
 
 /** Key-shaped text (prefix + 49 base62): masked wherever it appears in shown text. */
-const KEY_SHAPED = /[a-z0-9]{1,7}_[0-9A-Za-z]{49}/g;
 const KEYWARD_ISSUER = 'urn:keyward:vault:';
 
 /** Masks anything shaped like an API key. */
 function maskText(text: string): string {
-  return text.replace(KEY_SHAPED, (match) => maskKey(match));
+  return maskKeyShaped(text);
 }
 
 /** Masked text cut to `max` characters, for header values quoted in messages. */

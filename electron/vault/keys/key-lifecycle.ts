@@ -12,6 +12,7 @@ import type { Integration } from '../../../shared/domain/integration.ts';
 import { KeywardError } from '../../../shared/errors.ts';
 import { generateApiKey, maskKey } from '../../../shared/keys/key-format.ts';
 import { canonicalAcl } from '../../../shared/net/cidr.ts';
+import { redactKeyMaterial } from '../../../shared/keys/redact.ts';
 import type { ActivityLog } from '../audit/activity-log.ts';
 import type { Clock } from '../clock.ts';
 import type { SqliteDatabase } from '../db/sqlite.ts';
@@ -320,7 +321,10 @@ export class KeyLifecycle {
   requireIntegration(ref: string): Integration {
     const found = this.integrations.byId(ref) ?? this.integrations.byNameKey(integrationNameKey(ref));
     if (!found) {
-      throw new KeywardError('NOT_FOUND', `No integration named or with id "${ref.slice(0, 100)}".`);
+      throw new KeywardError(
+        'NOT_FOUND',
+        `No integration named or with id "${redactKeyMaterial(ref.slice(0, 100))}".`,
+      );
     }
     return found;
   }
@@ -348,7 +352,7 @@ export class KeyLifecycle {
   requireKey(keyId: string): ApiKeyView {
     const key = this.keys.byId(keyId);
     if (!key) {
-      throw new KeywardError('NOT_FOUND', `No key with id "${keyId.slice(0, 100)}".`);
+      throw new KeywardError('NOT_FOUND', `No key with id "${redactKeyMaterial(keyId.slice(0, 100))}".`);
     }
     return key;
   }
@@ -388,7 +392,7 @@ export class KeyLifecycle {
   material(keyId: string): string {
     const stored = this.keys.storedById(keyId);
     if (!stored) {
-      throw new KeywardError('NOT_FOUND', `No key with id "${keyId.slice(0, 100)}".`);
+      throw new KeywardError('NOT_FOUND', `No key with id "${redactKeyMaterial(keyId.slice(0, 100))}".`);
     }
     return stored.material;
   }

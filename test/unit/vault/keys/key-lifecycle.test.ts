@@ -330,3 +330,19 @@ describe('time', () => {
     expect(lifecycle.runDue().rotated).toHaveLength(0); // idempotent
   });
 });
+
+describe('key material in error messages', () => {
+  it('a key pasted where an integration name belongs is not echoed back', () => {
+    const { lifecycle } = setup();
+    const { key } = lifecycle.createIntegration({ name: 'paste', platform: 'web' }, actor);
+    const material = lifecycle.material(key.id);
+    let message = '';
+    try {
+      lifecycle.requireIntegration(material);
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toMatch(/No integration named/);
+    expect(message).not.toContain(material);
+  });
+});
