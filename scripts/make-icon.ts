@@ -1,5 +1,7 @@
 // Draws the Keyward mark — a light shield with a keyhole on a solid rounded square — from one set of
-// shapes into resources/icon.png (512×512 RGBA, anti-aliased) and renderer/public/keyward-mark.svg.
+// shapes into resources/icon.png (512×512 RGBA, anti-aliased), renderer/public/keyward-mark.svg and
+// the tray icons in electron/main/assets/tray/ (the colour mark at 16 and 32 px; a black
+// shield-with-keyhole template for the macOS menu bar at 16 and 32 px).
 // No image library: a PNG is a few zlib-compressed chunks. Run: `node scripts/make-icon.ts`.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -7,12 +9,17 @@ import { crc32, deflateSync } from 'node:zlib';
 
 const root = join(import.meta.dirname, '..');
 const SIZE = 512;
-const UNIT = SIZE / 64; // the shapes are drawn on a 64×64 grid, like the SVG's viewBox
 const SUBSAMPLES = 4; // 4×4 samples per pixel for anti-aliasing
+// The shapes are drawn on a 64×64 grid, like the SVG's viewBox; a view is the part of it drawn.
+type View = { x: number; y: number; size: number };
+const FULL_VIEW: View = { x: 0, y: 0, size: 64 };
+// The shield alone (x 15–49, y 11–53), with a little room: what the macOS menu-bar template shows.
+const SHIELD_VIEW: View = { x: 9, y: 8, size: 48 };
 
 type Rgb = readonly [number, number, number];
 const TILE: Rgb = [0x1f, 0x5f, 0x8b];
 const SHIELD: Rgb = [0xf4, 0xf7, 0xfa];
+const BLACK: Rgb = [0, 0, 0];
 const hex = (c: Rgb): string => `#${c.map((v) => v.toString(16).padStart(2, '0')).join('')}`;
 
 // Geometry, in grid units.
@@ -87,11 +94,25 @@ function inKeyhole(x: number, y: number): boolean {
   return Math.abs(dx) <= HOLE.slotTopHalf + f * (HOLE.slotBottomHalf - HOLE.slotTopHalf);
 }
 
-function renderRgba(): Buffer {
-  const pixels = Buffer.alloc(SIZE * SIZE * 4);
+/** The app mark: the light shield with its keyhole on the rounded tile. */
+function markColor(x: number, y: number): Rgb | null {
+  if (!inTile(x, y)) {
+    return null;
+  }
+  return inShield(x, y) && !inKeyhole(x, y) ? SHIELD : TILE;
+}
+
+/** The template: the shield in black with the keyhole cut out, nothing else (macOS tints it). */
+function templateColor(x: number, y: number): Rgb | null {
+  return inShield(x, y) && !inKeyhole(x, y) ? BLACK : null;
+}
+
+function renderRgba(size: number, colorAt: (x: number, y: number) => Rgb | null, view: View): Buffer {
+  const pixels = Buffer.alloc(size * size * 4);
   const n = SUBSAMPLES * SUBSAMPLES;
-  for (let py = 0; py < SIZE; py += 1) {
-    for (let px = 0; px < SIZE; px += 1) {
+  const unit = size / view.size;
+  for (let py = 0; py < size; py += 1) {
+    for (let px = 0; px < size; px += 1) {
       // Premultiplied sums over the subsamples.
       let r = 0;
       let g = 0;
@@ -99,19 +120,19 @@ function renderRgba(): Buffer {
       let a = 0;
       for (let sy = 0; sy < SUBSAMPLES; sy += 1) {
         for (let sx = 0; sx < SUBSAMPLES; sx += 1) {
-          const x = (px + (sx + 0.5) / SUBSAMPLES) / UNIT;
-          const y = (py + (sy + 0.5) / SUBSAMPLES) / UNIT;
-          if (!inTile(x, y)) {
+          const x = view.x + (px + (sx + 0.5) / SUBSAMPLES) / unit;
+          const y = view.y + (py + (sy + 0.5) / SUBSAMPLES) / unit;
+          const color = colorAt(x, y);
+          if (color === null) {
             continue;
           }
-          const color = inShield(x, y) && !inKeyhole(x, y) ? SHIELD : TILE;
           r += color[0];
           g += color[1];
           b += color[2];
           a += 1;
         }
       }
-      const o = (py * SIZE + px) * 4;
+      const o = (py * size + px) * 4;
       if (a > 0) {
         pixels[o] = Math.round(r / a);
         pixels[o + 1] = Math.round(g / a);
@@ -180,5 +201,13 @@ function write(relativePath: string, data: Buffer | string): void {
   console.log(`wrote ${relativePath}`);
 }
 
-write('resources/icon.png', encodePng(SIZE, SIZE, renderRgba()));
+function png(size: number, colorAt: (x: number, y: number) => Rgb | null, view: View): Buffer {
+  return encodePng(size, size, renderRgba(size, colorAt, view));
+}
+
+write('resources/icon.png', png(SIZE, markColor, FULL_VIEW));
 write('renderer/public/keyward-mark.svg', svg());
+write('electron/main/assets/tray/tray.png', png(16, markColor, FULL_VIEW));
+write('electron/main/assets/tray/tray@2x.png', png(32, markColor, FULL_VIEW));
+write('electron/main/assets/tray/trayTemplate.png', png(16, templateColor, SHIELD_VIEW));
+write('electron/main/assets/tray/trayTemplate@2x.png', png(32, templateColor, SHIELD_VIEW));

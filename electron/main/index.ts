@@ -1,16 +1,33 @@
-// The Electron main process entry: app lifecycle only. Everything decidable without Electron lives in
-// the pure modules beside this file (and is unit-tested); the engine is electron/vault.
+// The Electron main process entry, and the shell's composition root: it connects the engine
+// (electron/vault) to the window, IPC, clipboard, notifications, tray, menu, power events and
+// quitting. Every decision lives in the pure, unit-tested modules beside this file; here they are
+// only wired together.
 import { join } from 'node:path';
 import { app, BrowserWindow, session } from 'electron';
+import { ClipboardGuard } from '../vault/clipboard/clipboard-guard.ts';
 import { createSystemClock } from '../vault/clock.ts';
 import { OsKeychain } from '../vault/keychain/os-keychain.ts';
 import { KeywardEngine } from '../vault/keyward-engine.ts';
 import { defaultDataDir, defaultVaultPath } from '../vault/vault-paths.ts';
+import { setAppMenu } from './app-menu.ts';
 import { resolveRendererEntry } from './app-origin.ts';
 import { registerAppScheme, serveRendererOverAppProtocol } from './app-protocol.ts';
+import { createElectronClipboard } from './electron-clipboard.ts';
+import { markImage } from './icons.ts';
+import { forwardClipboardChanges } from './ipc/clipboard-events.ts';
 import { createEngineHandlers } from './ipc/engine-handlers.ts';
 import { registerIpc, sendEvent } from './ipc/register-ipc.ts';
+import { afterEachHandler, LockStateTracker } from './lock-state.ts';
+import { LockedNoticeWatcher, scheduleReader } from './locked-notices.ts';
+import { APP_USER_MODEL_ID, NoticeNotifier } from './notification-plan.ts';
+import { createNotificationShower } from './notifications.ts';
+import { watchPowerEvents } from './power.ts';
+import { createPowerHandler } from './power-policy.ts';
+import { createQuitGuard, keepRunningWhenWindowsClosed } from './quit-policy.ts';
 import { guardAllWebContents, lockDownSession } from './security.ts';
+import { createKeywardTray } from './tray.ts';
+import type { KeywardTray } from './tray.ts';
+import type { TrayActions } from './tray-menu.ts';
 import { createMainWindow } from './window.ts';
 
 // Bundled to out/main/index.js; the preload and the renderer build sit beside it under out/.
@@ -18,24 +35,37 @@ const outDir = join(import.meta.dirname, '..');
 const preloadPath = join(outDir, 'preload', 'index.cjs');
 const rendererDir = join(outDir, 'renderer');
 
+const platform = process.platform;
+const isDev = !app.isPackaged;
 const entry = resolveRendererEntry({
   isPackaged: app.isPackaged,
   devServerUrl: process.env['ELECTRON_RENDERER_URL'],
 });
 
-// Before `ready`: the same data folder the `keyward` CLI uses, every renderer sandboxed (even one we
-// forget to configure), the privileged app scheme, and guards on every webContents ever created.
+// Before `ready`: the same data folder the `keyward` CLI uses, toasts attributed to the installed app
+// (Windows), every renderer sandboxed (even one we forget to configure), the privileged app scheme,
+// and guards on every webContents ever created.
 app.setName('Keyward');
 app.setPath('userData', defaultDataDir());
+if (platform === 'win32') {
+  app.setAppUserModelId(APP_USER_MODEL_ID);
+}
 app.enableSandbox();
 registerAppScheme();
 guardAllWebContents(app, entry.origin);
 
 let mainWindow: BrowserWindow | null = null;
+// Whether closing the last window leaves Keyward running; settled once the tray exists.
+let keepRunning = keepRunningWhenWindowsClosed({ platform, hasTray: false });
 
 function showMainWindow(): void {
   if (mainWindow === null || mainWindow.isDestroyed()) {
-    mainWindow = createMainWindow({ entry, preloadPath, devTools: !app.isPackaged });
+    mainWindow = createMainWindow({
+      entry,
+      preloadPath,
+      devTools: isDev,
+      ...(platform === 'linux' ? { icon: markImage() } : {}),
+    });
     mainWindow.on('closed', () => {
       mainWindow = null;
     });
@@ -47,21 +77,107 @@ function showMainWindow(): void {
   mainWindow.focus();
 }
 
+/** The tray icon, or null where one cannot be made (the app works without it). */
+function tryCreateTray(actions: TrayActions): KeywardTray | null {
+  try {
+    return createKeywardTray(actions, platform);
+  } catch {
+    return null;
+  }
+}
+
 async function start(): Promise<void> {
   await app.whenReady();
   lockDownSession(session.defaultSession);
   serveRendererOverAppProtocol(rendererDir);
+  app.setAboutPanelOptions({ applicationName: 'Keyward', applicationVersion: app.getVersion() });
+
+  const clock = createSystemClock();
+  // The one clipboard guard: IPC copies go through it; it clears them on time, on lock and on quit,
+  // each only if the clipboard still holds what was copied.
+  const clipboard = new ClipboardGuard(createElectronClipboard(platform), clock);
+  // Notices become OS notifications — each id once per run, unlocked or locked. A click shows the window.
+  const notifier = new NoticeNotifier(
+    createNotificationShower({
+      onClick: showMainWindow,
+      ...(platform === 'linux' ? { icon: markImage() } : {}),
+    }),
+  );
+
   const engine = new KeywardEngine({
     path: defaultVaultPath(),
-    clock: createSystemClock(),
+    clock,
     keychain: new OsKeychain(),
     actor: 'owner@desktop',
-    onLock: (reason) => sendEvent(mainWindow, 'vault.locked', { reason }),
-    onNotices: (notices) => sendEvent(mainWindow, 'notices.fired', { notices }),
+    onLock: (reason) => {
+      sendEvent(mainWindow, 'vault.locked', { reason });
+      clipboard.clearNow().catch(() => undefined);
+      lockState.check();
+    },
+    onNotices: (notices) => {
+      sendEvent(mainWindow, 'notices.fired', { notices });
+      notifier.notify(notices);
+    },
   });
-  registerIpc({ handlers: createEngineHandlers(engine), origin: entry.origin, window: () => mainWindow });
-  // Close the database and zero the data key before the process goes.
-  app.on('will-quit', () => engine.lock('quit'));
+  // While locked, due notices come from the unencrypted schedule file beside the vault.
+  const lockedNotices = new LockedNoticeWatcher({
+    clock,
+    readSchedule: scheduleReader(engine.vault.files.schedule),
+    isShown: (id) => notifier.hasShown(id),
+    deliver: (notices) => notifier.notify(notices),
+  });
+  const lockNow = (): void => engine.lock('manual');
+  const tray = tryCreateTray({ open: showMainWindow, lock: lockNow, quit: () => app.quit() });
+  keepRunning = keepRunningWhenWindowsClosed({ platform, hasTray: tray !== null });
+
+  // The tray, the menu and the locked-notice watcher follow the vault's state. The engine reports
+  // locks (onLock above); unlocks happen only over IPC, so every IPC call is followed by a check.
+  const lockState = new LockStateTracker(
+    () => engine.vault.isUnlocked,
+    (unlocked) => {
+      tray?.update({ unlocked });
+      setAppMenu({ platform, isDev, appName: app.name, unlocked, onLock: lockNow });
+      if (unlocked) {
+        lockedNotices.stop();
+      } else {
+        lockedNotices.start();
+      }
+    },
+  );
+  lockState.check();
+
+  registerIpc({
+    handlers: afterEachHandler(createEngineHandlers(engine, { clipboard }), () => lockState.check()),
+    origin: entry.origin,
+    window: () => mainWindow,
+  });
+  forwardClipboardChanges(clipboard, (payload) => sendEvent(mainWindow, 'clipboard.changed', payload));
+
+  // Suspend and screen lock lock the vault; resume catches the scheduler up. (Idle auto-lock is the
+  // engine's own timer, fed by the renderer's 'app.activity' calls and the autoLockMinutes setting.)
+  watchPowerEvents(
+    createPowerHandler({
+      lock: (reason) => engine.lock(reason),
+      catchUp: (reason) => engine.catchUp(reason),
+      recheckLockedNotices: () => lockedNotices.check(),
+    }),
+  );
+
+  // Before the process goes: clear the clipboard if it still holds a copy, then close the database
+  // and zero the data key.
+  app.on(
+    'will-quit',
+    createQuitGuard({
+      clock,
+      flush: () => clipboard.clearNow(),
+      close: () => {
+        engine.lock('quit');
+        lockedNotices.stop();
+        tray?.destroy();
+      },
+      quit: () => app.quit(),
+    }),
+  );
   showMainWindow();
 }
 
@@ -73,7 +189,7 @@ if (app.requestSingleInstanceLock()) {
     }
   });
   app.on('window-all-closed', () => {
-    if (process.platform !== 'darwin') {
+    if (!keepRunning) {
       app.quit();
     }
   });

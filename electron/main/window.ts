@@ -1,4 +1,5 @@
 import { BrowserWindow, nativeTheme } from 'electron';
+import type { NativeImage } from 'electron';
 import type { RendererEntry } from './app-origin.ts';
 import { secureWebPreferences } from './web-preferences.ts';
 
@@ -10,6 +11,8 @@ export interface MainWindowOptions {
   preloadPath: string;
   /** DevTools are available only in unpackaged (development) runs. */
   devTools: boolean;
+  /** The window's icon where the OS takes it from the window (Linux); packaged builds also get it from the desktop entry. */
+  icon?: NativeImage;
 }
 
 /**
@@ -27,6 +30,7 @@ export function createMainWindow(options: MainWindowOptions): BrowserWindow {
     show: false,
     autoHideMenuBar: true,
     backgroundColor: nativeTheme.shouldUseDarkColors ? '#15181d' : '#f6f7f9',
+    ...(options.icon === undefined ? {} : { icon: options.icon }),
     webPreferences: secureWebPreferences({ preloadPath: options.preloadPath, devTools: options.devTools }),
   });
   window.once('ready-to-show', () => {

@@ -1,6 +1,7 @@
 import type { RevokeOptions } from '../../shared/domain/api-key.ts';
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { parseApiKey } from '../../shared/keys/key-format.ts';
 import { KeywardError } from '../../shared/errors.ts';
 import { ActivityLog } from './audit/activity-log.ts';
 import { ReauthService } from './auth/reauth.ts';
@@ -356,6 +357,36 @@ export class KeywardEngine {
   setNeverExpire(ref: string, on: boolean, confirmed: boolean) {
     const services = on ? this.guard('integration.never-expire') : this.services();
     return services.lifecycle.setNeverExpire(ref, on, { actor: this.actor, confirmed });
+  }
+
+  /**
+   * Tests a vault key the way a verifier would — its format and checksum, then the master-list rule
+   * (status, expiry, grace, API access) — without the material leaving the engine. Locally, until a
+   * sync server exists. Not guarded: nothing is revealed.
+   */
+  testKey(keyId: string): { accepted: boolean; reason: string | null; checkedAt: number; against: 'local' } {
+    const { lifecycle } = this.services();
+    const key = lifecycle.requireKey(keyId);
+    const material = lifecycle.material(key.id);
+    const checkedAt = this.deps.clock.now();
+    if (!parseApiKey(material).ok) {
+      return { accepted: false, reason: 'the stored key fails its checksum', checkedAt, against: 'local' };
+    }
+    const result = lifecycle.check(material, checkedAt);
+    if (result.accepted && result.key.keyId !== key.id) {
+      return {
+        accepted: false,
+        reason: 'the key resolves to a different vault key',
+        checkedAt,
+        against: 'local',
+      };
+    }
+    return {
+      accepted: result.accepted,
+      reason: result.accepted ? null : result.reason,
+      checkedAt,
+      against: 'local',
+    };
   }
 
   /**

@@ -1,3 +1,4 @@
+import { MASTER_PASSWORD_MAX_LENGTH, MASTER_PASSWORD_MIN_LENGTH } from '../../shared/domain/master-password.ts';
 import type { SqliteDatabase as Database } from './db/sqlite.ts';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
@@ -23,8 +24,7 @@ import { vaultFiles } from './vault-paths.ts';
 import type { VaultFiles } from './vault-paths.ts';
 
 /** Master password bounds. */
-export const MASTER_PASSWORD_MIN_LENGTH = 8;
-export const MASTER_PASSWORD_MAX_LENGTH = 1024;
+export { MASTER_PASSWORD_MAX_LENGTH, MASTER_PASSWORD_MIN_LENGTH };
 
 /** Argon2id tuning; below {@link KDF_MINIMUM} only with `allowWeakKdf` (tests that run hundreds of unlocks). */
 export interface KdfTuning {

@@ -8,26 +8,45 @@ export const CHANNELS = [
   'vault.create',
   'vault.unlock',
   'vault.lock',
+  'vault.remember',
+  'vault.changePassword',
+  'app.activity',
+  'reauth.status',
   'reauth.password',
   'reauth.totp',
+  'totp.enrollBegin',
+  'totp.enrollConfirm',
+  'totp.disable',
   'integrations.search',
+  'integrations.get',
   'integrations.create',
   'integrations.edit',
   'integrations.setEnabled',
+  'integrations.setNeverExpire',
+  'integrations.delete',
   'keys.list',
+  'keys.table',
   'keys.rotate',
   'keys.revoke',
+  'keys.regenerate',
+  'keys.delete',
+  'keys.test',
   'keys.reveal',
+  'keys.copy',
+  'secret.copy',
   'decoder.decode',
   'notices.list',
+  'notices.markRead',
   'log.list',
   'log.verify',
   'settings.get',
   'settings.set',
+  'backup.list',
+  'backup.now',
 ] as const;
 
 /** The events main sends to the renderer. */
-export const EVENTS = ['vault.locked', 'notices.fired', 'clipboard.countdown'] as const;
+export const EVENTS = ['vault.locked', 'notices.fired', 'clipboard.changed'] as const;
 
 /** The IPC channel name main registers for `channel` (one namespace, so nothing else collides). */
 export function ipcChannelName(channel: string): string {

@@ -9,6 +9,7 @@
 import { z } from 'zod';
 import { integrationCreateSchema, integrationEditSchema, PLATFORMS } from '../domain/integration.ts';
 import { settingsPatchSchema, settingsSchema } from '../domain/settings.ts';
+import { KEY_TABLE_SORTS } from '../domain/key-table.ts';
 import type { CHANNELS, EVENTS } from './channels.ts';
 
 const MAX_ID = 100;
@@ -104,6 +105,24 @@ export const activityEntrySchema = z.strictObject({
 
 const reauthOutput = z.strictObject({ freshForMs: z.number() });
 
+/** What a copy did: where it went and when it will be checked and cleared (epoch ms; null = never). */
+const copyOutput = z.strictObject({
+  targets: z.array(z.enum(['clipboard', 'selection'])),
+  clearAt: nullableNumber,
+});
+
+/** One row of the key table: a masked key with what the table shows of its integration. */
+export const keyTableRowSchema = z.strictObject({
+  key: apiKeyViewSchema,
+  integrationName: z.string(),
+  platform: z.enum(PLATFORMS),
+  enabled: z.boolean(),
+  neverExpire: z.boolean(),
+});
+
+/** A backup as the settings screen lists it (no path: the renderer has no use for one). */
+export const backupSchema = z.strictObject({ name: z.string(), createdAt: z.number(), bytes: z.number() });
+
 /**
  * The contract: channel → `{ input, output }`. Inputs are strict objects with bounded strings;
  * outputs are strict objects, so an unexpected field fails output validation instead of crossing.
@@ -115,12 +134,41 @@ export const contract = {
     output: vaultStatusSchema,
   },
   'vault.unlock': {
-    input: z.union([z.strictObject({ password }), z.strictObject({ keychain: z.literal(true) })]),
+    input: z.union([
+      z.strictObject({ password, remember: z.boolean().optional() }),
+      z.strictObject({ keychain: z.literal(true) }),
+    ]),
     output: vaultStatusSchema,
   },
   'vault.lock': { input: empty, output: vaultStatusSchema },
+  /** Remember the vault on this device (OS keychain) or forget it. */
+  'vault.remember': { input: z.strictObject({ remember: z.boolean() }), output: vaultStatusSchema },
+  'vault.changePassword': {
+    input: z.strictObject({ currentPassword: password, newPassword: password }),
+    output: empty,
+  },
+  /** The user is active in the window (keeps the idle auto-lock from firing); also the no-op round trip. */
+  'app.activity': { input: empty, output: empty },
+  'reauth.status': {
+    input: empty,
+    output: z.strictObject({ freshForMs: z.number(), totpEnrolled: z.boolean() }),
+  },
   'reauth.password': { input: z.strictObject({ password }), output: reauthOutput },
   'reauth.totp': { input: z.strictObject({ code: z.string().regex(/^\d{6,8}$/) }), output: reauthOutput },
+  /**
+   * Starts enrolling an authenticator (guarded): the otpauth URI and its secret, shown once, and the
+   * QR code as a square of modules (`size`² characters, '1' = dark) the renderer draws itself.
+   */
+  'totp.enrollBegin': {
+    input: empty,
+    output: z.strictObject({
+      uri: z.string(),
+      secret: z.string(),
+      qr: z.strictObject({ size: z.number().int(), modules: z.string().regex(/^[01]*$/) }),
+    }),
+  },
+  'totp.enrollConfirm': { input: z.strictObject({ code: z.string().regex(/^\d{6}$/) }), output: empty },
+  'totp.disable': { input: empty, output: empty },
   'integrations.search': {
     input: z.strictObject({
       term: z.string().max(200),
@@ -146,11 +194,50 @@ export const contract = {
     input: z.strictObject({ integrationId: id, patch: integrationEditSchema }),
     output: integrationSchema,
   },
+  'integrations.get': { input: z.strictObject({ integrationId: id }), output: integrationSchema },
+  'integrations.setNeverExpire': {
+    input: z.strictObject({ integrationId: id, neverExpire: z.boolean(), confirmed: z.boolean() }),
+    output: integrationSchema,
+  },
+  'integrations.delete': {
+    input: z.strictObject({ integrationId: id, confirmed: z.literal(true) }),
+    output: empty,
+  },
   'integrations.setEnabled': {
     input: z.strictObject({ integrationId: id, enabled: z.boolean() }),
     output: integrationSchema,
   },
   'keys.list': { input: z.strictObject({ integrationId: id.optional() }), output: z.array(apiKeyViewSchema) },
+  /** The key table: every key with its integration, filtered as you type, sorted, one page at a time. */
+  'keys.table': {
+    input: z.strictObject({
+      term: z.string().max(200),
+      sort: z.enum(KEY_TABLE_SORTS),
+      direction: z.enum(['asc', 'desc']),
+      offset: z.number().int().min(0).max(10_000_000),
+      limit: z.number().int().min(1).max(1000),
+    }),
+    output: z.strictObject({ total: z.number(), offset: z.number(), rows: z.array(keyTableRowSchema) }),
+  },
+  'keys.regenerate': { input: z.strictObject({ integrationId: id }), output: apiKeyViewSchema },
+  'keys.delete': { input: z.strictObject({ keyId: id }), output: empty },
+  /** Tests a key as a verifier would (locally until a sync server exists); the material stays in main. */
+  'keys.test': {
+    input: z.strictObject({ keyId: id }),
+    output: z.strictObject({
+      accepted: z.boolean(),
+      reason: z.string().nullable(),
+      checkedAt: z.number(),
+      against: z.literal('local'),
+    }),
+  },
+  /** Main writes the key to the clipboard (guarded); the material never reaches the renderer. */
+  'keys.copy': { input: z.strictObject({ keyId: id }), output: copyOutput },
+  /** Main mints a fresh Secret and writes it to the clipboard (guarded); it never reaches the renderer. */
+  'secret.copy': {
+    input: z.strictObject({ integrationId: id }),
+    output: copyOutput.extend({ keyId: z.string(), expiresAt: z.number() }),
+  },
   'keys.rotate': { input: z.strictObject({ integrationId: id }), output: apiKeyViewSchema },
   'keys.revoke': {
     input: z.strictObject({
@@ -170,6 +257,13 @@ export const contract = {
       z.strictObject({ ok: z.literal(true), value: z.record(z.string(), z.unknown()) }),
       z.strictObject({ ok: z.literal(false), error: z.record(z.string(), z.unknown()) }),
     ]),
+  },
+  'notices.markRead': {
+    input: z.union([
+      z.strictObject({ ids: z.array(id).min(1).max(1000) }),
+      z.strictObject({ all: z.literal(true) }),
+    ]),
+    output: z.strictObject({ marked: z.number() }),
   },
   'notices.list': {
     input: z.strictObject({
@@ -200,13 +294,22 @@ export const contract = {
   },
   'settings.get': { input: empty, output: settingsSchema },
   'settings.set': { input: z.strictObject({ patch: settingsPatchSchema }), output: settingsSchema },
+  'backup.list': { input: empty, output: z.array(backupSchema) },
+  'backup.now': { input: empty, output: backupSchema },
 } as const;
 
 /** The events main sends to the renderer, with their payloads. */
 export const events = {
   'vault.locked': z.strictObject({ reason: z.string().max(MAX_ID) }),
   'notices.fired': z.strictObject({ notices: z.array(noticeSchema) }),
-  'clipboard.countdown': z.strictObject({ secondsLeft: z.number().int().min(0) }),
+  /**
+   * The clipboard guard's progress: `copied` (counting down to `clearAt`), `cleared` (the copy was
+   * taken off), `left-alone` (the user had copied something else by then, so nothing was cleared).
+   */
+  'clipboard.changed': z.strictObject({
+    kind: z.enum(['copied', 'cleared', 'left-alone']),
+    clearAt: nullableNumber,
+  }),
 } as const;
 
 /** A channel name. */
@@ -223,7 +326,9 @@ export type EventName = keyof typeof events;
 export type EventPayload<E extends EventName> = z.output<(typeof events)[E]>;
 
 /** What every IPC call answers: a value, or a typed error — never a stack, never a throw. */
-export type IpcResult<T> = { ok: true; value: T } | { ok: false; error: { code: string; message: string } };
+export type IpcResult<T> =
+  | { ok: true; value: T }
+  | { ok: false; error: { code: string; message: string; retryAfterMs?: number } };
 
 // Compile-time: the name lists the preload uses are exactly the contract's keys.
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;

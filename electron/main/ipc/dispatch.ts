@@ -80,8 +80,9 @@ export function createDispatch(options: {
       }
       return { ok: true, value: checked.data };
     } catch (error) {
-      const { code, message } = toErrorPayload(error);
-      return { ok: false, error: { code, message } };
+      const { code, message, retryAfterMs } = toErrorPayload(error);
+      // Backoff travels with the error, so the unlock screen can say how long to wait.
+      return { ok: false, error: retryAfterMs === undefined ? { code, message } : { code, message, retryAfterMs } };
     }
   };
 }

@@ -1,18 +1,41 @@
 // Pure: no `electron` import. Every channel of the contract on the engine — thin on purpose: the
 // engine validates, guards (re-authentication) and logs; this file only maps shapes.
+import QRCode from 'qrcode';
+import type { ClipboardGuard, CopyResult } from '../../vault/clipboard/clipboard-guard.ts';
 import type { KeywardEngine } from '../../vault/keyward-engine.ts';
 import type { Handlers } from './dispatch.ts';
+
+/** What the desktop host adds to the engine: the clipboard main writes (Electron's, or the OS tools in tests). */
+export interface DesktopServices {
+  /** Copies leave through this guard, which clears them after the configured time only if unchanged. */
+  clipboard: ClipboardGuard;
+}
+
+/** The QR code of `text` as a square of modules, '1' = dark (the renderer draws it without innerHTML). */
+function qrModules(text: string): { size: number; modules: string } {
+  const { modules } = QRCode.create(text, { errorCorrectionLevel: 'M' });
+  let bits = '';
+  for (let i = 0; i < modules.data.length; i++) {
+    bits += modules.data[i] ? '1' : '0';
+  }
+  return { size: modules.size, modules: bits };
+}
+
+function copyView(result: CopyResult): { targets: ('clipboard' | 'selection')[]; clearAt: number | null } {
+  return { targets: [...result.targets], clearAt: result.clearAt };
+}
 
 /** Runs a synchronous engine call as a promise (a throw becomes a rejection). */
 function later<A, R>(fn: (input: A) => R): (input: A) => Promise<R> {
   return (input) => Promise.resolve().then(() => fn(input));
 }
 
-/** The handlers for every IPC channel, over one engine. */
-export function createEngineHandlers(engine: KeywardEngine): Handlers {
+/** The handlers for every IPC channel, over one engine and the desktop's clipboard. */
+export function createEngineHandlers(engine: KeywardEngine, desktop: DesktopServices): Handlers {
   const status = () => engine.vault.status();
   const services = () => engine.services();
   const actor = () => ({ actor: engine.actor });
+  const clearAfterSeconds = () => services().settings.get().clipboardClearSeconds;
   return {
     'vault.status': () => status(),
     'vault.create': async ({ password, remember }) => {
@@ -23,13 +46,52 @@ export function createEngineHandlers(engine: KeywardEngine): Handlers {
       return status();
     },
     'vault.unlock': async (input) => {
-      await ('password' in input ? engine.unlockWithPassword(input.password) : engine.unlockWithKeychain());
+      if ('password' in input) {
+        await engine.unlockWithPassword(input.password);
+        if (input.remember === true) {
+          await engine.vault.remember();
+        }
+      } else {
+        await engine.unlockWithKeychain();
+      }
       return status();
     },
-    'vault.lock': () => {
+    'vault.lock': async () => {
       engine.lock('manual');
       return status();
     },
+    'vault.remember': async ({ remember }) => {
+      services(); // only while unlocked: remembering needs the data key
+      await (remember ? engine.vault.remember() : engine.vault.forget());
+      return status();
+    },
+    'vault.changePassword': async ({ currentPassword, newPassword }) => {
+      await engine.changePassword(currentPassword, newPassword);
+      return {};
+    },
+    'app.activity': later(() => {
+      if (engine.vault.isUnlocked) {
+        services().autoLock.touch();
+      }
+      return {};
+    }),
+    'reauth.status': later(() => {
+      const { reauth } = services();
+      return { freshForMs: reauth.remainingMs(), totpEnrolled: reauth.totpEnrolled };
+    }),
+    'totp.enrollBegin': later(() => {
+      const account = `vault-${engine.vault.vaultId().slice(0, 8)}`;
+      const { uri, secret } = services().reauth.beginTotpEnrollment(account);
+      return { uri, secret, qr: qrModules(uri) };
+    }),
+    'totp.enrollConfirm': later(({ code }) => {
+      services().reauth.confirmTotpEnrollment(code, actor());
+      return {};
+    }),
+    'totp.disable': later(() => {
+      services().reauth.disableTotp(actor());
+      return {};
+    }),
     'reauth.password': ({ password }) => engine.reauthenticate({ password }),
     'reauth.totp': ({ code }) => engine.reauthenticate({ totp: code }),
     'integrations.search': later(({ term, offset, limit }) => {
@@ -50,10 +112,38 @@ export function createEngineHandlers(engine: KeywardEngine): Handlers {
     'integrations.edit': later(({ integrationId, patch }) =>
       services().lifecycle.editIntegration(integrationId, patch, actor()),
     ),
+    'integrations.get': later(({ integrationId }) => services().lifecycle.requireIntegration(integrationId)),
+    'integrations.setNeverExpire': later(({ integrationId, neverExpire, confirmed }) =>
+      engine.setNeverExpire(integrationId, neverExpire, confirmed),
+    ),
+    'integrations.delete': later(({ integrationId, confirmed }) => {
+      engine.deleteIntegration(integrationId, confirmed);
+      return {};
+    }),
     'integrations.setEnabled': later(({ integrationId, enabled }) =>
       services().lifecycle.setEnabled(integrationId, enabled, actor()),
     ),
     'keys.list': later(({ integrationId }) => services().lifecycle.listKeys(integrationId)),
+    'keys.table': later((query) => services().lifecycle.keyTable(query)),
+    'keys.regenerate': later(({ integrationId }) => engine.regenerate(integrationId)),
+    'keys.delete': later(({ keyId }) => {
+      engine.deleteKey(keyId);
+      return {};
+    }),
+    'keys.test': later(({ keyId }) => engine.testKey(keyId)),
+    // Main writes the clipboard: the material goes from the engine to the guard, never to the renderer.
+    'keys.copy': async ({ keyId }) =>
+      copyView(
+        await engine.copyKey(keyId, (material) =>
+          desktop.clipboard.copy(material, { clearAfterSeconds: clearAfterSeconds() }),
+        ),
+      ),
+    'secret.copy': async ({ integrationId }) => {
+      const { secret, written } = await engine.copySecret(integrationId, (token) =>
+        desktop.clipboard.copy(token, { clearAfterSeconds: clearAfterSeconds() }),
+      );
+      return { ...copyView(written), keyId: secret.keyId, expiresAt: secret.expiresAt };
+    },
     'keys.rotate': later(({ integrationId }) => services().lifecycle.rotate(integrationId, actor())),
     // Guarded on the engine: re-authentication, confirmation for a never-expiring key, logged.
     'keys.revoke': later(({ integrationId, graceDays, newLifetimeDays, confirmNeverExpire }) =>
@@ -76,6 +166,12 @@ export function createEngineHandlers(engine: KeywardEngine): Handlers {
         ...(limit === undefined ? {} : { limit }),
       }),
     ),
+    'notices.markRead': later((input) => {
+      const { notices } = services();
+      const marked =
+        'all' in input ? notices.markRead() : input.ids.reduce((sum, id) => sum + notices.markRead(id), 0);
+      return { marked };
+    }),
     'log.list': later(({ limit, beforeSeq, integrationId }) =>
       services().log.list({
         ...(limit === undefined ? {} : { limit }),
@@ -86,5 +182,15 @@ export function createEngineHandlers(engine: KeywardEngine): Handlers {
     'log.verify': later(() => services().log.verify()),
     'settings.get': later(() => services().settings.get()),
     'settings.set': later(({ patch }) => services().settings.set(patch, actor())),
+    'backup.list': later(() =>
+      engine
+        .backupService()
+        .list()
+        .map(({ name, createdAt, bytes }) => ({ name, createdAt, bytes })),
+    ),
+    'backup.now': later(() => {
+      const { name, createdAt, bytes } = engine.backupNow();
+      return { name, createdAt, bytes };
+    }),
   };
 }

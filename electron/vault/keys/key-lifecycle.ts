@@ -19,6 +19,8 @@ import type { SqliteDatabase } from '../db/sqlite.ts';
 import { ApiKeysRepo } from './api-keys.repo.ts';
 import type { StoredKey } from './api-keys.repo.ts';
 import { IntegrationsRepo } from './integrations.repo.ts';
+import { KeyTable } from './key-table.ts';
+import type { KeyTablePage, KeyTableQuery } from './key-table.ts';
 import { IntegrationSearch } from './integration-search.ts';
 import type { SearchPage } from './integration-search.ts';
 
@@ -102,6 +104,7 @@ export class KeyLifecycle {
   private readonly onChange: () => void;
   private readonly masterListStatement;
   private readonly searchIndex: IntegrationSearch;
+  private readonly table: KeyTable;
 
   constructor(deps: KeyLifecycleDependencies) {
     this.db = deps.db;
@@ -112,8 +115,10 @@ export class KeyLifecycle {
     this.defaults = deps.defaults ?? (() => ({ rotationDays: 365, graceDays: 30 }));
     const notify = deps.onChange ?? (() => undefined);
     this.searchIndex = new IntegrationSearch(deps.db, this.integrations);
+    this.table = new KeyTable(deps.db);
     this.onChange = () => {
       this.searchIndex.invalidate();
+      this.table.invalidate();
       notify();
     };
     this.masterListStatement = deps.db.prepare(
@@ -341,6 +346,11 @@ export class KeyLifecycle {
     return this.searchIndex.search(term, page);
   }
 
+  /** A page of the desktop's key table: every key with its integration, filtered and sorted. */
+  keyTable(query: KeyTableQuery): KeyTablePage {
+    return this.table.query(query);
+  }
+
   // ── keys ──────────────────────────────────────────────────────────────────
 
   /** Keys of one integration (newest first), or of all. Masked only. */
@@ -504,6 +514,7 @@ export class KeyLifecycle {
   /** Records a use of a key (from "test key" or the server's verify log). */
   recordUse(keyId: string, at: number): void {
     this.keys.touch(keyId, at);
+    this.table.invalidate();
   }
 
   // ── what verifiers see ────────────────────────────────────────────────────

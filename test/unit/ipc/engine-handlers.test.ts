@@ -3,7 +3,11 @@ import { createDispatch, trustedSenderFor } from '../../../electron/main/ipc/dis
 import type { IpcSender } from '../../../electron/main/ipc/dispatch.ts';
 import { createEngineHandlers } from '../../../electron/main/ipc/engine-handlers.ts';
 import type { IpcResult } from '../../../shared/ipc/contract.ts';
+import { ClipboardGuard } from '../../../electron/vault/clipboard/clipboard-guard.ts';
+import { forwardClipboardChanges } from '../../../electron/main/ipc/clipboard-events.ts';
+import { base32Decode, hotp, totpStep } from '../../../electron/vault/auth/totp.ts';
 import { createTestEngine } from '../../support/temp-engine.ts';
+import { MemoryClipboard } from '../vault/clipboard/memory-clipboard.ts';
 
 const PASSWORD = 'ipc test password';
 const ORIGIN = 'app://keyward';
@@ -18,13 +22,15 @@ afterEach(() => {
 
 async function setup() {
   const made = await createTestEngine({ password: PASSWORD });
-  cleanups.push(made.cleanup);
+  const clipboard = new MemoryClipboard();
+  const guard = new ClipboardGuard(clipboard, made.clock);
+  cleanups.push(() => guard.dispose(), made.cleanup);
   const dispatch = createDispatch({
-    handlers: createEngineHandlers(made.engine),
+    handlers: createEngineHandlers(made.engine, { clipboard: guard }),
     isTrustedSender: trustedSenderFor(ORIGIN),
   });
   const call = (channel: string, payload: unknown) => dispatch(channel, payload, SENDER);
-  return { ...made, call };
+  return { ...made, call, clipboard, guard };
 }
 
 function value<T>(result: IpcResult<T>): T {
@@ -137,5 +143,171 @@ describe('engine handlers over dispatch', () => {
     const result = await call('vault.unlock', { password: PASSWORD, keychain: true });
     expect(code(result)).toBe('INVALID_INPUT');
     expect(JSON.stringify(result)).not.toContain(PASSWORD);
+  });
+
+  it('copy key and copy Secret: main writes the clipboard, the renderer gets only where and until when', async () => {
+    const { call, services, clipboard, guard, clock } = await setup();
+    const events: unknown[] = [];
+    forwardClipboardChanges(guard, (payload) => events.push(payload));
+    const { integration, key } = services.lifecycle.createIntegration(
+      { name: 'Mail', platform: 'web' },
+      { actor: 'owner@test' },
+    );
+    const material = services.lifecycle.material(key.id);
+    expect(code(await call('keys.copy', { keyId: key.id }))).toBe('REAUTH_REQUIRED');
+    expect(clipboard.contents.size).toBe(0);
+    value(await call('reauth.password', { password: PASSWORD }));
+    const copied = await call('keys.copy', { keyId: key.id });
+    expect(value(copied)).toEqual({ targets: ['clipboard', 'selection'], clearAt: clock.now() + 30_000 });
+    expect(JSON.stringify(copied)).not.toContain(material);
+    expect(clipboard.contents.get('clipboard')).toBe(material);
+    const secret = value(await call('secret.copy', { integrationId: integration.id })) as {
+      keyId: string;
+      expiresAt: number;
+    };
+    expect(secret.keyId).toBe(key.id);
+    expect(secret.expiresAt).toBe(clock.now() + 24 * 3_600_000);
+    const token = clipboard.contents.get('clipboard') ?? '';
+    expect(token.split('.')).toHaveLength(3);
+    clock.advance(30_000);
+    await guard.clearNow();
+    expect(clipboard.contents.get('clipboard') ?? '').toBe('');
+    expect(events).toContainEqual({ kind: 'copied', clearAt: expect.any(Number) as number });
+    expect(events.at(-1)).toEqual({ kind: 'cleared', clearAt: null });
+    const actions = (value(await call('log.list', {})) as { action: string; outcome: string }[]).map(
+      (entry) => `${entry.action}:${entry.outcome}`,
+    );
+    expect(actions).toEqual(expect.arrayContaining(['key.copy:success', 'secret.copy:success']));
+  });
+
+  it('keys.table filters, sorts and pages every key with its integration', async () => {
+    const { call, services } = await setup();
+    for (const name of ['Billing', 'Ads', 'Mail', 'Maps']) {
+      services.lifecycle.createIntegration(
+        { name, platform: name === 'Ads' ? 'mobile' : 'web' },
+        { actor: 'o' },
+      );
+    }
+    const mail = services.lifecycle.requireIntegration('Mail');
+    services.lifecycle.rotate(mail.id, { actor: 'o' });
+    type Page = { total: number; rows: { integrationName: string; key: { status: string } }[] };
+    const all = value(
+      await call('keys.table', { term: '', sort: 'integration', direction: 'asc', offset: 0, limit: 100 }),
+    ) as Page;
+    expect(all.total).toBe(5);
+    expect(all.rows.map((row) => row.integrationName)).toEqual(['Ads', 'Billing', 'Mail', 'Mail', 'Maps']);
+    const ma = value(
+      await call('keys.table', { term: 'MA', sort: 'integration', direction: 'desc', offset: 1, limit: 1 }),
+    ) as Page;
+    expect(ma.total).toBe(3);
+    expect(ma.rows.map((row) => row.integrationName)).toEqual(['Mail']);
+    const grace = value(
+      await call('keys.table', { term: 'grace', sort: 'createdAt', direction: 'asc', offset: 0, limit: 10 }),
+    ) as Page;
+    expect(grace.rows.map((row) => [row.integrationName, row.key.status])).toEqual([['Mail', 'grace']]);
+    const mobile = value(
+      await call('keys.table', { term: 'mobile', sort: 'status', direction: 'asc', offset: 0, limit: 10 }),
+    ) as Page;
+    expect(mobile.rows.map((row) => row.integrationName)).toEqual(['Ads']);
+    expect(
+      code(await call('keys.table', { term: '', sort: 'material', direction: 'asc', offset: 0, limit: 1 })),
+    ).toBe('INVALID_INPUT');
+  });
+
+  it('keys.test: an active key verifies; a revoked one does not, with the reason', async () => {
+    const { call, services } = await setup();
+    const { integration, key } = services.lifecycle.createIntegration(
+      { name: 'Mail', platform: 'web' },
+      { actor: 'o' },
+    );
+    expect(value(await call('keys.test', { keyId: key.id }))).toMatchObject({ accepted: true, reason: null });
+    value(await call('reauth.password', { password: PASSWORD }));
+    value(await call('keys.revoke', { integrationId: integration.id, graceDays: 0, newLifetimeDays: 30 }));
+    expect(value(await call('keys.test', { keyId: key.id }))).toMatchObject({
+      accepted: false,
+      reason: expect.stringMatching(/revoked|grace/) as string,
+    });
+  });
+
+  it('regenerate, delete a revoked key, never-expire, delete an integration — each guarded', async () => {
+    const { call, services } = await setup();
+    const { integration, key } = services.lifecycle.createIntegration(
+      { name: 'Mail', platform: 'web' },
+      { actor: 'o' },
+    );
+    expect(code(await call('keys.regenerate', { integrationId: integration.id }))).toBe('REAUTH_REQUIRED');
+    value(await call('reauth.password', { password: PASSWORD }));
+    const fresh = value(await call('keys.regenerate', { integrationId: integration.id })) as { id: string };
+    expect(fresh.id).not.toBe(key.id);
+    value(await call('keys.delete', { keyId: key.id }));
+    expect(code(await call('keys.delete', { keyId: fresh.id }))).toBe('INVALID_STATE');
+    expect(
+      code(
+        await call('integrations.setNeverExpire', {
+          integrationId: integration.id,
+          neverExpire: true,
+          confirmed: false,
+        }),
+      ),
+    ).toBe('INVALID_INPUT');
+    expect(
+      value(
+        await call('integrations.setNeverExpire', {
+          integrationId: integration.id,
+          neverExpire: true,
+          confirmed: true,
+        }),
+      ),
+    ).toMatchObject({ neverExpire: true });
+    expect(value(await call('integrations.get', { integrationId: integration.id }))).toMatchObject({
+      name: 'Mail',
+    });
+    expect(code(await call('integrations.delete', { integrationId: integration.id, confirmed: false }))).toBe(
+      'INVALID_INPUT',
+    );
+    value(await call('integrations.delete', { integrationId: integration.id, confirmed: true }));
+    expect(code(await call('integrations.get', { integrationId: integration.id }))).toBe('NOT_FOUND');
+  });
+
+  it('TOTP enrolment over IPC: guarded, QR drawn from modules, confirmed by a code, then usable for re-auth', async () => {
+    const { call, clock } = await setup();
+    expect(value(await call('reauth.status', {}))).toEqual({ freshForMs: 0, totpEnrolled: false });
+    expect(code(await call('totp.enrollBegin', {}))).toBe('REAUTH_REQUIRED');
+    value(await call('reauth.password', { password: PASSWORD }));
+    const begun = value(await call('totp.enrollBegin', {})) as {
+      secret: string;
+      uri: string;
+      qr: { size: number; modules: string };
+    };
+    expect(begun.uri).toMatch(/^otpauth:\/\/totp\//);
+    expect(begun.qr.modules).toHaveLength(begun.qr.size ** 2);
+    const secret = base32Decode(begun.secret);
+    if (secret === null) {
+      throw new Error('secret is not base32');
+    }
+    const totpCode = (key: Buffer, at: number) => hotp(key, totpStep(at));
+    value(await call('totp.enrollConfirm', { code: totpCode(secret, clock.now()) }));
+    expect(value(await call('reauth.status', {}))).toMatchObject({ totpEnrolled: true });
+    clock.advance(120_000);
+    expect(value(await call('reauth.totp', { code: totpCode(secret, clock.now()) }))).toMatchObject({
+      freshForMs: 60_000,
+    });
+  });
+
+  it('notices.markRead, backups, app.activity and vault.remember', async () => {
+    const { call, services, engine } = await setup();
+    expect(value(await call('notices.markRead', { all: true }))).toEqual({ marked: 0 });
+    expect(code(await call('notices.markRead', { ids: [] }))).toBe('INVALID_INPUT');
+    const backup = value(await call('backup.now', {})) as { name: string };
+    expect(value(await call('backup.list', {}))).toEqual(
+      expect.arrayContaining([expect.objectContaining({ name: backup.name })]),
+    );
+    expect(value(await call('app.activity', {}))).toEqual({});
+    expect(value(await call('vault.remember', { remember: true }))).toMatchObject({
+      keychain: { remembered: true },
+    });
+    engine.lock();
+    expect(value(await call('vault.unlock', { keychain: true }))).toMatchObject({ state: 'unlocked' });
+    void services;
   });
 });

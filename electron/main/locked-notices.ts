@@ -1,0 +1,130 @@
+// Pure: no `electron` import. OS notifications while the vault is LOCKED (SPEC.md §2): the engine's
+// scheduler cannot run without the data key, so this reads the unencrypted schedule file it leaves
+// beside the vault (`<vault>.schedule`: upcoming expiry and grace notices, names and times only) and
+// shows each entry when it falls due — one timer, armed for the next due entry, capped so the file
+// is re-read now and then (the CLI may have rewritten it) and a clock change is noticed.
+import type { Clock, TimerHandle } from '../vault/clock.ts';
+import { readScheduleFile } from '../vault/schedule/schedule-file.ts';
+import type { ScheduleFile } from '../vault/schedule/schedule-file.ts';
+import type { NoticeForNotification } from './notification-plan.ts';
+
+/** The longest the watcher sleeps before reading the schedule file again. */
+export const LOCKED_RECHECK_MAX_MS = 6 * 60 * 60 * 1000;
+
+/** The upcoming entries of `schedule` that are due at `now` and not shown yet, soonest first. */
+export function dueScheduleEntries(
+  schedule: ScheduleFile,
+  now: number,
+  isShown: (id: string) => boolean,
+): NoticeForNotification[] {
+  return schedule.upcoming
+    .filter((entry) => entry.dueAt <= now && !isShown(entry.id))
+    .sort((a, b) => a.dueAt - b.dueAt);
+}
+
+/** When the next not-yet-shown entry falls due (strictly after `now`), or null. */
+export function nextScheduleDueAt(
+  schedule: ScheduleFile,
+  now: number,
+  isShown: (id: string) => boolean,
+): number | null {
+  let next: number | null = null;
+  for (const entry of schedule.upcoming) {
+    if (entry.dueAt > now && !isShown(entry.id) && (next === null || entry.dueAt < next)) {
+      next = entry.dueAt;
+    }
+  }
+  return next;
+}
+
+/** A reader for the schedule file at `path`: null when there is none yet or it is not one. */
+export function scheduleReader(path: string): () => ScheduleFile | null {
+  return () => {
+    try {
+      return readScheduleFile(path);
+    } catch {
+      return null;
+    }
+  };
+}
+
+/** What the watcher needs. */
+export interface LockedNoticeWatcherOptions {
+  clock: Clock;
+  /** The schedule file's content now, or null when there is none. */
+  readSchedule: () => ScheduleFile | null;
+  /** Whether a notice id was already shown in this run. */
+  isShown: (id: string) => boolean;
+  /** Shows due notices (and records them as shown). */
+  deliver: (notices: NoticeForNotification[]) => void;
+  /** Cap on one sleep (default {@link LOCKED_RECHECK_MAX_MS}). */
+  maxDelayMs?: number;
+}
+
+/**
+ * Shows schedule-file notices as they fall due while the vault is locked. `start()` when the vault
+ * locks (and at launch), `stop()` when it unlocks — the engine's own scheduler takes over then.
+ * Entries already due at `start()` (the app was closed when they fell due) are shown at once.
+ */
+export class LockedNoticeWatcher {
+  private readonly options: LockedNoticeWatcherOptions;
+  private timer: TimerHandle | null = null;
+  private active = false;
+
+  constructor(options: LockedNoticeWatcherOptions) {
+    this.options = options;
+  }
+
+  /** Whether the watcher is running. */
+  get running(): boolean {
+    return this.active;
+  }
+
+  /** Starts watching (a no-op check when already running). */
+  start(): void {
+    this.active = true;
+    this.check();
+  }
+
+  /** Stops watching and drops the timer. */
+  stop(): void {
+    this.active = false;
+    this.disarm();
+  }
+
+  /** Reads the file now, shows what is due and re-arms (e.g. after the OS resumes). No-op when stopped. */
+  check(): void {
+    if (!this.active) {
+      return;
+    }
+    this.disarm();
+    const { clock, readSchedule, isShown, deliver } = this.options;
+    const maxDelayMs = this.options.maxDelayMs ?? LOCKED_RECHECK_MAX_MS;
+    const now = clock.now();
+    const schedule = readSchedule();
+    let next: number | null = null;
+    if (schedule !== null) {
+      const due = dueScheduleEntries(schedule, now, isShown);
+      if (due.length > 0) {
+        try {
+          deliver(due);
+        } catch {
+          // Showing failed; the entries are not retried in a loop.
+        }
+      }
+      next = nextScheduleDueAt(schedule, now, (id) => isShown(id) || due.some((entry) => entry.id === id));
+    }
+    const delay = next === null ? maxDelayMs : Math.min(Math.max(0, next - now), maxDelayMs);
+    this.timer = clock.setTimeout(() => {
+      this.timer = null;
+      this.check();
+    }, delay);
+  }
+
+  private disarm(): void {
+    if (this.timer !== null) {
+      this.options.clock.clearTimeout(this.timer);
+      this.timer = null;
+    }
+  }
+}

@@ -1,0 +1,182 @@
+import type { KeyStatus } from '../../../shared/domain/api-key.ts';
+import type { Platform } from '../../../shared/domain/integration.ts';
+import type { KeyTableRow, KeyTableSort } from '../../../shared/domain/key-table.ts';
+import type { SqliteDatabase } from '../db/sqlite.ts';
+
+/** What the table asks for. */
+export interface KeyTableQuery {
+  /** Filter as you type: integration name, key prefix or masked key (substring, case-insensitive), platform or status (exact). */
+  term: string;
+  sort: KeyTableSort;
+  direction: 'asc' | 'desc';
+  offset: number;
+  limit: number;
+}
+
+/** A page of the table and how many rows match in all. */
+export interface KeyTablePage {
+  total: number;
+  offset: number;
+  rows: KeyTableRow[];
+}
+
+interface Row {
+  view: KeyTableRow;
+  /** Lower-cased name, prefix and masked key, NUL-separated: what the filter's substring match sees. */
+  haystack: string;
+  nameKey: string;
+}
+
+const STATUS_ORDER: Record<KeyStatus, number> = { active: 0, grace: 1, expired: 2, revoked: 3 };
+
+/** Nulls sort last in either direction ("never" / "not yet" belong at the end). */
+function compareNullable(a: number | null, b: number | null, sign: number): number {
+  if (a === b) {
+    return 0;
+  }
+  if (a === null) {
+    return 1;
+  }
+  if (b === null) {
+    return -1;
+  }
+  return (a - b) * sign;
+}
+
+function comparatorFor(sort: KeyTableSort, direction: 'asc' | 'desc'): (a: Row, b: Row) => number {
+  const sign = direction === 'asc' ? 1 : -1;
+  const byName = (a: Row, b: Row) =>
+    a.nameKey < b.nameKey ? -1 : a.nameKey > b.nameKey ? 1 : b.view.key.createdAt - a.view.key.createdAt;
+  const primary = (a: Row, b: Row): number => {
+    switch (sort) {
+      case 'integration':
+        return byName(a, b) * sign;
+      case 'platform':
+        return a.view.platform.localeCompare(b.view.platform) * sign;
+      case 'status':
+        return (STATUS_ORDER[a.view.key.status] - STATUS_ORDER[b.view.key.status]) * sign;
+      case 'expiresAt':
+        return compareNullable(a.view.key.expiresAt, b.view.key.expiresAt, sign);
+      case 'graceEndsAt':
+        return compareNullable(a.view.key.graceEndsAt, b.view.key.graceEndsAt, sign);
+      case 'lastUsedAt':
+        return compareNullable(a.view.key.lastUsedAt, b.view.key.lastUsedAt, sign);
+      case 'createdAt':
+        return (a.view.key.createdAt - b.view.key.createdAt) * sign;
+    }
+  };
+  // Ties fall back to the name, then newest key first, so the order is stable across pages.
+  return (a, b) => primary(a, b) || byName(a, b);
+}
+
+/**
+ * The desktop's key table, sized for 100k keys: every key joined with its integration, loaded by
+ * one query into memory after a change, with one sorted order cached per sort column. A page is
+ * one scan of the cached order (filter) plus a slice — no SQL per keystroke, and the renderer only
+ * ever holds the rows it shows. Masked keys only; material never enters this index.
+ */
+export class KeyTable {
+  private readonly db: SqliteDatabase;
+  private rows: Row[] | null = null;
+  private readonly orders = new Map<string, Row[]>();
+
+  constructor(db: SqliteDatabase) {
+    this.db = db;
+  }
+
+  /** Drops the cache; the next query reloads (call after any change to keys or integrations). */
+  invalidate(): void {
+    this.rows = null;
+    this.orders.clear();
+  }
+
+  /** One page of the table. */
+  query(query: KeyTableQuery): KeyTablePage {
+    const ordered = this.ordered(query.sort, query.direction);
+    const needle = query.term.trim().normalize('NFKC').toLowerCase();
+    const offset = Math.max(0, Math.trunc(query.offset));
+    const limit = Math.max(0, Math.min(Math.trunc(query.limit), 1000));
+    if (needle === '') {
+      return {
+        total: ordered.length,
+        offset,
+        rows: ordered.slice(offset, offset + limit).map((r) => r.view),
+      };
+    }
+    const rows: KeyTableRow[] = [];
+    let total = 0;
+    for (const row of ordered) {
+      if (row.haystack.includes(needle) || row.view.platform === needle || row.view.key.status === needle) {
+        if (total >= offset && rows.length < limit) {
+          rows.push(row.view);
+        }
+        total++;
+      }
+    }
+    return { total, offset, rows };
+  }
+
+  private ordered(sort: KeyTableSort, direction: 'asc' | 'desc'): Row[] {
+    const cacheKey = `${sort}:${direction}`;
+    let order = this.orders.get(cacheKey);
+    if (order === undefined) {
+      order = [...this.load()].sort(comparatorFor(sort, direction));
+      this.orders.set(cacheKey, order);
+    }
+    return order;
+  }
+
+  private load(): Row[] {
+    if (this.rows === null) {
+      const found = this.db
+        .prepare(
+          `SELECT k.id, k.integration_id, k.masked, k.status, k.created_at, k.expires_at, k.grace_ends_at,
+                  k.ended_at, k.last_used_at, k.replaced_by,
+                  i.name, i.name_key, i.prefix, i.platform, i.enabled, i.never_expire
+           FROM api_keys k JOIN integrations i ON i.id = k.integration_id`,
+        )
+        .raw()
+        .all() as [
+        string,
+        string,
+        string,
+        string,
+        number,
+        number | null,
+        number | null,
+        number | null,
+        number | null,
+        string | null,
+        string,
+        string,
+        string,
+        string,
+        number,
+        number,
+      ][];
+      this.rows = found.map((r) => ({
+        view: {
+          key: {
+            id: r[0],
+            integrationId: r[1],
+            masked: r[2],
+            status: r[3] as KeyStatus,
+            createdAt: r[4],
+            expiresAt: r[5],
+            graceEndsAt: r[6],
+            endedAt: r[7],
+            lastUsedAt: r[8],
+            replacedBy: r[9],
+          },
+          integrationName: r[10],
+          platform: r[13] as Platform,
+          enabled: r[14] === 1,
+          neverExpire: r[15] === 1,
+        },
+        haystack: `${r[11]}\u0000${r[12].toLowerCase()}\u0000${r[2].toLowerCase()}`,
+        nameKey: r[11],
+      }));
+    }
+    return this.rows;
+  }
+}
