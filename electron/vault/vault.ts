@@ -1,4 +1,7 @@
-import { MASTER_PASSWORD_MAX_LENGTH, MASTER_PASSWORD_MIN_LENGTH } from '../../shared/domain/master-password.ts';
+import {
+  MASTER_PASSWORD_MAX_LENGTH,
+  MASTER_PASSWORD_MIN_LENGTH,
+} from '../../shared/domain/master-password.ts';
 import type { SqliteDatabase as Database } from './db/sqlite.ts';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';

@@ -327,8 +327,7 @@ export type EventPayload<E extends EventName> = z.output<(typeof events)[E]>;
 
 /** What every IPC call answers: a value, or a typed error — never a stack, never a throw. */
 export type IpcResult<T> =
-  | { ok: true; value: T }
-  | { ok: false; error: { code: string; message: string; retryAfterMs?: number } };
+  { ok: true; value: T } | { ok: false; error: { code: string; message: string; retryAfterMs?: number } };
 
 // Compile-time: the name lists the preload uses are exactly the contract's keys.
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;

@@ -82,7 +82,10 @@ export function createDispatch(options: {
     } catch (error) {
       const { code, message, retryAfterMs } = toErrorPayload(error);
       // Backoff travels with the error, so the unlock screen can say how long to wait.
-      return { ok: false, error: retryAfterMs === undefined ? { code, message } : { code, message, retryAfterMs } };
+      return {
+        ok: false,
+        error: retryAfterMs === undefined ? { code, message } : { code, message, retryAfterMs },
+      };
     }
   };
 }
