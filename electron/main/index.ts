@@ -4,18 +4,15 @@
 // only wired together.
 import { join } from 'node:path';
 import { app, BrowserWindow, session } from 'electron';
-import { ClipboardGuard } from '../vault/clipboard/clipboard-guard.ts';
 import { createSystemClock } from '../vault/clock.ts';
 import { OsKeychain } from '../vault/keychain/os-keychain.ts';
-import { KeywardEngine } from '../vault/keyward-engine.ts';
 import { defaultDataDir, defaultVaultPath } from '../vault/vault-paths.ts';
 import { setAppMenu } from './app-menu.ts';
 import { resolveRendererEntry } from './app-origin.ts';
 import { registerAppScheme, serveRendererOverAppProtocol } from './app-protocol.ts';
+import { createDesktopCore } from './desktop-core.ts';
 import { createElectronClipboard } from './electron-clipboard.ts';
 import { markImage } from './icons.ts';
-import { forwardClipboardChanges } from './ipc/clipboard-events.ts';
-import { createEngineHandlers } from './ipc/engine-handlers.ts';
 import { registerIpc, sendEvent } from './ipc/register-ipc.ts';
 import { afterEachHandler, LockStateTracker } from './lock-state.ts';
 import { LockedNoticeWatcher, scheduleReader } from './locked-notices.ts';
@@ -93,9 +90,6 @@ async function start(): Promise<void> {
   app.setAboutPanelOptions({ applicationName: 'Keyward', applicationVersion: app.getVersion() });
 
   const clock = createSystemClock();
-  // The one clipboard guard: IPC copies go through it; it clears them on time, on lock and on quit,
-  // each only if the clipboard still holds what was copied.
-  const clipboard = new ClipboardGuard(createElectronClipboard(platform), clock);
   // Notices become OS notifications — each id once per run, unlocked or locked. A click shows the window.
   const notifier = new NoticeNotifier(
     createNotificationShower({
@@ -103,21 +97,21 @@ async function start(): Promise<void> {
       ...(platform === 'linux' ? { icon: markImage() } : {}),
     }),
   );
-
-  const engine = new KeywardEngine({
+  // The engine, the one clipboard guard (IPC copies go through it; it clears them on time, on lock and
+  // on quit, each only if the clipboard still holds what was copied) and the IPC handlers over both —
+  // the same core the browser test harness runs (desktop-core.ts).
+  const {
+    engine,
+    guard: clipboard,
+    handlers,
+  } = createDesktopCore({
     path: defaultVaultPath(),
     clock,
     keychain: new OsKeychain(),
-    actor: 'owner@desktop',
-    onLock: (reason) => {
-      sendEvent(mainWindow, 'vault.locked', { reason });
-      clipboard.clearNow().catch(() => undefined);
-      lockState.check();
-    },
-    onNotices: (notices) => {
-      sendEvent(mainWindow, 'notices.fired', { notices });
-      notifier.notify(notices);
-    },
+    clipboard: createElectronClipboard(platform),
+    send: (event, payload) => sendEvent(mainWindow, event, payload),
+    onLock: () => lockState.check(),
+    onNotices: (notices) => notifier.notify(notices),
   });
   // While locked, due notices come from the unencrypted schedule file beside the vault.
   const lockedNotices = new LockedNoticeWatcher({
@@ -147,11 +141,10 @@ async function start(): Promise<void> {
   lockState.check();
 
   registerIpc({
-    handlers: afterEachHandler(createEngineHandlers(engine, { clipboard }), () => lockState.check()),
+    handlers: afterEachHandler(handlers, () => lockState.check()),
     origin: entry.origin,
     window: () => mainWindow,
   });
-  forwardClipboardChanges(clipboard, (payload) => sendEvent(mainWindow, 'clipboard.changed', payload));
 
   // Suspend and screen lock lock the vault; resume catches the scheduler up. (Idle auto-lock is the
   // engine's own timer, fed by the renderer's 'app.activity' calls and the autoLockMinutes setting.)

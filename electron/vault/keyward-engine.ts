@@ -362,31 +362,40 @@ export class KeywardEngine {
   /**
    * Tests a vault key the way a verifier would — its format and checksum, then the master-list rule
    * (status, expiry, grace, API access) — without the material leaving the engine. Locally, until a
-   * sync server exists. Not guarded: nothing is revealed.
+   * sync server exists. Not guarded: nothing is revealed. A key that verifies counts as used now
+   * (SPEC.md: "last used … from test key"); every test is logged with its outcome.
    */
   testKey(keyId: string): { accepted: boolean; reason: string | null; checkedAt: number; against: 'local' } {
-    const { lifecycle } = this.services();
+    const { lifecycle, log, db } = this.services();
     const key = lifecycle.requireKey(keyId);
     const material = lifecycle.material(key.id);
     const checkedAt = this.deps.clock.now();
+    let reason: string | null;
     if (!parseApiKey(material).ok) {
-      return { accepted: false, reason: 'the stored key fails its checksum', checkedAt, against: 'local' };
+      reason = 'the stored key fails its checksum';
+    } else {
+      const result = lifecycle.check(material, checkedAt);
+      reason = result.accepted
+        ? result.key.keyId === key.id
+          ? null
+          : 'the key resolves to a different vault key'
+        : result.reason;
     }
-    const result = lifecycle.check(material, checkedAt);
-    if (result.accepted && result.key.keyId !== key.id) {
-      return {
-        accepted: false,
-        reason: 'the key resolves to a different vault key',
-        checkedAt,
-        against: 'local',
-      };
-    }
-    return {
-      accepted: result.accepted,
-      reason: result.accepted ? null : result.reason,
-      checkedAt,
-      against: 'local',
-    };
+    const accepted = reason === null;
+    db.transaction(() => {
+      if (accepted) {
+        lifecycle.recordUse(key.id, checkedAt);
+      }
+      log.append({
+        actor: this.actor,
+        action: 'key.test',
+        outcome: accepted ? 'success' : 'failure',
+        integrationId: key.integrationId,
+        keyId: key.id,
+        details: { against: 'local', ...(reason === null ? {} : { reason }) },
+      });
+    }).immediate();
+    return { accepted, reason, checkedAt, against: 'local' };
   }
 
   /**

@@ -40,5 +40,15 @@ export type SettingName = keyof Settings;
 /** The defaults. */
 export const DEFAULT_SETTINGS: Settings = settingsSchema.parse({});
 
-/** A partial update (unknown names are rejected). */
-export const settingsPatchSchema = settingsSchema.partial();
+type Shape = typeof settingsSchema.shape;
+
+/**
+ * A partial update (unknown names are rejected): each field optional WITHOUT its default. (zod 4's
+ * `.partial()` keeps the defaults, so a patch of one setting would parse as every other setting
+ * reset to its default.)
+ */
+export const settingsPatchSchema = z.strictObject(
+  Object.fromEntries(
+    Object.entries(settingsSchema.shape).map(([name, field]) => [name, field.unwrap().optional()]),
+  ) as { [K in keyof Shape]: z.ZodOptional<ReturnType<Shape[K]['unwrap']>> },
+);

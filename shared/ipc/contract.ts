@@ -268,6 +268,8 @@ export const contract = {
   'notices.list': {
     input: z.strictObject({
       unreadOnly: z.boolean().optional(),
+      /** Also the notices a more urgent one replaced after a sleep (shown muted). */
+      includeSuperseded: z.boolean().optional(),
       limit: z.number().int().min(1).max(1000).optional(),
     }),
     output: z.array(noticeSchema),

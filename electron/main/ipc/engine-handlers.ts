@@ -160,9 +160,10 @@ export function createEngineHandlers(engine: KeywardEngine, desktop: DesktopServ
       // Spread: the report's interfaces become plain object types the contract's records accept.
       return report.ok ? { ok: true, value: { ...report.value } } : { ok: false, error: { ...report.error } };
     },
-    'notices.list': later(({ unreadOnly, limit }) =>
+    'notices.list': later(({ unreadOnly, includeSuperseded, limit }) =>
       services().notices.list({
         ...(unreadOnly === undefined ? {} : { unreadOnly }),
+        ...(includeSuperseded === undefined ? {} : { includeSuperseded }),
         ...(limit === undefined ? {} : { limit }),
       }),
     ),

@@ -1,15 +1,13 @@
 import { verify as verifySignature } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
 import { compactVerify, errors } from 'jose';
-import type { ApiKeyView, KeyStatus } from '../../../shared/domain/api-key.ts';
-import type { Integration, Platform } from '../../../shared/domain/integration.ts';
+import type { ApiKeyView } from '../../../shared/domain/api-key.ts';
+import type { Integration } from '../../../shared/domain/integration.ts';
 import { KeywardError } from '../../../shared/errors.ts';
-import type { ParsedJws, TokenErrorCode, TokenSegment } from '../../../shared/jwt/parse-token.ts';
+import type { ParsedJws } from '../../../shared/jwt/parse-token.ts';
 import { parseToken } from '../../../shared/jwt/parse-token.ts';
-import type { ApiKeyErrorCode } from '../../../shared/keys/key-format.ts';
 import { maskKey, parseApiKey } from '../../../shared/keys/key-format.ts';
 import { maskKeyShaped } from '../../../shared/keys/redact.ts';
-import type { ValidityState } from '../../../shared/time/format-time.ts';
 import { describeValidity, formatRelative, formatTimestamp } from '../../../shared/time/format-time.ts';
 import type { KeyLifecycle } from '../keys/key-lifecycle.ts';
 import { secretIssuer } from '../secrets/secret-minter.ts';
@@ -48,131 +46,19 @@ export interface DecodeOptions {
   timeZone?: string;
 }
 
-/** An instant, as epoch ms and as text. */
-export interface TimeValue {
-  epochMs: number;
-  /** `2025-11-23T12:44:11Z` or `2025-11-23T13:44:11+01:00`. */
-  text: string;
-  /** `in 23 h 59 m`, `2 d ago`. */
-  relative: string;
-}
-
-/** How a signature fared. */
-export type SignatureStatus =
-  'verified-vault' | 'verified-imported' | 'invalid' | 'unverified' | 'unsupported-alg';
-
-/** The signature part of a report. */
-export interface SignatureReport {
-  status: SignatureStatus;
-  alg: string;
-  kid: string | null;
-  /** One line for people; `invalid` starts with `INVALID SIGNATURE`. */
-  message: string;
-  /** The key that verified it (or, for `invalid`, the key that should have). */
-  key:
-    { source: 'vault'; kid: string; published: boolean } | ({ source: 'imported' } & TrustedKeyInfo) | null;
-}
-
-/** Whether the vault took part in the decode. */
-export type VaultCheck = { checked: true; vaultId: string | null } | { checked: false; reason: string };
-
-/** A vault key found by its material. Never the material itself. */
-export interface VaultKeyMatch {
-  state: 'found';
-  integration: {
-    id: string;
-    name: string;
-    platform: Platform;
-    enabled: boolean;
-    /** CIDR entries; empty = any address. */
-    ipAcl: string[];
-  };
-  key: {
-    id: string;
-    masked: string;
-    /** The status now: a grace key past its end reads `expired` even before the vault records it. */
-    status: KeyStatus;
-    /** The status as the vault last recorded it. */
-    recordedStatus: KeyStatus;
-    createdAt: TimeValue;
-    expiresAt: TimeValue | null;
-    graceEndsAt: TimeValue | null;
-  };
-  /** Accepted right now (the master-list rule), and if not, why. */
-  accepted: boolean;
-  notAcceptedReason: string | null;
-}
-
-/** The outcome of looking a key up in the vault. */
-export type KeyMatch = VaultKeyMatch | { state: 'not-in-vault' } | { state: 'not-checked'; reason: string };
-
-/** A key (a raw pasted key, or a Secret's `client_secret`), masked. */
-export interface KeyReport {
-  /** First 8 characters and `…`. */
-  masked: string;
-  /** Prefix and checksum checked offline. */
-  format:
-    | { valid: true; prefix: string }
-    | { valid: false; code: ApiKeyErrorCode | 'NOT_A_STRING'; message: string };
-  match: KeyMatch;
-}
-
-/** The payload as shown (key material masked). */
-export type PayloadView =
-  | { format: 'claims'; claims: Record<string, unknown> }
-  | { format: 'text'; text: string }
-  | { format: 'binary'; byteLength: number; hexPreview: string };
-
-/** A decoded JWS/JWT. */
-export interface DecodedJws {
-  kind: 'jws';
-  header: Record<string, unknown>;
-  /** The header as pretty JSON. */
-  headerText: string;
-  payload: PayloadView;
-  /** Pretty JSON of the claims, the text, or a line about binary data. */
-  payloadText: string;
-  registered: {
-    iss: string | null;
-    sub: string | null;
-    aud: string | string[] | null;
-    jti: string | null;
-    iat: TimeValue | null;
-    nbf: TimeValue | null;
-    exp: TimeValue | null;
-  };
-  /** Null when the payload is not a claims object. */
-  validity: { state: ValidityState; text: string } | null;
-  /** `this-vault`: `iss` is this vault's; `keyward`: another Keyward vault's; else `other`/`none`. */
-  issuer: 'this-vault' | 'keyward' | 'other' | 'none';
-  signature: SignatureReport;
-  /** The `client_secret` claim, when there is one. */
-  clientSecret: KeyReport | null;
-  vault: VaultCheck;
-  warnings: string[];
-}
-
-/** A decoded raw API key. */
-export interface DecodedApiKey {
-  kind: 'api-key';
-  key: KeyReport;
-  vault: VaultCheck;
-  warnings: string[];
-}
-
-/** What was decoded. */
-export type DecodedToken = DecodedJws | DecodedApiKey;
-
-/** Why nothing could be decoded: the parser's precise error (or, never expected, DECODE_FAILED). */
-export interface DecodeError {
-  code: TokenErrorCode | 'DECODE_FAILED';
-  message: string;
-  segment?: TokenSegment;
-  position?: number;
-}
-
-/** The outcome of {@link TokenDecoder.decode}. Safe to show and to log: key material is masked. */
-export type DecodeReport = { ok: true; value: DecodedToken } | { ok: false; error: DecodeError };
+// The report's types live in shared/ (the CLI, the engine and the renderer read the same shape).
+export type * from '../../../shared/decoder/decode-report.ts';
+import type {
+  TimeValue,
+  SignatureStatus,
+  SignatureReport,
+  VaultCheck,
+  KeyMatch,
+  KeyReport,
+  PayloadView,
+  DecodedJws,
+  DecodeReport,
+} from '../../../shared/decoder/decode-report.ts';
 
 /** Key-shaped text (prefix + 49 base62): masked wherever it appears in shown text. */
 const KEYWARD_ISSUER = 'urn:keyward:vault:';

@@ -1,25 +1,11 @@
 import { createPublicKey, createSecretKey, X509Certificate } from 'node:crypto';
 import type { JsonWebKey, KeyObject } from 'node:crypto';
 import { calculateJwkThumbprint } from 'jose';
+import type { TrustedKeyInfo, TrustedKeyType } from '../../../shared/decoder/decode-report.ts';
 import { KeywardError } from '../../../shared/errors.ts';
 
-/** What kind of key a trusted key is. `oct` = an HMAC shared secret. */
-export type TrustedKeyType = 'RSA' | 'RSA-PSS' | 'EC' | 'OKP' | 'oct';
-
-/** A trusted key as the decoder and its users see it: never the key itself. */
-export interface TrustedKeyInfo {
-  /** Where it came from, e.g. the file name given to `--trust`. */
-  label: string;
-  /** The JWK's `kid`, or null (PEM keys and kid-less JWKs). */
-  kid: string | null;
-  type: TrustedKeyType;
-  /** `P-256`, `Ed25519`, … for EC/OKP keys; null otherwise. */
-  curve: string | null;
-  /** The JWK's `alg`, when it pins one; null otherwise. */
-  alg: string | null;
-  /** RFC 7638 SHA-256 thumbprint of a public key; null for shared secrets (a hash of a secret is not shown). */
-  thumbprint: string | null;
-}
+// What kind of key a trusted key is (`oct` = an HMAC shared secret), and how reports show one.
+export type { TrustedKeyInfo, TrustedKeyType };
 
 /** A trusted key with what verifying needs. */
 export interface TrustedKey extends TrustedKeyInfo {

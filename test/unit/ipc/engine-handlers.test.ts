@@ -182,29 +182,42 @@ describe('engine handlers over dispatch', () => {
 
   it('keys.table filters, sorts and pages every key with its integration', async () => {
     const { call, services } = await setup();
-    for (const name of ['Billing', 'Ads', 'Mail', 'Maps']) {
+    // Names with '-': masked keys (prefix + base62) can never contain it, so the filter's matches are exact.
+    for (const name of ['Billing', 'Ads', 'Mail-relay', 'Maps-relay']) {
       services.lifecycle.createIntegration(
         { name, platform: name === 'Ads' ? 'mobile' : 'web' },
         { actor: 'o' },
       );
     }
-    const mail = services.lifecycle.requireIntegration('Mail');
+    const mail = services.lifecycle.requireIntegration('Mail-relay');
     services.lifecycle.rotate(mail.id, { actor: 'o' });
     type Page = { total: number; rows: { integrationName: string; key: { status: string } }[] };
     const all = value(
       await call('keys.table', { term: '', sort: 'integration', direction: 'asc', offset: 0, limit: 100 }),
     ) as Page;
     expect(all.total).toBe(5);
-    expect(all.rows.map((row) => row.integrationName)).toEqual(['Ads', 'Billing', 'Mail', 'Mail', 'Maps']);
+    expect(all.rows.map((row) => row.integrationName)).toEqual([
+      'Ads',
+      'Billing',
+      'Mail-relay',
+      'Mail-relay',
+      'Maps-relay',
+    ]);
     const ma = value(
-      await call('keys.table', { term: 'MA', sort: 'integration', direction: 'desc', offset: 1, limit: 1 }),
+      await call('keys.table', {
+        term: '-RELAY',
+        sort: 'integration',
+        direction: 'desc',
+        offset: 1,
+        limit: 1,
+      }),
     ) as Page;
     expect(ma.total).toBe(3);
-    expect(ma.rows.map((row) => row.integrationName)).toEqual(['Mail']);
+    expect(ma.rows.map((row) => row.integrationName)).toEqual(['Mail-relay']);
     const grace = value(
       await call('keys.table', { term: 'grace', sort: 'createdAt', direction: 'asc', offset: 0, limit: 10 }),
     ) as Page;
-    expect(grace.rows.map((row) => [row.integrationName, row.key.status])).toEqual([['Mail', 'grace']]);
+    expect(grace.rows.map((row) => [row.integrationName, row.key.status])).toEqual([['Mail-relay', 'grace']]);
     const mobile = value(
       await call('keys.table', { term: 'mobile', sort: 'status', direction: 'asc', offset: 0, limit: 10 }),
     ) as Page;
@@ -215,12 +228,15 @@ describe('engine handlers over dispatch', () => {
   });
 
   it('keys.test: an active key verifies; a revoked one does not, with the reason', async () => {
-    const { call, services } = await setup();
+    const { call, services, clock } = await setup();
     const { integration, key } = services.lifecycle.createIntegration(
       { name: 'Mail', platform: 'web' },
       { actor: 'o' },
     );
     expect(value(await call('keys.test', { keyId: key.id }))).toMatchObject({ accepted: true, reason: null });
+    // A key that verifies counts as used ("last used … from test key"), and the test is logged.
+    expect(services.lifecycle.requireKey(key.id).lastUsedAt).toBe(clock.now());
+    expect((value(await call('log.list', { limit: 1 })) as { action: string }[])[0]?.action).toBe('key.test');
     value(await call('reauth.password', { password: PASSWORD }));
     value(await call('keys.revoke', { integrationId: integration.id, graceDays: 0, newLifetimeDays: 30 }));
     expect(value(await call('keys.test', { keyId: key.id }))).toMatchObject({
