@@ -6,6 +6,9 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 # shellcheck source=scripts/ensure-node.sh
 source scripts/ensure-node.sh
+# ipc-roundtrip runs in real Chromium on the production build (renderer and preload): build it first.
+printf '=== build (electron-vite)\n'
+npm run --silent build >/dev/null || exit 1
 status=0
 results=()
 for bench in test/bench/*.bench.ts; do

@@ -1,29 +1,51 @@
-/** What the preload exposes today (the typed bridge replaces it with the UI issue). */
-interface PlaceholderBridge {
-  readonly version?: string;
-}
+import { useEffect } from 'react';
+import { ReauthDialog } from './reauth/ReauthDialog.tsx';
+import { CreateVaultScreen } from './screens/vault/CreateVaultScreen.tsx';
+import { UnlockScreen } from './screens/vault/UnlockScreen.tsx';
+import { Shell } from './shell/Shell.tsx';
+import { Toasts } from './shell/Toasts.tsx';
+import { useActivityReports, useAppEvents } from './shell/use-app-events.ts';
+import { useTheme } from './shell/use-theme.ts';
+import { useVault } from './state/vault-store.ts';
+import { ErrorState, Loading } from './ui/States.tsx';
 
-function appVersion(): string | undefined {
-  const bridge = (window as Window & { keyward?: PlaceholderBridge }).keyward;
-  return typeof bridge?.version === 'string' ? bridge.version : undefined;
-}
-
-/** The placeholder screen shown until the vault UI lands. */
+/** The app: create the vault, unlock it, or the unlocked shell — plus the dialogs and toasts over all. */
 export function App() {
-  const version = appVersion();
+  const status = useVault((state) => state.status);
+  const loadError = useVault((state) => state.loadError);
+  const refresh = useVault((state) => state.refresh);
+  useAppEvents();
+  useTheme();
+  useActivityReports(status?.state === 'unlocked');
+
+  useEffect(() => {
+    void refresh();
+  }, [refresh]);
+
+  let body;
+  if (status === null) {
+    body =
+      loadError === null ? (
+        <main className="gate">
+          <Loading label="Opening Keyward…" />
+        </main>
+      ) : (
+        <main className="gate">
+          <ErrorState message={loadError} onRetry={() => void refresh()} />
+        </main>
+      );
+  } else if (!status.exists) {
+    body = <CreateVaultScreen status={status} />;
+  } else if (status.state === 'locked') {
+    body = <UnlockScreen status={status} />;
+  } else {
+    body = <Shell />;
+  }
   return (
-    <main className="placeholder">
-      <section className="placeholder__card" aria-labelledby="app-title">
-        <img className="placeholder__mark" src="./keyward-mark.svg" alt="" width={64} height={64} />
-        <h1 id="app-title" className="placeholder__title">
-          Keyward
-        </h1>
-        <p className="placeholder__lead">The vault UI arrives in the next release.</p>
-        <p className="placeholder__hint">
-          Meanwhile the <code>keyward</code> command works on the same vault: <code>npx keyward --help</code>
-        </p>
-        {version !== undefined && <p className="placeholder__version">Version {version}</p>}
-      </section>
-    </main>
+    <>
+      {body}
+      {status?.state === 'unlocked' && <ReauthDialog />}
+      <Toasts />
+    </>
   );
 }

@@ -1,0 +1,216 @@
+import { useCallback, useState } from 'react';
+import type { ApiKeyView } from '../../../../shared/domain/api-key.ts';
+import type { Output } from '../../../../shared/ipc/contract.ts';
+import { call } from '../../api/api.ts';
+import { errorMessage } from '../../api/ipc-error.ts';
+import { guarded } from '../../reauth/reauth-store.ts';
+import { toast } from '../../state/toast-store.ts';
+import { useTimeFormat } from '../../time/use-time.ts';
+import { StatusChip } from '../../ui/StatusChip.tsx';
+import { copyKey } from './key-actions.ts';
+import { RevealedKey } from './RevealedKey.tsx';
+
+/** How long a revealed key stays shown when the re-auth window is 0 ("ask every time"). */
+const REVEAL_FALLBACK_MS = 20_000;
+
+type TestOutcome = Output<'keys.test'>;
+
+/** The line under a key that says where it stands in time. */
+function KeyTimes(props: { apiKey: ApiKeyView; now: number }) {
+  const { apiKey: key, now } = props;
+  const time = useTimeFormat();
+  const at = (ms: number) => <span className="mono">{time.at(ms)}</span>;
+  switch (key.status) {
+    case 'active':
+      return key.expiresAt === null ? (
+        <span className="tone--warn">Never expires</span>
+      ) : (
+        <span>
+          Expires {time.relative(key.expiresAt, now)} · {at(key.expiresAt)}
+        </span>
+      );
+    case 'grace':
+      return key.graceEndsAt === null ? (
+        <span>In grace</span>
+      ) : (
+        <span className="tone--warn">
+          Still accepted; grace ends {time.relative(key.graceEndsAt, now)} · {at(key.graceEndsAt)}
+        </span>
+      );
+    case 'expired':
+    case 'revoked': {
+      const ended = key.endedAt ?? key.graceEndsAt ?? key.expiresAt;
+      return ended === null ? (
+        <span>{key.status === 'expired' ? 'Expired' : 'Revoked'}</span>
+      ) : (
+        <span>
+          {key.status === 'expired' ? 'Expired' : 'Revoked'} {time.relative(ended, now)} · {at(ended)}
+        </span>
+      );
+    }
+  }
+}
+
+/**
+ * One key of the open integration: masked, status, times, and what can be done with it — reveal
+ * and copy (live keys only, behind re-authentication), test, and delete (ended keys only).
+ */
+export function KeyListItem(props: {
+  apiKey: ApiKeyView;
+  integrationName: string;
+  selected: boolean;
+  now: number;
+  onTested: () => void;
+  onDelete: (key: ApiKeyView) => void;
+}) {
+  const { apiKey: key, integrationName } = props;
+  const time = useTimeFormat();
+  const [revealed, setRevealed] = useState<{ material: string; hideAt: number } | null>(null);
+  const [test, setTest] = useState<TestOutcome | null>(null);
+  const [busy, setBusy] = useState<'reveal' | 'copy' | 'test' | null>(null);
+  const live = key.status === 'active' || key.status === 'grace';
+  const ended = key.status === 'expired' || key.status === 'revoked';
+  const hide = useCallback(() => setRevealed(null), []);
+
+  const reveal = async () => {
+    if (busy !== null) {
+      return;
+    }
+    setBusy('reveal');
+    try {
+      const answer = await guarded(`Reveal the key of ${integrationName}`, () =>
+        call('keys.reveal', { keyId: key.id }),
+      );
+      if (answer !== null) {
+        // Shown for as long as the re-authentication stays fresh (a 0 s window: a short fixed time).
+        const fresh = await call('reauth.status', {}).then(
+          (status) => status.freshForMs,
+          () => 0,
+        );
+        setRevealed({
+          material: answer.material,
+          hideAt: Date.now() + (fresh > 0 ? fresh : REVEAL_FALLBACK_MS),
+        });
+      }
+    } catch (caught) {
+      toast('error', errorMessage(caught));
+    } finally {
+      setBusy(null);
+    }
+  };
+
+  const copy = async () => {
+    if (busy !== null) {
+      return;
+    }
+    setBusy('copy');
+    try {
+      await copyKey(key.id, integrationName);
+    } catch (caught) {
+      toast('error', errorMessage(caught));
+    } finally {
+      setBusy(null);
+    }
+  };
+
+  const runTest = async () => {
+    if (busy !== null) {
+      return;
+    }
+    setBusy('test');
+    try {
+      setTest(await call('keys.test', { keyId: key.id }));
+      props.onTested();
+    } catch (caught) {
+      toast('error', errorMessage(caught));
+    } finally {
+      setBusy(null);
+    }
+  };
+
+  // Each button names its key for screen readers ("Reveal key kw_AbCdE…"): the list has several.
+  const named = <span className="visually-hidden"> key {key.masked}</span>;
+  const masked = <span className="visually-hidden"> {key.masked}</span>;
+  return (
+    <li className={props.selected ? 'key-item key-item--selected' : 'key-item'}>
+      <div className="key-item__head">
+        <span className="mono key-item__masked">{key.masked}</span>
+        <StatusChip status={key.status} />
+        <span className="key-item__spacer" />
+        <div className="key-item__actions">
+          {live && (
+            <>
+              <button
+                type="button"
+                className="button button--small"
+                aria-disabled={busy !== null || undefined}
+                onClick={() => (revealed === null ? void reveal() : hide())}
+              >
+                {revealed === null ? 'Reveal' : 'Hide'}
+                {named}
+              </button>
+              <button
+                type="button"
+                className="button button--small"
+                aria-disabled={busy !== null || undefined}
+                onClick={() => void copy()}
+              >
+                Copy key{masked}
+              </button>
+            </>
+          )}
+          <button
+            type="button"
+            className="button button--small"
+            aria-disabled={busy !== null || undefined}
+            onClick={() => void runTest()}
+          >
+            {busy === 'test' ? 'Testing…' : 'Test'}
+            {named}
+          </button>
+          {ended && (
+            <button
+              type="button"
+              className="button button--small button--ghost tone--danger"
+              onClick={() => props.onDelete(key)}
+            >
+              Delete{named}
+            </button>
+          )}
+        </div>
+      </div>
+      <div className="key-item__meta small">
+        <KeyTimes apiKey={key} now={props.now} />
+      </div>
+      <div className="key-item__meta small muted">
+        Created <span className="mono">{time.at(key.createdAt)}</span> ·{' '}
+        {key.lastUsedAt === null ? (
+          'never used'
+        ) : (
+          <>
+            last used {time.relative(key.lastUsedAt, props.now)} ·{' '}
+            <span className="mono">{time.at(key.lastUsedAt)}</span>
+          </>
+        )}
+      </div>
+      {revealed !== null && (
+        <RevealedKey
+          material={revealed.material}
+          hideAt={revealed.hideAt}
+          label={`Key ${key.masked} of ${integrationName}, revealed`}
+          onHide={hide}
+        />
+      )}
+      {test !== null && (
+        <p
+          className={test.accepted ? 'test-result test-result--ok' : 'test-result test-result--bad'}
+          role="status"
+          data-testid="key-test-result"
+        >
+          {test.accepted ? 'Verifies: accepted now' : `Refused: ${test.reason ?? 'not accepted'}`}
+          <span className="muted"> · checked {time.at(test.checkedAt)} (locally)</span>
+        </p>
+      )}
+    </li>
+  );
+}

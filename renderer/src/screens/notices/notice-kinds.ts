@@ -1,0 +1,18 @@
+import type { Output } from '../../../../shared/ipc/contract.ts';
+
+/** A notice as `notices.list` answers it. */
+export type Notice = Output<'notices.list'>[number];
+/** What a notice is about. */
+export type NoticeKind = Notice['kind'];
+
+/** How each kind reads and looks: a label and a tone (the colour), never colour alone. */
+export const NOTICE_KINDS: Record<
+  NoticeKind,
+  { label: string; tone: 'warn' | 'info' | 'neutral' | 'ok' | 'danger' }
+> = {
+  'expires-soon': { label: 'Expires soon', tone: 'warn' },
+  'grace-ending': { label: 'Grace ending', tone: 'info' },
+  expired: { label: 'Key expired', tone: 'neutral' },
+  rotated: { label: 'Rotated', tone: 'ok' },
+  'rotation-failed': { label: 'Rotation failed', tone: 'danger' },
+};
