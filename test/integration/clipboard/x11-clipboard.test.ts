@@ -12,6 +12,9 @@ import { clipboardDigest } from '../../../electron/vault/clipboard/clipboard-con
 import type { XServer } from './x11-harness.ts';
 import { listProcesses, startXvfb, waitFor, x11SkipReason, xclipRead, xclipWrite } from './x11-harness.ts';
 
+// `xclip -in` / `xsel` may return before the X server has made them the owner: reads straight after a
+// copy wait (briefly) until it shows.
+const SETTLE = { timeout: 3_000, interval: 20 };
 const COPY_MODULE = join(process.cwd(), 'electron/cli/clipboard/copy-to-clipboard.ts');
 const skipReason = x11SkipReason();
 const xselSkipReason = skipReason ?? x11SkipReason(['xsel']);
@@ -56,8 +59,8 @@ describe.skipIf(skipReason !== null)('X11 clipboard (Xvfb + xclip)', () => {
 
     expect(result.targets).toEqual(['clipboard', 'selection']);
     expect(result.clipboard).toBe(`xclip (X11, DISPLAY=${x.display})`);
-    expect(xclipRead(x.env, 'clipboard')).toBe(secret);
-    expect(xclipRead(x.env, 'primary')).toBe(secret);
+    await expect.poll(() => xclipRead(x.env, 'clipboard'), SETTLE).toBe(secret);
+    await expect.poll(() => xclipRead(x.env, 'primary'), SETTLE).toBe(secret);
 
     const cleared = await waitFor(
       () => xclipRead(x.env, 'clipboard') === '' && xclipRead(x.env, 'primary') === '',
@@ -112,7 +115,7 @@ describe.skipIf(skipReason !== null)('X11 clipboard (Xvfb + xclip)', () => {
     ).toBe(false);
 
     // The xclip processes now serving the copy got it on stdin too: no process shows it anywhere.
-    expect(xclipRead(x.env, 'clipboard')).toBe(secret);
+    await expect.poll(() => xclipRead(x.env, 'clipboard'), SETTLE).toBe(secret);
     const showing = listProcesses().filter((proc) => proc.argv.join('\0').includes(secret));
     expect(showing).toEqual([]);
 
@@ -124,7 +127,7 @@ describe.skipIf(skipReason !== null)('X11 clipboard (Xvfb + xclip)', () => {
     const result = await copyToClipboard(secret, { clearAfterSeconds: null, where: { env: x.env } });
     expect(result.clearAt).toBeNull();
     expect(clearChildrenFor(clipboardDigest(secret))).toEqual([]);
-    expect(xclipRead(x.env, 'clipboard')).toBe(secret);
+    await expect.poll(() => xclipRead(x.env, 'clipboard'), SETTLE).toBe(secret);
   });
 
   it('the clear-later entry, called directly, clears what is unchanged and reports each target', async () => {
@@ -152,7 +155,7 @@ describe.skipIf(skipReason !== null)('X11 clipboard (Xvfb + xclip)', () => {
     const clipboard = openOsClipboard({ env: x.env });
     await clipboard.write('zwei Zeilen\nmit Ümlaut ✓\n', 'clipboard');
     expect(await clipboard.read('clipboard')).toBe('zwei Zeilen\nmit Ümlaut ✓\n');
-    expect(xclipRead(x.env, 'clipboard')).toBe('zwei Zeilen\nmit Ümlaut ✓\n');
+    await expect.poll(() => xclipRead(x.env, 'clipboard'), SETTLE).toBe('zwei Zeilen\nmit Ümlaut ✓\n');
     // On a fresh server nothing has ever owned the clipboard.
     const fresh = await startXvfb();
     try {
@@ -170,8 +173,8 @@ describe.skipIf(skipReason !== null)('X11 clipboard (Xvfb + xclip)', () => {
         where: { env: x.env, only: 'xsel' },
       });
       expect(result.clipboard).toBe(`xsel (X11, DISPLAY=${x.display})`);
-      expect(xclipRead(x.env, 'clipboard')).toBe(secret);
-      expect(xclipRead(x.env, 'primary')).toBe(secret);
+      await expect.poll(() => xclipRead(x.env, 'clipboard'), SETTLE).toBe(secret);
+      await expect.poll(() => xclipRead(x.env, 'primary'), SETTLE).toBe(secret);
       xclipWrite(x.env, 'primary', 'mine');
 
       expect(await waitFor(() => clearChildrenFor(clipboardDigest(secret)).length === 0, 8_000)).toBe(true);
@@ -198,7 +201,7 @@ describe.skipIf(skipReason !== null)('X11 clipboard (Xvfb + xclip)', () => {
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
     expect(Date.now() - started).toBeLessThan(5_000);
-    expect(xclipRead(x.env, 'clipboard')).toBe(secret);
+    await expect.poll(() => xclipRead(x.env, 'clipboard'), SETTLE).toBe(secret);
     expect(await waitFor(() => xclipRead(x.env, 'clipboard') === '', 8_000)).toBe(true);
   });
 });
