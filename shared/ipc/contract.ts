@@ -96,6 +96,8 @@ export const activityEntrySchema = z.strictObject({
   actor: z.string(),
   action: z.string(),
   integrationId: z.string().nullable(),
+  /** The integration's current name (null: none, or since deleted — the log keeps only its id). */
+  integrationName: z.string().nullable(),
   keyId: z.string().nullable(),
   outcome: z.string(),
   details: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])),

@@ -48,7 +48,8 @@ describe('Activity', () => {
     expect(await newest.getByTestId('activity-time').textContent()).toMatch(
       /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00$/,
     );
-    expect(await newest.locator('td').nth(4).textContent()).toMatch(/^int [0-9a-f]{8}key [0-9a-f]{8}$/);
+    // The integration by its name (the log keeps its id), the key by its short id.
+    expect(await newest.locator('td').nth(4).textContent()).toMatch(/^Paymentskey [0-9a-f]{8}$/);
     expect(await newest.locator('td').nth(5).textContent()).toBe('Success');
     const failed = page
       .getByTestId('activity-row')

@@ -173,13 +173,26 @@ export function createEngineHandlers(engine: KeywardEngine, desktop: DesktopServ
         'all' in input ? notices.markRead() : input.ids.reduce((sum, id) => sum + notices.markRead(id), 0);
       return { marked };
     }),
-    'log.list': later(({ limit, beforeSeq, integrationId }) =>
-      services().log.list({
-        ...(limit === undefined ? {} : { limit }),
-        ...(beforeSeq === undefined ? {} : { beforeSeq }),
-        ...(integrationId === undefined ? {} : { integrationId }),
-      }),
-    ),
+    'log.list': later(({ limit, beforeSeq, integrationId }) => {
+      const { log, lifecycle } = services();
+      const names = new Map<string, string | null>();
+      const nameOf = (id: string) => {
+        if (!names.has(id)) {
+          names.set(id, lifecycle.integrationName(id));
+        }
+        return names.get(id) ?? null;
+      };
+      return log
+        .list({
+          ...(limit === undefined ? {} : { limit }),
+          ...(beforeSeq === undefined ? {} : { beforeSeq }),
+          ...(integrationId === undefined ? {} : { integrationId }),
+        })
+        .map((entry) => ({
+          ...entry,
+          integrationName: entry.integrationId === null ? null : nameOf(entry.integrationId),
+        }));
+    }),
     'log.verify': later(() => services().log.verify()),
     'settings.get': later(() => services().settings.get()),
     'settings.set': later(({ patch }) => services().settings.set(patch, actor())),

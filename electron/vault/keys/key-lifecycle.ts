@@ -322,6 +322,11 @@ export class KeyLifecycle {
     this.onChange();
   }
 
+  /** The current name of the integration with this id, or null when there is none (any more). */
+  integrationName(id: string): string | null {
+    return this.integrations.byId(id)?.name ?? null;
+  }
+
   /** An integration by id or by name (case-insensitive); NOT_FOUND otherwise. */
   requireIntegration(ref: string): Integration {
     const found = this.integrations.byId(ref) ?? this.integrations.byNameKey(integrationNameKey(ref));

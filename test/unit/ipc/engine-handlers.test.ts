@@ -236,7 +236,10 @@ describe('engine handlers over dispatch', () => {
     expect(value(await call('keys.test', { keyId: key.id }))).toMatchObject({ accepted: true, reason: null });
     // A key that verifies counts as used ("last used … from test key"), and the test is logged.
     expect(services.lifecycle.requireKey(key.id).lastUsedAt).toBe(clock.now());
-    expect((value(await call('log.list', { limit: 1 })) as { action: string }[])[0]?.action).toBe('key.test');
+    expect((value(await call('log.list', { limit: 1 })) as { action: string }[])[0]).toMatchObject({
+      action: 'key.test',
+      integrationName: 'Mail',
+    });
     value(await call('reauth.password', { password: PASSWORD }));
     value(await call('keys.revoke', { integrationId: integration.id, graceDays: 0, newLifetimeDays: 30 }));
     expect(value(await call('keys.test', { keyId: key.id }))).toMatchObject({

@@ -38,8 +38,12 @@ export function ActivityRow(props: { entry: ActivityEntry; time: TimeFormat; tam
         {entry.integrationId === null && entry.keyId === null && <span className="muted">—</span>}
         {entry.integrationId !== null && (
           <span className="activity-id" title={`Integration ${entry.integrationId}`}>
-            <span className="muted">int </span>
-            {entry.integrationId.slice(0, 8)}
+            {entry.integrationName ?? (
+              <>
+                <span className="muted">int </span>
+                {entry.integrationId.slice(0, 8)}
+              </>
+            )}
           </span>
         )}
         {entry.keyId !== null && (
