@@ -1,5 +1,5 @@
-import { closeSync, fsyncSync, openSync, renameSync, writeSync, unlinkSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { closeSync, fsyncSync, openSync, readdirSync, renameSync, writeSync, unlinkSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 
 /**
  * Replaces `path` with `contents` so that after a crash at any instant the file holds either the old
@@ -39,4 +39,44 @@ export function fsyncDirectory(path: string): void {
       closeSync(fd);
     }
   }
+}
+
+/** Whether a process with this id is running (signal 0 checks without sending anything). */
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it exists but belongs to someone else.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Removes the temp files {@link writeFileAtomic} left beside `path` when its process was killed
+ * between writing and renaming (`<name>.tmp-<pid>` of a process that is gone). A running writer's
+ * temp file is left alone. Returns the names removed; never throws.
+ */
+export function removeStaleTempFiles(path: string): string[] {
+  const prefix = `${basename(path)}.tmp-`;
+  const removed: string[] = [];
+  let names: string[];
+  try {
+    names = readdirSync(dirname(path));
+  } catch {
+    return removed;
+  }
+  for (const name of names) {
+    const pid = Number(name.slice(prefix.length));
+    if (!name.startsWith(prefix) || !Number.isSafeInteger(pid) || pid <= 0 || isRunning(pid)) {
+      continue;
+    }
+    try {
+      unlinkSync(join(dirname(path), name));
+      removed.push(name);
+    } catch {
+      // Gone already, or not ours to remove: nothing to do.
+    }
+  }
+  return removed;
 }
