@@ -3,7 +3,7 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { FakeClock } from '../support/fake-clock.ts';
-import { checkA11y, E2E_PASSWORD, setupE2e } from '../support/e2e/index.ts';
+import { checkA11y, E2E_PASSWORD, saveScreenshot, setupE2e } from '../support/e2e/index.ts';
 
 const e2e = setupE2e();
 
@@ -49,6 +49,7 @@ describe('creating and unlocking the vault', () => {
         .toBe(true);
     }
     await wait.waitFor();
+    await saveScreenshot(page, 'unlock-backoff');
     expect(await unlock.isDisabled()).toBe(true);
     expect((await engine.vault.status()).lockout.failures).toBeGreaterThanOrEqual(3);
     // The wait passes on its own (1 s, then doubling); then the right password opens the vault.
