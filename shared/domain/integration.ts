@@ -50,12 +50,17 @@ const days = (label: string, bounds: { min: number; max: number }) =>
     .min(bounds.min, `${label} must be between ${bounds.min} and ${bounds.max}`)
     .max(bounds.max, `${label} must be between ${bounds.min} and ${bounds.max}`);
 
+/** The IP ACL as given: CIDR text, each entry bounded (the longest IPv6 CIDR is 43 characters). */
+const aclEntries = z
+  .array(z.string().max(64, 'an IP allow list entry is at most 64 characters'))
+  .max(INTEGRATION_LIMITS.aclMax);
+
 /** Input to create an integration. Unset fields take the vault's defaults. */
 export const integrationCreateSchema = z.strictObject({
   name,
   website: website.nullable().optional(),
   platform: z.enum(PLATFORMS, { error: `platform must be one of ${PLATFORMS.join(', ')}` }),
-  ipAcl: z.array(z.string()).max(INTEGRATION_LIMITS.aclMax).optional(),
+  ipAcl: aclEntries.optional(),
   prefix: z
     .string()
     .regex(PREFIX_PATTERN, 'prefix must be 2–8 characters of a–z and 0–9 ending in "_", e.g. "cb_"')
@@ -81,7 +86,7 @@ export const integrationEditSchema = z.strictObject({
   name: name.optional(),
   website: website.nullable().optional(),
   platform: z.enum(PLATFORMS).optional(),
-  ipAcl: z.array(z.string()).max(INTEGRATION_LIMITS.aclMax).optional(),
+  ipAcl: aclEntries.optional(),
   rotationDays: days('rotationDays', INTEGRATION_LIMITS.rotationDays).optional(),
   graceDays: days('graceDays', INTEGRATION_LIMITS.graceDays).optional(),
   notes: z.string().max(INTEGRATION_LIMITS.notesMax).nullable().optional(),

@@ -313,6 +313,8 @@ export const events = {
   'clipboard.changed': z.strictObject({
     kind: z.enum(['copied', 'cleared', 'left-alone']),
     clearAt: nullableNumber,
+    /** A target could not be read or cleared (so "left alone" is not the user's doing). */
+    failed: z.boolean(),
   }),
 } as const;
 

@@ -276,12 +276,12 @@ describe('the clipboard main writes', () => {
 
     const cleared = app.nextEvent('clipboard.changed', (payload) => payload.kind !== 'copied');
     await app.advanceClock(30_000);
-    expect(await cleared).toEqual({ kind: 'cleared', clearAt: null });
+    expect(await cleared).toEqual({ kind: 'cleared', clearAt: null, failed: false });
     expect(await app.readClipboard('clipboard')).not.toBe(material);
     expect(await app.readClipboard('selection')).not.toBe(material);
     expect(await recorded(app)).toEqual([
-      [{ kind: 'copied', clearAt }],
-      [{ kind: 'cleared', clearAt: null }],
+      [{ kind: 'copied', clearAt, failed: false }],
+      [{ kind: 'cleared', clearAt: null, failed: false }],
     ]);
     expect(JSON.stringify(app.ipcLog)).not.toContain(material);
   });

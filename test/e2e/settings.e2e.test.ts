@@ -255,7 +255,9 @@ describe('Settings', () => {
     expect(await remember.isChecked()).toBe(false);
     await remember.check();
     await expect.poll(() => remember.isChecked()).toBe(true);
-    expect((await engine.vault.status()).keychain.remembered).toBe(true);
+    // The switch shows the change at once; the keychain write lands a moment later.
+    await expect.poll(async () => (await engine.vault.status()).keychain.remembered).toBe(true);
+    await page.getByRole('switch', { name: 'Remember on this device', checked: true }).waitFor();
 
     // Backups: the list, and one more now.
     const backups = page.getByTestId('backups').locator('tbody tr');

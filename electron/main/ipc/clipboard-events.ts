@@ -7,13 +7,13 @@ import type { ClipboardChange, ClipboardGuard } from '../../vault/clipboard/clip
 export function clipboardEventFor(change: ClipboardChange): EventPayload<'clipboard.changed'> | null {
   switch (change.kind) {
     case 'copied':
-      return { kind: 'copied', clearAt: change.clearAt };
+      return { kind: 'copied', clearAt: change.clearAt, failed: false };
     case 'expired':
       return null;
     case 'cleared':
-      return { kind: 'cleared', clearAt: null };
+      return { kind: 'cleared', clearAt: null, failed: change.failed.length > 0 };
     case 'left-alone':
-      return { kind: 'left-alone', clearAt: null };
+      return { kind: 'left-alone', clearAt: null, failed: change.failed.length > 0 };
   }
 }
 

@@ -80,7 +80,9 @@ export function createDispatch(options: {
       }
       return { ok: true, value: checked.data };
     } catch (error) {
-      const { code, message, retryAfterMs } = toErrorPayload(error);
+      const payload = toErrorPayload(error);
+      const { code, retryAfterMs } = payload;
+      const message = payload.message.slice(0, 500);
       // Backoff travels with the error, so the unlock screen can say how long to wait.
       return {
         ok: false,

@@ -32,7 +32,7 @@ export function ReauthDialog() {
   if (request === null) {
     return null;
   }
-  return <ReauthForm purpose={request.purpose} resolve={request.resolve} />;
+  return <ReauthForm key={request.id} purpose={request.purpose} resolve={request.resolve} />;
 }
 
 function ReauthForm(props: { purpose: string; resolve: (confirmed: boolean) => void }) {

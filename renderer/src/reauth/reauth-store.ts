@@ -2,6 +2,8 @@ import { create } from 'zustand';
 import { errorCode } from '../api/ipc-error.ts';
 
 interface ReauthRequest {
+  /** Tells one request from the next (the dialog starts afresh for each). */
+  id: number;
   /** What the user is about to do, in words: "Reveal the key of Payments". */
   purpose: string;
   resolve: (confirmed: boolean) => void;
@@ -17,12 +19,15 @@ interface ReauthState {
  */
 export const useReauth = create<ReauthState>(() => ({ request: null }));
 
+let nextRequestId = 1;
+
 /** Opens the re-authentication dialog; resolves true once the user re-authenticated, false if cancelled. */
 export function requestReauth(purpose: string): Promise<boolean> {
   return new Promise((resolve) => {
     useReauth.getState().request?.resolve(false);
     useReauth.setState({
       request: {
+        id: nextRequestId++,
         purpose,
         resolve: (confirmed) => {
           useReauth.setState({ request: null });

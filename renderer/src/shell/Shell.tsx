@@ -70,7 +70,9 @@ export function Shell() {
 
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
-      if (event.altKey && !event.ctrlKey && !event.metaKey && /^[1-5]$/.test(event.key)) {
+      // Not under a modal dialog: switching screens would unmount what the dialog belongs to.
+      const modalOpen = document.querySelector('dialog[open]') !== null;
+      if (event.altKey && !modalOpen && !event.ctrlKey && !event.metaKey && /^[1-5]$/.test(event.key)) {
         const next = VIEWS[Number(event.key) - 1];
         if (next !== undefined) {
           event.preventDefault();

@@ -24,7 +24,9 @@ export function useAppEvents(): void {
           toast('info', notice.message);
         }
       }),
-      onEvent('clipboard.changed', ({ kind, clearAt }) => useClipboard.getState().changed(kind, clearAt)),
+      onEvent('clipboard.changed', ({ kind, clearAt, failed }) =>
+        useClipboard.getState().changed(kind, clearAt, failed),
+      ),
     ];
     return () => stops.forEach((stop) => stop());
   }, []);

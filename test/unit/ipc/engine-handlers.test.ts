@@ -172,8 +172,8 @@ describe('engine handlers over dispatch', () => {
     clock.advance(30_000);
     await guard.clearNow();
     expect(clipboard.contents.get('clipboard') ?? '').toBe('');
-    expect(events).toContainEqual({ kind: 'copied', clearAt: expect.any(Number) as number });
-    expect(events.at(-1)).toEqual({ kind: 'cleared', clearAt: null });
+    expect(events).toContainEqual({ kind: 'copied', clearAt: expect.any(Number) as number, failed: false });
+    expect(events.at(-1)).toEqual({ kind: 'cleared', clearAt: null, failed: false });
     const actions = (value(await call('log.list', {})) as { action: string; outcome: string }[]).map(
       (entry) => `${entry.action}:${entry.outcome}`,
     );

@@ -3,17 +3,25 @@ import type { ActivityEntry } from './activity-types.ts';
 
 const OUTCOMES: Record<string, string> = { success: 'Success', failure: 'Failure', denied: 'Denied' };
 
-/** Details as `name=value` pairs, one line. */
-function compact(details: ActivityEntry['details']): string {
+/** Details as `name=value` pairs, one line; instants (`…At` numbers) in the app's time format. */
+function compact(details: ActivityEntry['details'], time: TimeFormat): string {
   return Object.entries(details)
-    .map(([name, value]) => `${name}=${value === null ? 'null' : String(value)}`)
+    .map(([name, value]) => {
+      const shown =
+        typeof value === 'number' && name.endsWith('At')
+          ? time.at(value)
+          : value === null
+            ? 'null'
+            : String(value);
+      return `${name}=${shown}`;
+    })
     .join(' · ');
 }
 
 /** One entry of the log; `tampered` marks the first entry the chain check rejected. */
 export function ActivityRow(props: { entry: ActivityEntry; time: TimeFormat; tampered: boolean }) {
   const { entry, time } = props;
-  const details = compact(entry.details);
+  const details = compact(entry.details, time);
   return (
     <tr
       id={`activity-entry-${entry.seq}`}

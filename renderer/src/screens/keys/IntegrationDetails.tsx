@@ -40,6 +40,8 @@ export function IntegrationDetails(props: {
   onFocused: () => void;
   onClose: () => void;
   onChanged: (message: string) => void;
+  /** The table's rows changed without anything to announce (a key test updates "Last used"). */
+  onTableStale: () => void;
   onDeleted: (name: string) => void;
 }) {
   const { data, error, retry } = useIntegrationDetails(props.integrationId, props.reloadToken);
@@ -202,7 +204,11 @@ export function IntegrationDetails(props: {
               integrationName={name}
               selected={key.id === props.selectedKeyId}
               now={now}
-              onTested={retry}
+              onTested={() => {
+                // A key that verifies counts as used: the panel and the table's "Last used" both show it.
+                retry();
+                props.onTableStale();
+              }}
               onDelete={(target) => setDialog({ kind: 'delete-key', key: target })}
             />
           ))}
@@ -326,6 +332,9 @@ export function IntegrationDetails(props: {
             if (done !== null) {
               setDialog(null);
               onChanged(`Deleted a ${dialog.key.status} key of ${name}.`);
+              // The button that opened the dialog is gone with the key: focus the panel's heading
+              // once the dialog has closed (the dialog hands focus back first).
+              window.requestAnimationFrame(() => headingRef.current?.focus());
             }
           }}
         />

@@ -36,6 +36,7 @@ export function KeysFilter({
         id="keys-filter"
         className="input keys-filter__input"
         type="search"
+        maxLength={200}
         autoComplete="off"
         spellCheck={false}
         placeholder="Filter: name, prefix, platform, status"

@@ -121,6 +121,8 @@ export function KeysScreen() {
     [pager],
   );
 
+  const refreshTable = useCallback(() => pager.refresh(), [pager]);
+
   const closeDetails = useCallback(() => {
     setDetails(null);
     gridRef.current?.focus();
@@ -131,7 +133,8 @@ export function KeysScreen() {
       setDetails(null);
       pager.refresh();
       toast('success', `Deleted ${name} and all its keys.`);
-      gridRef.current?.focus();
+      // After the confirmation dialog has closed (while it is open the grid is inert).
+      window.requestAnimationFrame(() => gridRef.current?.focus());
     },
     [pager],
   );
@@ -283,6 +286,7 @@ export function KeysScreen() {
             onFocused={onFocused}
             onClose={closeDetails}
             onChanged={changed}
+            onTableStale={refreshTable}
             onDeleted={deleted}
           />
         )}

@@ -58,6 +58,8 @@ export class KeyTablePager {
   private readonly pages = new Map<number, CachedPage>();
   /** page → the generation it is being fetched for. */
   private readonly inFlight = new Map<number, number>();
+  /** Page → the generation whose request for it failed: not asked again until a new query or refresh. */
+  private readonly failed = new Map<number, number>();
   /** Requests not answered yet (of any generation). */
   private outstanding = 0;
   /** A new query's first page waits for the requests in flight (latest wins, nothing piles up). */
@@ -136,7 +138,11 @@ export class KeyTablePager {
     }
     for (const page of this.pagesOf(this.range)) {
       const cached = this.pages.get(page);
-      if (cached?.generation !== this.generation && this.inFlight.get(page) !== this.generation) {
+      if (
+        cached?.generation !== this.generation &&
+        this.inFlight.get(page) !== this.generation &&
+        this.failed.get(page) !== this.generation
+      ) {
         this.fetch(page);
       }
     }
@@ -181,6 +187,8 @@ export class KeyTablePager {
         if (generation !== this.generation) {
           return;
         }
+        // Remembered, so the re-render this error causes does not ask for the page again (and again).
+        this.failed.set(page, generation);
         this.error = errorMessage(error);
         if (this.status === 'loading') {
           this.status = 'error';

@@ -34,6 +34,8 @@ export function CreateVaultScreen(props: { status: VaultStatus }) {
     } catch (caught) {
       setError(errorMessage(caught));
       setBusy(false);
+      // The vault may exist by now (created, then remembering failed): show the state it is in.
+      void useVault.getState().refresh();
     }
   };
 

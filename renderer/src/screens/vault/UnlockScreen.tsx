@@ -45,6 +45,10 @@ export function UnlockScreen(props: { status: VaultStatus }) {
       }
       setError(code === 'WRONG_PASSWORD' ? 'That is not the master password.' : errorMessage(caught));
       setBusy(false);
+      // Unlocked, then remembering failed: the vault is open all the same, so show it.
+      if (code !== 'WRONG_PASSWORD' && code !== 'LOCKED_OUT') {
+        void useVault.getState().refresh();
+      }
     }
   };
 
@@ -66,13 +70,20 @@ export function UnlockScreen(props: { status: VaultStatus }) {
           autoComplete="current-password"
           autoFocus
           value={password}
-          disabled={waiting}
+          readOnly={waiting}
+          aria-disabled={waiting || undefined}
           onChange={(event) => setPassword(event.target.value)}
           error={waiting ? null : error}
         />
         {waiting && (
-          <p className="form-error" role="alert">
-            Too many wrong attempts. Try again in {formatDuration(Math.max(1000, retryAt - now))}.
+          // Announced once; the seconds tick visibly, not in the screen reader's ear.
+          <p className="form-error">
+            <span role="alert">Too many wrong attempts.</span>{' '}
+            <span aria-hidden="true">Try again in {formatDuration(Math.max(1000, retryAt - now))}.</span>
+            <span className="visually-hidden">
+              {' '}
+              Unlocking is paused; the password field opens again on its own.
+            </span>
           </p>
         )}
         {status.keychain.available && !status.keychain.remembered && (

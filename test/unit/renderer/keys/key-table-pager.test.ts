@@ -157,6 +157,25 @@ describe('KeyTablePager', () => {
     expect(seen).toContain('error');
   });
 
+  it('a page whose request failed is not asked again by the re-render the error causes', async () => {
+    const { load, pending, answer } = controlledLoader();
+    const pager = new KeyTablePager(QUERY, load);
+    pager.start();
+    await answer(0, 1000);
+    pager.setQuery({ ...QUERY, term: 'x'.repeat(201) });
+    pending.shift()?.reject(new IpcError({ code: 'INVALID_INPUT', message: 'keys.table: term: too long' }));
+    await Promise.resolve();
+    await Promise.resolve();
+    // What the grid does on every snapshot: asks for its visible range again.
+    for (let i = 0; i < 50; i++) {
+      pager.ensureRange(0, 30);
+    }
+    expect(pending).toHaveLength(0);
+    expect(pager.getSnapshot().error).toBe('keys.table: term: too long');
+    pager.setQuery({ ...QUERY, term: 'ok' });
+    expect(pending).toHaveLength(1);
+  });
+
   it('keeps at most 20 pages in memory, the ones nearest the visible range', async () => {
     const { load, pending, answer } = controlledLoader();
     const pager = new KeyTablePager(QUERY, load);
