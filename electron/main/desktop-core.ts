@@ -12,6 +12,7 @@ import type { KdfTuning } from '../vault/vault.ts';
 import type { Notice } from '../vault/schedule/notices.ts';
 import { forwardClipboardChanges } from './ipc/clipboard-events.ts';
 import { createEngineHandlers } from './ipc/engine-handlers.ts';
+import type { ChooseSaveFile } from './ipc/engine-handlers.ts';
 import type { Handlers } from './ipc/dispatch.ts';
 
 /** Sends a contract event to the renderer (main: `sendEvent` to the window; tests: the page). */
@@ -24,6 +25,8 @@ export interface DesktopCoreOptions {
   keychain: Keychain;
   /** The OS clipboard copies are written to. */
   clipboard: SystemClipboard;
+  /** Asks where to save an export (main: the OS save dialog). */
+  chooseSaveFile: ChooseSaveFile;
   send: EventSender;
   actor?: string;
   /** Also told of every notice as it fires (main: OS notifications). */
@@ -71,7 +74,7 @@ export function createDesktopCore(options: DesktopCoreOptions): DesktopCore {
   return {
     engine,
     guard,
-    handlers: createEngineHandlers(engine, { clipboard: guard }),
+    handlers: createEngineHandlers(engine, { clipboard: guard, chooseSaveFile: options.chooseSaveFile }),
     dispose: () => {
       stopForwarding();
       guard.dispose();

@@ -179,6 +179,10 @@ export class KeywardEngine {
    * vault is kept beside it, never deleted. The restore is recorded in the restored vault's log.
    */
   async restoreBackup(name: string, password: string): Promise<{ previous: string | null }> {
+    // While unlocked, a wrong password is refused before anything changes (the vault stays open).
+    if (this.vault.isUnlocked && !(await this.vault.checkPassword(password))) {
+      throw new KeywardError('WRONG_PASSWORD', 'That is not the master password of this vault.');
+    }
     this.lock('restore');
     return this.backupService().restore(name, password, (db) => {
       new ActivityLog(db, this.deps.clock).append({

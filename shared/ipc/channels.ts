@@ -43,6 +43,9 @@ export const CHANNELS = [
   'settings.set',
   'backup.list',
   'backup.now',
+  'backup.restore',
+  'log.export',
+  'vault.export',
 ] as const;
 
 /** The events main sends to the renderer. */

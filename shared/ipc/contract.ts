@@ -300,6 +300,21 @@ export const contract = {
   'settings.set': { input: z.strictObject({ patch: settingsPatchSchema }), output: settingsSchema },
   'backup.list': { input: empty, output: z.array(backupSchema) },
   'backup.now': { input: empty, output: backupSchema },
+  /**
+   * Restores a backup with the master password it was made with: the vault locks, the current one is
+   * kept beside it (`previous`), and the app returns to the unlock screen.
+   */
+  'backup.restore': {
+    input: z.strictObject({ name: z.string().regex(/^keyward-\d{8}T\d{6,9}Z$/), password }),
+    output: z.strictObject({ previous: z.string().nullable() }),
+  },
+  /** Main asks where to save (the OS dialog), then writes the whole log as JSON or CSV; never key material. */
+  'log.export': {
+    input: z.strictObject({ format: z.enum(['json', 'csv']) }),
+    output: z.strictObject({ saved: z.boolean(), entries: z.number() }),
+  },
+  /** Main asks where to save, then writes an encrypted export of the whole vault (the CLI imports it). */
+  'vault.export': { input: empty, output: z.strictObject({ saved: z.boolean(), bytes: z.number() }) },
 } as const;
 
 /** The events main sends to the renderer, with their payloads. */

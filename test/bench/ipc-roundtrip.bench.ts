@@ -87,7 +87,10 @@ try {
 
   // Where the time goes: the same dispatch in Node without the browser, and the engine call alone.
   const dispatch = createDispatch({
-    handlers: createEngineHandlers(app.engine, { clipboard: app.guard }),
+    handlers: createEngineHandlers(app.engine, {
+      clipboard: app.guard,
+      chooseSaveFile: () => Promise.resolve(null),
+    }),
     isTrustedSender: trustedSenderFor(app.origin),
   });
   const sender = { url: app.url, isMainFrame: true, isOurWindow: true };

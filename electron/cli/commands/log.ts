@@ -1,9 +1,9 @@
-import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Option } from 'commander';
 import type { Command } from 'commander';
 import { KeywardError } from '../../../shared/errors.ts';
 import type { ActivityEntry } from '../../vault/audit/activity-log.ts';
+import { detailsFor, entryJson, exportActivityLog } from '../../vault/audit/log-export.ts';
 import type { EngineServices } from '../../vault/keyward-engine.ts';
 import { wholeNumber } from '../arguments.ts';
 import type { CommandContext, CommandRunner } from '../cli-context.ts';
@@ -43,90 +43,10 @@ spreadsheet would run as a formula (starting with = + - @) get a leading '.
   log --verify   {"verified":true,"entries":12,"headHash":"…"}
   log --export   {"exported":true,"file":"…","format":"csv","entries":12}`;
 
-const CSV_COLUMNS = [
-  'seq',
-  'at',
-  'actor',
-  'action',
-  'outcome',
-  'integrationId',
-  'integrationName',
-  'keyId',
-  'details',
-  'prevHash',
-  'hash',
-] as const;
-
-/** An entry as printed and exported: times formatted, integration named. */
-type ExportRow = Record<
-  (typeof CSV_COLUMNS)[number],
-  string | number | null | Record<string, string | number | boolean | null>
->;
-
 function integrationNames(services: EngineServices): Map<string, string> {
   return new Map(
     services.lifecycle.listIntegrations().map((integration) => [integration.id, integration.name]),
   );
-}
-
-/** Details as printed: numbers under a name ending in `At` are times, so they are formatted like every time. */
-function detailsFor(
-  details: ActivityEntry['details'],
-  time: CliTime,
-): Record<string, string | number | boolean | null> {
-  return Object.fromEntries(
-    Object.entries(details).map(([name, value]) => [
-      name,
-      /At$/.test(name) && typeof value === 'number' && Number.isFinite(value) ? time.at(value) : value,
-    ]),
-  );
-}
-
-/** One entry as `--json` and the JSON export show it. */
-function entryJson(entry: ActivityEntry, time: CliTime, names: Map<string, string>): ExportRow {
-  return {
-    seq: entry.seq,
-    at: time.at(entry.at),
-    actor: entry.actor,
-    action: entry.action,
-    outcome: entry.outcome,
-    integrationId: entry.integrationId,
-    integrationName: entry.integrationId === null ? null : (names.get(entry.integrationId) ?? null),
-    keyId: entry.keyId,
-    details: detailsFor(entry.details, time),
-    prevHash: entry.prevHash,
-    hash: entry.hash,
-  };
-}
-
-/** One CSV cell (details as JSON): quoted when needed, and defused when a spreadsheet would run it as a formula. */
-export function csvCell(value: ExportRow[keyof ExportRow]): string {
-  if (value === null) {
-    return '';
-  }
-  let text = typeof value === 'object' ? JSON.stringify(value) : String(value);
-  if (typeof value === 'string' && /^[=+\-@\t\r]/.test(text)) {
-    text = `'${text}`;
-  }
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
-function writeNewFile(file: string, text: string): void {
-  try {
-    writeFileSync(file, text, { flag: 'wx', mode: 0o600 });
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'EEXIST') {
-      throw new KeywardError('INVALID_STATE', `${file} already exists; choose a new file name.`);
-    }
-    if (code === 'ENOENT' || code === 'ENOTDIR') {
-      throw new KeywardError('NOT_FOUND', `The folder of ${file} does not exist.`);
-    }
-    if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS' || code === 'EISDIR') {
-      throw new KeywardError('INVALID_STATE', `Cannot write ${file} (${code}).`);
-    }
-    throw error;
-  }
 }
 
 function describeDetails(details: ActivityEntry['details'], time: CliTime): string {
@@ -159,27 +79,17 @@ async function runExport(
 ): Promise<CommandResult> {
   const file = resolve(target);
   const { services, time } = await unlockEngine(context);
-  const names = integrationNames(services);
-  const rows = services.log.all().map((entry) => entryJson(entry, time, names));
-  const text =
-    format === 'json'
-      ? `${JSON.stringify(rows, null, 2)}\n`
-      : [
-          CSV_COLUMNS.join(','),
-          ...rows.map((row) => CSV_COLUMNS.map((column) => csvCell(row[column])).join(',')),
-        ]
-          .map((line) => `${line}\r\n`)
-          .join('');
-  writeNewFile(file, text);
-  services.log.append({
+  const { entries } = exportActivityLog({
+    log: services.log,
+    file,
+    format,
+    time,
+    names: integrationNames(services),
     actor: context.engine.actor,
-    action: 'log.export',
-    outcome: 'success',
-    details: { format, entries: rows.length },
   });
   return {
-    json: { exported: true, file, format, entries: rows.length },
-    lines: [`Exported ${rows.length} activity-log entries to ${file} (${format}).`],
+    json: { exported: true, file, format, entries },
+    lines: [`Exported ${entries} activity-log entries to ${file} (${format}).`],
   };
 }
 

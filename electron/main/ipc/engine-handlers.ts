@@ -1,14 +1,31 @@
 // Pure: no `electron` import. Every channel of the contract on the engine — thin on purpose: the
 // engine validates, guards (re-authentication) and logs; this file only maps shapes.
 import QRCode from 'qrcode';
+import { formatTimestamp } from '../../../shared/time/format-time.ts';
+import { exportActivityLog } from '../../vault/audit/log-export.ts';
 import type { ClipboardGuard, CopyResult } from '../../vault/clipboard/clipboard-guard.ts';
 import type { KeywardEngine } from '../../vault/keyward-engine.ts';
 import type { Handlers } from './dispatch.ts';
 
-/** What the desktop host adds to the engine: the clipboard main writes (Electron's, or the OS tools in tests). */
+/** Where the user chose to save a file (main: the OS save dialog), or null when they cancelled. */
+export type ChooseSaveFile = (options: {
+  title: string;
+  defaultName: string;
+  /** e.g. `{ name: 'CSV', extensions: ['csv'] }` */
+  filter: { name: string; extensions: string[] };
+}) => Promise<string | null>;
+
+/** What the desktop host adds to the engine. */
 export interface DesktopServices {
   /** Copies leave through this guard, which clears them after the configured time only if unchanged. */
   clipboard: ClipboardGuard;
+  /** Asks where to save an export (Electron's save dialog; a temp folder in the test harness). */
+  chooseSaveFile: ChooseSaveFile;
+}
+
+/** A file name for today: `keyward-activity-2026-11-23.csv`. */
+function datedName(stem: string, extension: string, now: number): string {
+  return `${stem}-${new Date(now).toISOString().slice(0, 10)}.${extension}`;
 }
 
 /** The QR code of `text` as a square of modules, '1' = dark (the renderer draws it without innerHTML). */
@@ -202,6 +219,47 @@ export function createEngineHandlers(engine: KeywardEngine, desktop: DesktopServ
         .list()
         .map(({ name, createdAt, bytes }) => ({ name, createdAt, bytes })),
     ),
+    'backup.restore': async ({ name, password }) => {
+      const { previous } = await engine.restoreBackup(name, password);
+      return { previous };
+    },
+    'log.export': async ({ format }) => {
+      const { log, lifecycle, settings } = services();
+      const path = await desktop.chooseSaveFile({
+        title: 'Export the activity log',
+        defaultName: datedName('keyward-activity', format, Date.now()),
+        filter:
+          format === 'csv' ? { name: 'CSV', extensions: ['csv'] } : { name: 'JSON', extensions: ['json'] },
+      });
+      if (path === null) {
+        return { saved: false, entries: 0 };
+      }
+      const utc = settings.get().utc;
+      const names = new Map(
+        lifecycle.listIntegrations().map((integration) => [integration.id, integration.name]),
+      );
+      const { entries } = exportActivityLog({
+        log,
+        file: path,
+        format,
+        time: { at: (epochMs) => formatTimestamp(epochMs, { utc }) },
+        names,
+        actor: engine.actor,
+      });
+      return { saved: true, entries };
+    },
+    'vault.export': async () => {
+      services();
+      const path = await desktop.chooseSaveFile({
+        title: 'Export the whole vault (encrypted)',
+        defaultName: datedName('keyward-export', 'keyward', Date.now()),
+        filter: { name: 'Keyward export', extensions: ['keyward'] },
+      });
+      if (path === null) {
+        return { saved: false, bytes: 0 };
+      }
+      return { saved: true, bytes: engine.exportTo(path).bytes };
+    },
     'backup.now': later(() => {
       const { name, createdAt, bytes } = engine.backupNow();
       return { name, createdAt, bytes };

@@ -98,6 +98,10 @@ export interface E2eApp {
   readonly vaultPath: string;
   /** The vault's master password. */
   readonly password: string;
+  /** Files main was told to save to by the (stand-in) save dialog, in order. */
+  readonly savedFiles: readonly string[];
+  /** Queues the save dialog's next answer: a path, or null for "cancelled" (default: a temp path). */
+  answerSaveDialog(path: string | null): void;
   /** Every call and event so far, with full results (key material included, where a call returned it). */
   readonly ipcLog: readonly IpcRecord[];
   /** Uncaught errors in the page so far (messages). */
@@ -221,6 +225,8 @@ export async function openAppSession(setup: AppSessionSetup): Promise<E2eApp> {
     deliver: `__keywardEvent_${randomBytes(6).toString('hex')}`,
   };
   const ipcLog: IpcRecord[] = [];
+  const saveAnswers: (string | null)[] = [];
+  const savedFiles: string[] = [];
   const pageErrors: string[] = [];
   const consoleErrors: string[] = [];
   const failedRequests: string[] = [];
@@ -293,6 +299,15 @@ export async function openAppSession(setup: AppSessionSetup): Promise<E2eApp> {
     kdfTuning: E2E_KDF,
     allowWeakKdf: true,
     send: (event, payload) => forward(event, payload),
+    // The save dialog: the answer a test queued, else the default name in the app's temp folder
+    // (as a user accepting the suggested name would).
+    chooseSaveFile: ({ defaultName }) => {
+      const answer = saveAnswers.length > 0 ? (saveAnswers.shift() ?? null) : join(temp.dir, defaultName);
+      if (answer !== null) {
+        savedFiles.push(answer);
+      }
+      return Promise.resolve(answer);
+    },
   });
   const { engine, guard } = core;
   guard.onChange((change) => {
@@ -404,6 +419,10 @@ export async function openAppSession(setup: AppSessionSetup): Promise<E2eApp> {
       vaultPath,
       password,
       ipcLog,
+      savedFiles,
+      answerSaveDialog: (path) => {
+        saveAnswers.push(path);
+      },
       pageErrors,
       consoleErrors,
       emit: (event, payload) => deliver(event, payload),

@@ -1,3 +1,5 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createDispatch, trustedSenderFor } from '../../../electron/main/ipc/dispatch.ts';
 import type { IpcSender } from '../../../electron/main/ipc/dispatch.ts';
@@ -22,15 +24,20 @@ afterEach(() => {
 
 async function setup() {
   const made = await createTestEngine({ password: PASSWORD });
+  const saveAnswers: string[] = [];
   const clipboard = new MemoryClipboard();
   const guard = new ClipboardGuard(clipboard, made.clock);
   cleanups.push(() => guard.dispose(), made.cleanup);
   const dispatch = createDispatch({
-    handlers: createEngineHandlers(made.engine, { clipboard: guard }),
+    handlers: createEngineHandlers(made.engine, {
+      clipboard: guard,
+      // The save dialog's answer: the next path a test sets, or cancelled.
+      chooseSaveFile: () => Promise.resolve(saveAnswers.shift() ?? null),
+    }),
     isTrustedSender: trustedSenderFor(ORIGIN),
   });
   const call = (channel: string, payload: unknown) => dispatch(channel, payload, SENDER);
-  return { ...made, call, clipboard, guard };
+  return { ...made, call, clipboard, guard, saveAnswers };
 }
 
 function value<T>(result: IpcResult<T>): T {
@@ -328,5 +335,49 @@ describe('engine handlers over dispatch', () => {
     engine.lock();
     expect(value(await call('vault.unlock', { keychain: true }))).toMatchObject({ state: 'unlocked' });
     void services;
+  });
+
+  it('log.export and vault.export write where the save dialog says, and nothing when it is cancelled', async () => {
+    const { call, saveAnswers, dir, services } = await setup();
+    services.lifecycle.createIntegration({ name: 'Mail', platform: 'web' }, { actor: 'o' });
+    expect(value(await call('log.export', { format: 'csv' }))).toEqual({ saved: false, entries: 0 });
+    const csv = join(dir, 'log.csv');
+    saveAnswers.push(csv);
+    const exported = value(await call('log.export', { format: 'csv' })) as { entries: number };
+    expect(exported.entries).toBeGreaterThan(1);
+    const text = readFileSync(csv, 'utf8');
+    expect(text.split('\r\n')[0]).toMatch(/^seq,at,/);
+    expect(text).toContain('Mail');
+    saveAnswers.push(csv);
+    expect(code(await call('log.export', { format: 'csv' }))).toBe('INVALID_STATE'); // never overwrites
+    const bundle = join(dir, 'vault.keyward');
+    saveAnswers.push(bundle);
+    expect(value(await call('vault.export', {}))).toMatchObject({ saved: true });
+    expect(existsSync(bundle)).toBe(true);
+  });
+
+  it('backup.restore: the vault locks and comes back as it was at the backup', async () => {
+    const { call, services, engine } = await setup();
+    const backup = value(await call('backup.now', {})) as { name: string };
+    services.lifecycle.createIntegration({ name: 'After the backup', platform: 'web' }, { actor: 'o' });
+    expect(code(await call('backup.restore', { name: backup.name, password: 'not the password' }))).toBe(
+      'WRONG_PASSWORD',
+    );
+    expect(engine.vault.isUnlocked).toBe(true); // a wrong password changes nothing
+    const restored = value(await call('backup.restore', { name: backup.name, password: PASSWORD })) as {
+      previous: string | null;
+    };
+    expect(restored.previous).not.toBeNull();
+    expect(engine.vault.isUnlocked).toBe(false);
+    value(await call('vault.unlock', { password: PASSWORD }));
+    expect(
+      engine
+        .services()
+        .lifecycle.listIntegrations()
+        .map((i) => i.name),
+    ).not.toContain('After the backup');
+    expect(code(await call('backup.restore', { name: '../../etc/passwd', password: PASSWORD }))).toBe(
+      'INVALID_INPUT',
+    );
   });
 });

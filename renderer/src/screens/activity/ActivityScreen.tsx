@@ -1,3 +1,4 @@
+import { ExportLogButtons } from './ExportLogButtons.tsx';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { call } from '../../api/api.ts';
 import { errorMessage } from '../../api/ipc-error.ts';
@@ -143,6 +144,7 @@ export function ActivityScreen() {
         >
           Reload
         </button>
+        <ExportLogButtons />
       </header>
       <ChainBanner
         verification={verification}

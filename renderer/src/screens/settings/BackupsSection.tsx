@@ -5,6 +5,7 @@ import { errorMessage } from '../../api/ipc-error.ts';
 import { toast } from '../../state/toast-store.ts';
 import { useTimeFormat } from '../../time/use-time.ts';
 import { Empty, ErrorState, Loading } from '../../ui/States.tsx';
+import { RestoreBackupDialog } from './RestoreBackupDialog.tsx';
 
 type Backup = Output<'backup.list'>[number];
 type Listed =
@@ -26,6 +27,7 @@ export function BackupsSection() {
   const [listed, setListed] = useState<Listed>({ state: 'loading' });
   const [busy, setBusy] = useState(false);
   const [status, setStatus] = useState('');
+  const [restoring, setRestoring] = useState<Backup | null>(null);
   const time = useTimeFormat();
 
   const load = useCallback(
@@ -58,17 +60,40 @@ export function BackupsSection() {
     }
   };
 
+  const exportVault = async () => {
+    try {
+      const result = await call('vault.export', {});
+      if (result.saved) {
+        setStatus('Vault exported');
+        toast('success', `Exported the whole vault, encrypted (${size(result.bytes)}).`);
+      }
+    } catch (error) {
+      toast('error', errorMessage(error));
+    }
+  };
+
   return (
     <section className="panel settings-section" aria-labelledby="settings-backups-title">
       <div className="settings-section__head">
         <h2 id="settings-backups-title">Backups</h2>
-        <button type="button" className="button button--small" disabled={busy} onClick={() => void backUp()}>
-          {busy ? 'Backing up…' : 'Back up now'}
-        </button>
+        <div className="row">
+          <button type="button" className="button button--small" onClick={() => void exportVault()}>
+            Export the vault…
+          </button>
+          <button
+            type="button"
+            className="button button--small"
+            disabled={busy}
+            onClick={() => void backUp()}
+          >
+            {busy ? 'Backing up…' : 'Back up now'}
+          </button>
+        </div>
       </div>
       <p className="settings-row__hint">
-        Encrypted copies of the vault, made daily and kept 14 days. Restoring one needs the master password
-        (CLI: <code>keyward backup restore</code>).
+        Encrypted copies of the vault, made daily and kept 14 days. Restoring one needs the master password it
+        was made with. An export is one encrypted file of the whole vault, to move it to another computer (
+        <code>keyward import</code>).
       </p>
       <p className="visually-hidden" role="status" aria-live="polite">
         {status}
@@ -90,6 +115,9 @@ export function BackupsSection() {
               <th scope="col" className="settings-table__num">
                 Size
               </th>
+              <th scope="col">
+                <span className="visually-hidden">Restore</span>
+              </th>
             </tr>
           </thead>
           <tbody>
@@ -102,10 +130,27 @@ export function BackupsSection() {
                   </time>
                 </td>
                 <td className="settings-table__num">{size(backup.bytes)}</td>
+                <td>
+                  <button
+                    type="button"
+                    className="button button--small"
+                    aria-label={`Restore the backup of ${time.at(backup.createdAt)}`}
+                    onClick={() => setRestoring(backup)}
+                  >
+                    Restore…
+                  </button>
+                </td>
               </tr>
             ))}
           </tbody>
         </table>
+      )}
+      {restoring !== null && (
+        <RestoreBackupDialog
+          name={restoring.name}
+          made={time.at(restoring.createdAt)}
+          onClose={() => setRestoring(null)}
+        />
       )}
     </section>
   );

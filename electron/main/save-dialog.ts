@@ -1,0 +1,25 @@
+// Electron wiring only: the OS save dialog for exports (desktop-core's `chooseSaveFile`).
+import { join } from 'node:path';
+import { app, dialog } from 'electron';
+import type { BrowserWindow } from 'electron';
+import type { ChooseSaveFile } from './ipc/engine-handlers.ts';
+
+/** Asks where to save, starting in the user's Documents folder; null when cancelled. */
+export function createSaveDialog(window: () => BrowserWindow | null): ChooseSaveFile {
+  return async ({ title, defaultName, filter }) => {
+    const options = {
+      title,
+      defaultPath: join(app.getPath('documents'), defaultName),
+      filters: [filter],
+      properties: ['createDirectory' as const, 'showOverwriteConfirmation' as const],
+    };
+    const parent = window();
+    const result =
+      parent === null || parent.isDestroyed()
+        ? await dialog.showSaveDialog(options)
+        : await dialog.showSaveDialog(parent, options);
+    return result.canceled || result.filePath === undefined || result.filePath === ''
+      ? null
+      : result.filePath;
+  };
+}
