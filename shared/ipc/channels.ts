@@ -46,6 +46,7 @@ export const CHANNELS = [
   'backup.restore',
   'log.export',
   'vault.export',
+  'jwks.export',
 ] as const;
 
 /** The events main sends to the renderer. */

@@ -313,6 +313,8 @@ export const contract = {
     input: z.strictObject({ format: z.enum(['json', 'csv']) }),
     output: z.strictObject({ saved: z.boolean(), entries: z.number() }),
   },
+  /** Main asks where to save, then writes the public JWKS gateways verify Secrets with. */
+  'jwks.export': { input: empty, output: z.strictObject({ saved: z.boolean(), keys: z.number() }) },
   /** Main asks where to save, then writes an encrypted export of the whole vault (the CLI imports it). */
   'vault.export': { input: empty, output: z.strictObject({ saved: z.boolean(), bytes: z.number() }) },
 } as const;

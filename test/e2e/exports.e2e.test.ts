@@ -42,7 +42,7 @@ describe('exports and restore', () => {
     expect(csv + JSON.stringify(json)).not.toContain(material);
   });
 
-  it('exports the whole vault, and restores a backup: the vault locks and comes back as it was', async () => {
+  it('exports the whole vault and the JWKS, and restores a backup: the vault locks and comes back as it was', async () => {
     const app = await e2e.openApp({
       seed: (engine) => {
         engine.createIntegration({ name: 'Payments', platform: 'web' });
@@ -56,6 +56,11 @@ describe('exports and restore', () => {
     await page.getByText(/^Exported the whole vault, encrypted/).waitFor();
     expect(existsSync(app.savedFiles[0] ?? '')).toBe(true);
     expect(readFileSync(app.savedFiles[0] ?? '', 'utf8')).not.toContain('Payments'); // encrypted
+
+    await page.getByRole('button', { name: 'Export JWKS…' }).click();
+    await page.getByText('Exported the JWKS (1 public key).').waitFor();
+    const jwks = JSON.parse(readFileSync(app.savedFiles[1] ?? '', 'utf8')) as { keys: { kid: string }[] };
+    expect(jwks.keys).toHaveLength(1);
 
     const backups = page.getByTestId('backups');
     await backups

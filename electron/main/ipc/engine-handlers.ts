@@ -2,6 +2,8 @@
 // engine validates, guards (re-authentication) and logs; this file only maps shapes.
 import QRCode from 'qrcode';
 import { formatTimestamp } from '../../../shared/time/format-time.ts';
+import { KeywardError } from '../../../shared/errors.ts';
+import { writeFileAtomic } from '../../vault/atomic-file.ts';
 import { exportActivityLog } from '../../vault/audit/log-export.ts';
 import type { ClipboardGuard, CopyResult } from '../../vault/clipboard/clipboard-guard.ts';
 import type { KeywardEngine } from '../../vault/keyward-engine.ts';
@@ -247,6 +249,28 @@ export function createEngineHandlers(engine: KeywardEngine, desktop: DesktopServ
         actor: engine.actor,
       });
       return { saved: true, entries };
+    },
+    'jwks.export': async () => {
+      const { signingKeys } = services();
+      await signingKeys.currentKey(); // publish a key even before the first Secret
+      const jwks = signingKeys.jwks();
+      const path = await desktop.chooseSaveFile({
+        title: 'Export the public keys that verify Secrets (JWKS)',
+        defaultName: 'keyward-jwks.json',
+        filter: { name: 'JSON Web Key Set', extensions: ['json'] },
+      });
+      if (path === null) {
+        return { saved: false, keys: jwks.keys.length };
+      }
+      const own = engine.vault.files;
+      if (
+        [own.database, own.header, own.lockout, own.schedule].includes(path) ||
+        path.startsWith(`${own.database}-`)
+      ) {
+        throw new KeywardError('INVALID_INPUT', "That is one of the vault's own files; choose another file.");
+      }
+      writeFileAtomic(path, `${JSON.stringify(jwks, null, 2)}\n`, 0o644);
+      return { saved: true, keys: jwks.keys.length };
     },
     'vault.export': async () => {
       services();

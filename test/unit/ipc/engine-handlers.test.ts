@@ -354,6 +354,12 @@ describe('engine handlers over dispatch', () => {
     saveAnswers.push(bundle);
     expect(value(await call('vault.export', {}))).toMatchObject({ saved: true });
     expect(existsSync(bundle)).toBe(true);
+    const jwksFile = join(dir, 'jwks.json');
+    saveAnswers.push(jwksFile);
+    expect(value(await call('jwks.export', {}))).toEqual({ saved: true, keys: 1 });
+    const jwks = JSON.parse(readFileSync(jwksFile, 'utf8')) as { keys: { kty: string; d?: string }[] };
+    expect(jwks.keys[0]?.kty).toBe('OKP');
+    expect(jwks.keys[0]?.d).toBeUndefined(); // public keys only
   });
 
   it('backup.restore: the vault locks and comes back as it was at the backup', async () => {

@@ -5,6 +5,7 @@ import { useVault } from '../../state/vault-store.ts';
 import { ErrorState, Loading } from '../../ui/States.tsx';
 import { AboutSection } from './AboutSection.tsx';
 import { BackupsSection } from './BackupsSection.tsx';
+import { SecretsSection } from './SecretsSection.tsx';
 import { ChangePassword } from './ChangePassword.tsx';
 import { ClipboardSetting } from './ClipboardSetting.tsx';
 import { NumberSetting } from './NumberSetting.tsx';
@@ -86,6 +87,7 @@ export function SettingsScreen() {
         </>
       )}
       <BackupsSection />
+      <SecretsSection />
       <AboutSection />
     </section>
   );
