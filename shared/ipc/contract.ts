@@ -107,6 +107,20 @@ export const activityEntrySchema = z.strictObject({
 
 const reauthOutput = z.strictObject({ freshForMs: z.number() });
 
+/** A key trusted to verify other issuers' tokens, as the decoder shows it (never the key). */
+const trustedKeysOutput = z.strictObject({
+  keys: z.array(
+    z.strictObject({
+      label: z.string(),
+      kid: z.string().nullable(),
+      type: z.enum(['RSA', 'RSA-PSS', 'EC', 'OKP', 'oct']),
+      curve: z.string().nullable(),
+      alg: z.string().nullable(),
+      thumbprint: z.string().nullable(),
+    }),
+  ),
+});
+
 /** What a copy did: where it went and when it will be checked and cleared (epoch ms; null = never). */
 const copyOutput = z.strictObject({
   targets: z.array(z.enum(['clipboard', 'selection'])),
@@ -260,6 +274,16 @@ export const contract = {
       z.strictObject({ ok: z.literal(false), error: z.record(z.string(), z.unknown()) }),
     ]),
   },
+  /**
+   * Trusts public keys of other issuers (a JWKS, a JWK or PEM) for the decoder, in memory until the
+   * vault locks. Public keys only: HMAC secrets are refused here (the CLI takes them explicitly).
+   */
+  'decoder.trust': {
+    input: z.strictObject({ text: z.string().min(1).max(262_144), label: z.string().max(100).optional() }),
+    output: trustedKeysOutput,
+  },
+  'decoder.trustedKeys': { input: empty, output: trustedKeysOutput },
+  'decoder.forgetTrusted': { input: empty, output: empty },
   'notices.markRead': {
     input: z.union([
       z.strictObject({ ids: z.array(id).min(1).max(1000) }),

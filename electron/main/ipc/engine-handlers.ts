@@ -186,6 +186,14 @@ export function createEngineHandlers(engine: KeywardEngine, desktop: DesktopServ
         ...(limit === undefined ? {} : { limit }),
       }),
     ),
+    'decoder.trust': async ({ text, label }) => ({
+      keys: await services().decoder.importTrustedKeys(text, label === undefined ? {} : { label }),
+    }),
+    'decoder.trustedKeys': later(() => ({ keys: services().decoder.trustedKeys() })),
+    'decoder.forgetTrusted': later(() => {
+      services().decoder.clearTrustedKeys();
+      return {};
+    }),
     'notices.markRead': later((input) => {
       const { notices } = services();
       const marked =

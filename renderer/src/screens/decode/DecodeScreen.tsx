@@ -1,3 +1,4 @@
+import { TrustedKeysPanel } from './TrustedKeysPanel.tsx';
 import { useEffect, useId, useRef, useState } from 'react';
 import { call } from '../../api/api.ts';
 import { errorMessage } from '../../api/ipc-error.ts';
@@ -130,6 +131,7 @@ export function DecodeScreen() {
           </button>
         </div>
       </div>
+      <TrustedKeysPanel onChanged={() => change(text)} />
       <p
         className="visually-hidden"
         role="status"
