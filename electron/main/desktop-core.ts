@@ -12,7 +12,7 @@ import type { KdfTuning } from '../vault/vault.ts';
 import type { Notice } from '../vault/schedule/notices.ts';
 import { forwardClipboardChanges } from './ipc/clipboard-events.ts';
 import { createEngineHandlers } from './ipc/engine-handlers.ts';
-import type { ChooseSaveFile } from './ipc/engine-handlers.ts';
+import type { ChooseOpenFile, ChooseSaveFile } from './ipc/engine-handlers.ts';
 import type { Handlers } from './ipc/dispatch.ts';
 
 /** Sends a contract event to the renderer (main: `sendEvent` to the window; tests: the page). */
@@ -27,6 +27,8 @@ export interface DesktopCoreOptions {
   clipboard: SystemClipboard;
   /** Asks where to save an export (main: the OS save dialog). */
   chooseSaveFile: ChooseSaveFile;
+  /** Asks which file to open (main: the OS open dialog). */
+  chooseOpenFile: ChooseOpenFile;
   send: EventSender;
   actor?: string;
   /** Also told of every notice as it fires (main: OS notifications). */
@@ -74,7 +76,11 @@ export function createDesktopCore(options: DesktopCoreOptions): DesktopCore {
   return {
     engine,
     guard,
-    handlers: createEngineHandlers(engine, { clipboard: guard, chooseSaveFile: options.chooseSaveFile }),
+    handlers: createEngineHandlers(engine, {
+      clipboard: guard,
+      chooseSaveFile: options.chooseSaveFile,
+      chooseOpenFile: options.chooseOpenFile,
+    }),
     dispose: () => {
       stopForwarding();
       guard.dispose();

@@ -12,7 +12,7 @@ import { resolveRendererEntry } from './app-origin.ts';
 import { registerAppScheme, serveRendererOverAppProtocol } from './app-protocol.ts';
 import { createDesktopCore } from './desktop-core.ts';
 import { createElectronClipboard } from './electron-clipboard.ts';
-import { createSaveDialog } from './save-dialog.ts';
+import { createOpenDialog, createSaveDialog } from './save-dialog.ts';
 import { markImage } from './icons.ts';
 import { registerIpc, sendEvent } from './ipc/register-ipc.ts';
 import { afterEachHandler, LockStateTracker } from './lock-state.ts';
@@ -111,6 +111,7 @@ async function start(): Promise<void> {
     keychain: new OsKeychain(),
     clipboard: createElectronClipboard(platform),
     chooseSaveFile: createSaveDialog(() => mainWindow),
+    chooseOpenFile: createOpenDialog(() => mainWindow),
     send: (event, payload) => sendEvent(mainWindow, event, payload),
     onLock: () => lockState.check(),
     onNotices: (notices) => notifier.notify(notices),

@@ -1,8 +1,9 @@
-// Electron wiring only: the OS save dialog for exports (desktop-core's `chooseSaveFile`).
+// Electron wiring only: the OS save and open dialogs for exports and imports (desktop-core's
+// `chooseSaveFile` / `chooseOpenFile`).
 import { join } from 'node:path';
 import { app, dialog } from 'electron';
 import type { BrowserWindow } from 'electron';
-import type { ChooseSaveFile } from './ipc/engine-handlers.ts';
+import type { ChooseOpenFile, ChooseSaveFile } from './ipc/engine-handlers.ts';
 
 /** Asks where to save, starting in the user's Documents folder; null when cancelled. */
 export function createSaveDialog(window: () => BrowserWindow | null): ChooseSaveFile {
@@ -21,5 +22,23 @@ export function createSaveDialog(window: () => BrowserWindow | null): ChooseSave
     return result.canceled || result.filePath === undefined || result.filePath === ''
       ? null
       : result.filePath;
+  };
+}
+
+/** Asks which file to open, starting in Documents; null when cancelled. */
+export function createOpenDialog(window: () => BrowserWindow | null): ChooseOpenFile {
+  return async ({ title, filter }) => {
+    const options = {
+      title,
+      defaultPath: app.getPath('documents'),
+      filters: [filter],
+      properties: ['openFile' as const],
+    };
+    const parent = window();
+    const result =
+      parent === null || parent.isDestroyed()
+        ? await dialog.showOpenDialog(options)
+        : await dialog.showOpenDialog(parent, options);
+    return result.canceled ? null : (result.filePaths[0] ?? null);
   };
 }

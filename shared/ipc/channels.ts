@@ -49,6 +49,7 @@ export const CHANNELS = [
   'backup.restore',
   'log.export',
   'vault.export',
+  'vault.import',
   'jwks.export',
 ] as const;
 

@@ -337,6 +337,14 @@ export const contract = {
     input: z.strictObject({ format: z.enum(['json', 'csv']) }),
     output: z.strictObject({ saved: z.boolean(), entries: z.number() }),
   },
+  /**
+   * First run on a new computer: main asks which export to open, then makes it this computer's vault
+   * (with the master password it was exported with); the app then shows the unlock screen.
+   */
+  'vault.import': {
+    input: z.strictObject({ password }),
+    output: z.strictObject({ imported: z.boolean(), status: vaultStatusSchema }),
+  },
   /** Main asks where to save, then writes the public JWKS gateways verify Secrets with. */
   'jwks.export': { input: empty, output: z.strictObject({ saved: z.boolean(), keys: z.number() }) },
   /** Main asks where to save, then writes an encrypted export of the whole vault (the CLI imports it). */

@@ -90,6 +90,7 @@ try {
     handlers: createEngineHandlers(app.engine, {
       clipboard: app.guard,
       chooseSaveFile: () => Promise.resolve(null),
+      chooseOpenFile: () => Promise.resolve(null),
     }),
     isTrustedSender: trustedSenderFor(app.origin),
   });

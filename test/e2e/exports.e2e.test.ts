@@ -2,8 +2,10 @@
 // whole vault exported (encrypted), and a backup restored — through the save dialog main shows
 // (here the harness's stand-in, which answers with a temp path or "cancelled").
 import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkA11y, E2E_PASSWORD, openScreen, setupE2e } from '../support/e2e/index.ts';
+import { createTestEngine } from '../support/temp-engine.ts';
 
 const e2e = setupE2e();
 
@@ -85,5 +87,42 @@ describe('exports and restore', () => {
     const grid = page.getByRole('grid', { name: 'Keys' });
     await grid.getByRole('row').filter({ hasText: 'Payments' }).first().waitFor();
     expect(await grid.getByRole('row').filter({ hasText: 'Added after the backup' }).count()).toBe(0);
+  });
+
+  it('first run on a new computer: imports a vault exported elsewhere, then unlocks it', async () => {
+    const elsewhere = await createTestEngine({ password: E2E_PASSWORD });
+    try {
+      elsewhere.engine.createIntegration({ name: 'Brought along', platform: 'server' });
+      const file = join(elsewhere.dir, 'moving.keyward');
+      elsewhere.engine.exportTo(file);
+
+      const app = await e2e.openApp({ vault: 'none' });
+      const { page } = app;
+      await page.getByRole('button', { name: 'Import a vault exported on another computer…' }).click();
+      const dialog = page.getByRole('dialog', { name: 'Import an exported vault' });
+      await checkA11y(page);
+      // Cancelled file dialog: nothing happens.
+      app.answerOpenDialog(null);
+      await dialog.getByLabel('Master password of the export').fill(E2E_PASSWORD);
+      await dialog.getByRole('button', { name: 'Choose the file and import' }).click();
+      await expect
+        .poll(() => app.ipcLog.filter((e) => e.kind === 'call' && e.channel === 'vault.import').length)
+        .toBe(1);
+      expect(app.engine.vault.exists()).toBe(false);
+
+      app.answerOpenDialog(file);
+      await dialog.getByRole('button', { name: 'Choose the file and import' }).click();
+      await page.getByRole('heading', { name: 'Unlock Keyward' }).waitFor();
+      await page.getByLabel('Master password', { exact: true }).fill(E2E_PASSWORD);
+      await page.getByRole('button', { name: 'Unlock', exact: true }).click();
+      await page
+        .getByRole('grid', { name: 'Keys' })
+        .getByRole('row')
+        .filter({ hasText: 'Brought along' })
+        .first()
+        .waitFor();
+    } finally {
+      elsewhere.cleanup();
+    }
   });
 });

@@ -17,12 +17,20 @@ export type ChooseSaveFile = (options: {
   filter: { name: string; extensions: string[] };
 }) => Promise<string | null>;
 
+/** Which file the user chose to open (main: the OS open dialog), or null when they cancelled. */
+export type ChooseOpenFile = (options: {
+  title: string;
+  filter: { name: string; extensions: string[] };
+}) => Promise<string | null>;
+
 /** What the desktop host adds to the engine. */
 export interface DesktopServices {
   /** Copies leave through this guard, which clears them after the configured time only if unchanged. */
   clipboard: ClipboardGuard;
   /** Asks where to save an export (Electron's save dialog; a temp folder in the test harness). */
   chooseSaveFile: ChooseSaveFile;
+  /** Asks which file to open (Electron's open dialog; the test's answer in the harness). */
+  chooseOpenFile: ChooseOpenFile;
 }
 
 /** A file name for today: `keyward-activity-2026-11-23.csv`. */
@@ -257,6 +265,23 @@ export function createEngineHandlers(engine: KeywardEngine, desktop: DesktopServ
         actor: engine.actor,
       });
       return { saved: true, entries };
+    },
+    'vault.import': async ({ password }) => {
+      if (engine.vault.exists()) {
+        throw new KeywardError(
+          'VAULT_EXISTS',
+          'A vault exists already; an export is imported only on a new computer.',
+        );
+      }
+      const path = await desktop.chooseOpenFile({
+        title: 'Import a Keyward export',
+        filter: { name: 'Keyward export', extensions: ['keyward'] },
+      });
+      if (path === null) {
+        return { imported: false, status: await status() };
+      }
+      await engine.importFrom(path, password);
+      return { imported: true, status: await status() };
     },
     'jwks.export': async () => {
       const { signingKeys } = services();

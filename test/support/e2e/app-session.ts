@@ -102,6 +102,8 @@ export interface E2eApp {
   readonly savedFiles: readonly string[];
   /** Queues the save dialog's next answer: a path, or null for "cancelled" (default: a temp path). */
   answerSaveDialog(path: string | null): void;
+  /** Queues the open dialog's next answer: a path, or null for "cancelled" (the default). */
+  answerOpenDialog(path: string | null): void;
   /** Every call and event so far, with full results (key material included, where a call returned it). */
   readonly ipcLog: readonly IpcRecord[];
   /** Uncaught errors in the page so far (messages). */
@@ -226,6 +228,7 @@ export async function openAppSession(setup: AppSessionSetup): Promise<E2eApp> {
   };
   const ipcLog: IpcRecord[] = [];
   const saveAnswers: (string | null)[] = [];
+  const openAnswers: (string | null)[] = [];
   const savedFiles: string[] = [];
   const pageErrors: string[] = [];
   const consoleErrors: string[] = [];
@@ -301,6 +304,8 @@ export async function openAppSession(setup: AppSessionSetup): Promise<E2eApp> {
     send: (event, payload) => forward(event, payload),
     // The save dialog: the answer a test queued, else the default name in the app's temp folder
     // (as a user accepting the suggested name would).
+    // The open dialog: the answer a test queued, else "cancelled".
+    chooseOpenFile: () => Promise.resolve(openAnswers.shift() ?? null),
     chooseSaveFile: ({ defaultName }) => {
       const answer = saveAnswers.length > 0 ? (saveAnswers.shift() ?? null) : join(temp.dir, defaultName);
       if (answer !== null) {
@@ -422,6 +427,9 @@ export async function openAppSession(setup: AppSessionSetup): Promise<E2eApp> {
       savedFiles,
       answerSaveDialog: (path) => {
         saveAnswers.push(path);
+      },
+      answerOpenDialog: (path) => {
+        openAnswers.push(path);
       },
       pageErrors,
       consoleErrors,

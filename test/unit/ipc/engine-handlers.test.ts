@@ -33,6 +33,7 @@ async function setup() {
       clipboard: guard,
       // The save dialog's answer: the next path a test sets, or cancelled.
       chooseSaveFile: () => Promise.resolve(saveAnswers.shift() ?? null),
+      chooseOpenFile: () => Promise.resolve(null),
     }),
     isTrustedSender: trustedSenderFor(ORIGIN),
   });

@@ -6,6 +6,7 @@ import { errorMessage } from '../../api/ipc-error.ts';
 import { useVault } from '../../state/vault-store.ts';
 import type { VaultStatus } from '../../state/vault-store.ts';
 import { Field } from '../../ui/Field.tsx';
+import { ImportVaultDialog } from './ImportVaultDialog.tsx';
 import { VaultCard } from './VaultGate.tsx';
 
 /** First run: choose the master password that encrypts the vault. */
@@ -17,6 +18,7 @@ export function CreateVaultScreen(props: { status: VaultStatus }) {
   const [touched, setTouched] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [importing, setImporting] = useState(false);
   const keychain = props.status.keychain;
 
   const tooShort = password.length < MASTER_PASSWORD_MIN_LENGTH;
@@ -87,7 +89,15 @@ export function CreateVaultScreen(props: { status: VaultStatus }) {
         <button type="submit" className="button button--primary button--block" disabled={busy}>
           {busy ? 'Creating…' : 'Create vault'}
         </button>
+        <button
+          type="button"
+          className="button button--ghost button--block"
+          onClick={() => setImporting(true)}
+        >
+          Import a vault exported on another computer…
+        </button>
       </form>
+      {importing && <ImportVaultDialog onClose={() => setImporting(false)} />}
     </VaultCard>
   );
 }
