@@ -107,4 +107,30 @@ describe('the Keys screen, at its edges', () => {
     await status.waitFor({ state: 'detached' });
     expect(await app.readClipboard()).toMatch(/^kw_/);
   });
+
+  it('"Hide now" hides the revealed key and keeps the focus on the row', async () => {
+    const app = await e2e.openApp({
+      seed: (engine) => {
+        engine.createIntegration({ name: 'Payments', platform: 'web' });
+      },
+    });
+    const { page } = app;
+    const panel = await openPayments(page);
+    await panel
+      .getByRole('button', { name: /^Reveal/ })
+      .first()
+      .click();
+    await reauthenticate(page);
+    await panel.getByTestId('revealed-key').waitFor();
+    await panel.getByRole('button', { name: 'Hide now' }).click();
+    await panel.getByTestId('revealed-key').waitFor({ state: 'detached' });
+    await expect.poll(() => focused(page)).toMatch(/^BUTTON:/);
+    expect(
+      await page.evaluate(
+        () =>
+          (globalThis as unknown as { document: { activeElement: { textContent: string } } }).document
+            .activeElement.textContent,
+      ),
+    ).toMatch(/^Reveal/);
+  });
 });

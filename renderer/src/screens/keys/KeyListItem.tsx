@@ -1,4 +1,4 @@
-import { useCallback, useState } from 'react';
+import { useCallback, useRef, useState } from 'react';
 import type { ApiKeyView } from '../../../../shared/domain/api-key.ts';
 import type { Output } from '../../../../shared/ipc/contract.ts';
 import { call } from '../../api/api.ts';
@@ -70,7 +70,17 @@ export function KeyListItem(props: {
   const [busy, setBusy] = useState<'reveal' | 'copy' | 'test' | null>(null);
   const live = key.status === 'active' || key.status === 'grace';
   const ended = key.status === 'expired' || key.status === 'revoked';
-  const hide = useCallback(() => setRevealed(null), []);
+  const revealButton = useRef<HTMLButtonElement>(null);
+  const hide = useCallback(() => {
+    // Focus inside the revealed block (its "Hide now") would fall to the page when it goes: keep
+    // it on the row's Reveal button instead. A timed hide elsewhere leaves the focus alone.
+    const focused = document.activeElement;
+    const hadFocus = focused instanceof HTMLElement && focused.closest('.revealed') !== null;
+    setRevealed(null);
+    if (hadFocus) {
+      window.requestAnimationFrame(() => revealButton.current?.focus());
+    }
+  }, []);
 
   const reveal = async () => {
     if (busy !== null) {
@@ -141,6 +151,7 @@ export function KeyListItem(props: {
           {live && (
             <>
               <button
+                ref={revealButton}
                 type="button"
                 className="button button--small"
                 aria-disabled={busy !== null || undefined}
