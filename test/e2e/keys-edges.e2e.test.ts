@@ -133,4 +133,38 @@ describe('the Keys screen, at its edges', () => {
       ),
     ).toMatch(/^Reveal/);
   });
+
+  it('wrong re-authentication answers back off: Confirm waits out a visible countdown, then the right password works', async () => {
+    const app = await e2e.openApp({
+      seed: (engine) => {
+        engine.createIntegration({ name: 'Payments', platform: 'web' });
+      },
+    });
+    const { page } = app;
+    const panel = await openPayments(page);
+    await panel
+      .getByRole('button', { name: /^Reveal/ })
+      .first()
+      .click();
+    const dialog = page.getByRole('dialog', { name: 'Confirm it is you' });
+    const confirm = dialog.getByRole('button', { name: 'Confirm' });
+    const wait = dialog.getByText(/Too many wrong attempts\. Try again in \d+ s/);
+    for (let attempt = 1; attempt <= 6 && !(await wait.isVisible()); attempt++) {
+      await dialog.getByLabel('Master password').fill(`wrong answer ${attempt}`);
+      await confirm.click();
+      await expect
+        .poll(
+          async () =>
+            (await wait.isVisible()) ||
+            (await dialog.getByText('That is not the master password.').isVisible()),
+        )
+        .toBe(true);
+    }
+    await wait.waitFor();
+    expect(await confirm.isDisabled()).toBe(true);
+    await wait.waitFor({ state: 'hidden', timeout: 20_000 });
+    await dialog.getByLabel('Master password').fill(E2E_PASSWORD);
+    await confirm.click();
+    await panel.getByTestId('revealed-key').waitFor();
+  });
 });

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import type { FormEvent } from 'react';
 import { call } from '../api/api.ts';
 import { errorCode, errorMessage, IpcError } from '../api/ipc-error.ts';
+import { useNow } from '../time/use-time.ts';
 import { Dialog } from '../ui/Dialog.tsx';
 import { Field } from '../ui/Field.tsx';
 import { formatDuration } from '../../../shared/time/format-time.ts';
@@ -12,9 +13,6 @@ type Method = 'password' | 'totp';
 /** Why a re-authentication failed, in words; backoff says how long to wait. */
 function failureText(error: unknown, method: Method): string {
   const code = errorCode(error);
-  if (code === 'LOCKED_OUT' && error instanceof IpcError && error.retryAfterMs !== undefined) {
-    return `Too many wrong attempts. Try again in ${formatDuration(Math.max(1000, error.retryAfterMs))}.`;
-  }
   if (code === 'WRONG_PASSWORD') {
     return method === 'password'
       ? 'That is not the master password.'
@@ -42,6 +40,10 @@ function ReauthForm(props: { purpose: string; resolve: (confirmed: boolean) => v
   const [secret, setSecret] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  // Backoff after repeated wrong answers: Confirm waits, and the wait counts down visibly.
+  const [retryAt, setRetryAt] = useState<number | null>(null);
+  const now = useNow(500);
+  const waiting = retryAt !== null && retryAt > now;
 
   useEffect(() => {
     call('reauth.status', {}).then(
@@ -70,7 +72,12 @@ function ReauthForm(props: { purpose: string; resolve: (confirmed: boolean) => v
       resolve(true);
     } catch (caught) {
       setSecret('');
-      setError(failureText(caught, method));
+      if (caught instanceof IpcError && caught.code === 'LOCKED_OUT' && caught.retryAfterMs !== undefined) {
+        setRetryAt(Date.now() + caught.retryAfterMs);
+        setError(null);
+      } else {
+        setError(failureText(caught, method));
+      }
       setBusy(false);
     }
   };
@@ -137,11 +144,17 @@ function ReauthForm(props: { purpose: string; resolve: (confirmed: boolean) => v
             onChange={(event) => setSecret(event.target.value.replace(/\D/g, ''))}
           />
         )}
+        {waiting && (
+          <p className="form-error">
+            <span role="alert">Too many wrong attempts.</span>{' '}
+            <span aria-hidden="true">Try again in {formatDuration(Math.max(1000, retryAt - now))}.</span>
+          </p>
+        )}
         <div className="dialog__actions">
           <button type="button" className="button" onClick={() => resolve(false)}>
             Cancel
           </button>
-          <button type="submit" className="button button--primary" disabled={busy}>
+          <button type="submit" className="button button--primary" disabled={busy || waiting}>
             {busy ? 'Checking…' : 'Confirm'}
           </button>
         </div>
