@@ -4,6 +4,8 @@ import { contract } from '../../../shared/ipc/contract.ts';
 import type { Channel, Input, IpcResult, Output } from '../../../shared/ipc/contract.ts';
 import { toErrorPayload } from '../../../shared/errors.ts';
 import type { ErrorCode } from '../../../shared/errors.ts';
+import { newErrorId, noopLogger } from '../../../shared/log/logger.ts';
+import type { Logger } from '../../../shared/log/logger.ts';
 import { isSameOrigin } from '../navigation-policy.ts';
 
 /** One handler per channel: a missing or wrongly typed handler is a compile error. */
@@ -31,6 +33,17 @@ function fail(code: ErrorCode, message: string): IpcResult<never> {
   return { ok: false, error: { code, message } };
 }
 
+/**
+ * What the user is shown for an internal error: no detail (it may hold anything), but an id that is
+ * also in the log record with the details, so a report can be matched to it.
+ */
+export function internalErrorMessage(
+  errorId: string,
+  what = 'An unexpected internal error occurred.',
+): string {
+  return `${what} Error id ${errorId}: the details are in Keyward's log.`;
+}
+
 function isChannel(value: unknown): value is Channel {
   return typeof value === 'string' && Object.hasOwn(contract, value);
 }
@@ -43,15 +56,20 @@ function issuePath(path: readonly PropertyKey[]): string {
 /**
  * Builds the dispatch: checks the sender, the channel and the input, calls the handler, checks its
  * output against the contract (a field the contract lacks — `material`, say — fails instead of
- * crossing), and turns anything thrown into a `{ code, message }` via `toErrorPayload`.
+ * crossing), and turns anything thrown into a `{ code, message }` via `toErrorPayload`. An internal
+ * error (anything but a `KeywardError`, an `INTERNAL` one, or an output that breaks the contract) is
+ * logged with a fresh error id, and its message carries that id.
  */
 export function createDispatch(options: {
   handlers: Handlers;
   isTrustedSender: (sender: IpcSender) => boolean;
   /** Validate outputs (default true). Cheap next to the work behind them; keep it on. */
   validateOutput?: boolean;
+  /** Where internal errors are recorded (default: nowhere). */
+  logger?: Logger;
 }): Dispatch {
   const { handlers, isTrustedSender } = options;
+  const logger = options.logger ?? noopLogger;
   const validateOutput = options.validateOutput ?? true;
   return async (channel, payload, sender) => {
     try {
@@ -76,13 +94,32 @@ export function createDispatch(options: {
       }
       const checked = entry.output.safeParse(value);
       if (!checked.success) {
-        return fail('INTERNAL', `${channel} produced a result that does not match the IPC contract.`);
+        const errorId = newErrorId();
+        const issues = checked.error.issues
+          .slice(0, 5)
+          .map((issue) => `${issuePath(issue.path)}: ${issue.code}`);
+        logger.error('IPC output does not match the contract', { errorId, channel, issues });
+        return fail(
+          'INTERNAL',
+          internalErrorMessage(errorId, `${channel} produced a result that does not match the IPC contract.`),
+        );
       }
       return { ok: true, value: checked.data };
     } catch (error) {
       const payload = toErrorPayload(error);
       const { code, retryAfterMs } = payload;
-      const message = payload.message.slice(0, 500);
+      let message = payload.message.slice(0, 500);
+      if (code === 'INTERNAL') {
+        const errorId = newErrorId();
+        logger.error('IPC call failed with an internal error', {
+          errorId,
+          channel: isChannel(channel) ? channel : '(unknown)',
+          error,
+        });
+        message = internalErrorMessage(errorId, message);
+      } else {
+        logger.debug('IPC call refused', { channel: isChannel(channel) ? channel : '(unknown)', code });
+      }
       // Backoff travels with the error, so the unlock screen can say how long to wait.
       return {
         ok: false,

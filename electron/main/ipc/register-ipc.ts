@@ -3,6 +3,7 @@ import { ipcMain } from 'electron';
 import type { BrowserWindow, IpcMainInvokeEvent } from 'electron';
 import { CHANNELS, ipcChannelName, ipcEventName } from '../../../shared/ipc/channels.ts';
 import { events } from '../../../shared/ipc/contract.ts';
+import type { Logger } from '../../../shared/log/logger.ts';
 import type { EventName, EventPayload } from '../../../shared/ipc/contract.ts';
 import { createDispatch, trustedSenderFor } from './dispatch.ts';
 import type { Handlers, IpcSender } from './dispatch.ts';
@@ -25,10 +26,13 @@ export function registerIpc(options: {
   handlers: Handlers;
   origin: string;
   window: () => BrowserWindow | null;
+  /** Where internal errors are recorded, with the id the user is shown. */
+  logger?: Logger;
 }): () => void {
   const dispatch = createDispatch({
     handlers: options.handlers,
     isTrustedSender: trustedSenderFor(options.origin),
+    ...(options.logger === undefined ? {} : { logger: options.logger }),
   });
   for (const channel of CHANNELS) {
     ipcMain.handle(ipcChannelName(channel), (event, payload: unknown) =>

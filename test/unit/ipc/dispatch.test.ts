@@ -3,6 +3,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { createDispatch, trustedSenderFor } from '../../../electron/main/ipc/dispatch.ts';
 import type { Handlers, IpcSender } from '../../../electron/main/ipc/dispatch.ts';
 import { KeywardError } from '../../../shared/errors.ts';
+import { createLogger, MemoryLogSink } from '../../../shared/log/logger.ts';
 import { CHANNELS } from '../../../shared/ipc/channels.ts';
 import { contract } from '../../../shared/ipc/contract.ts';
 import type { IpcResult } from '../../../shared/ipc/contract.ts';
@@ -100,7 +101,56 @@ describe('dispatch', () => {
       'settings.get': () => Promise.reject(new Error(`boom ${PASSWORD} at /secret/path.ts:1`)),
     });
     const error = errorOf(await dispatch('settings.get', {}, TRUSTED));
-    expect(error).toEqual({ code: 'INTERNAL', message: 'An unexpected internal error occurred.' });
+    expect(error.code).toBe('INTERNAL');
+    expect(error.message).toMatch(/^An unexpected internal error occurred\. Error id [0-9a-f]{12}: /);
+    expect(error.message).not.toContain('boom');
+    expect(error.message).not.toContain(PASSWORD);
+    expect(error.message).not.toContain('/secret/path.ts');
+  });
+
+  it('an internal error: the user sees an error id, and the log has that id with the details (redacted)', async () => {
+    const material = `kw_${'A'.repeat(49)}`;
+    const jwt = 'eyJhbGciOiJFZERTQSJ9.eyJzdWIiOiJrd19BQUFBIn0.c2lnbmF0dXJl';
+    const sink = new MemoryLogSink();
+    const handlers = fakeHandlers({
+      'settings.get': () => Promise.reject(new TypeError(`cannot read ${material} from ${jwt}`)),
+    });
+    const dispatch = createDispatch({
+      handlers,
+      isTrustedSender: trustedSenderFor(ORIGIN),
+      logger: createLogger({ sink }),
+    });
+    const first = errorOf(await dispatch('settings.get', {}, TRUSTED));
+    const second = errorOf(await dispatch('settings.get', {}, TRUSTED));
+    const idOf = (message: string) => /Error id ([0-9a-f]{12})/.exec(message)?.[1];
+    const id = idOf(first.message);
+    expect(id).toBeDefined();
+    expect(idOf(second.message)).not.toBe(id); // a fresh id per error
+    const record = sink.records.find((entry) => entry.fields['errorId'] === id);
+    expect(record).toMatchObject({
+      level: 'error',
+      fields: { channel: 'settings.get', error: { name: 'TypeError' } },
+    });
+    const logged = JSON.stringify(record);
+    expect(logged).toContain('cannot read kw_AAAAA…'); // the details, masked
+    expect(logged).toContain('dispatch.test.ts'); // with the stack
+    expect(logged).not.toContain(material);
+    expect(logged).not.toContain(jwt);
+    expect(first.message).not.toContain('cannot read');
+  });
+
+  it('a KeywardError is not an internal error: no id, nothing logged above debug', async () => {
+    const sink = new MemoryLogSink();
+    const dispatch = createDispatch({
+      handlers: fakeHandlers(),
+      isTrustedSender: trustedSenderFor(ORIGIN),
+      logger: createLogger({ sink }),
+    });
+    expect(errorOf(await dispatch('settings.get', {}, TRUSTED))).toEqual({
+      code: 'VAULT_LOCKED',
+      message: 'locked',
+    });
+    expect(sink.records).toEqual([]);
   });
 
   it('a KeywardError keeps its code and message', async () => {
@@ -121,6 +171,7 @@ describe('dispatch', () => {
     });
     const leaked = await dispatch('keys.rotate', { integrationId: 'i1' }, TRUSTED);
     expect(errorOf(leaked).code).toBe('INTERNAL');
+    expect(errorOf(leaked).message).toMatch(/Error id [0-9a-f]{12}/);
     expect(JSON.stringify(leaked)).not.toContain(material);
     expect(errorOf(await dispatch('keys.list', {}, TRUSTED)).code).toBe('INTERNAL');
   });
