@@ -7,6 +7,7 @@ import { userInfo } from 'node:os';
 import { createSystemClock } from '../vault/clock.ts';
 import { OsKeychain } from '../vault/keychain/os-keychain.ts';
 import { KeywardEngine } from '../vault/keyward-engine.ts';
+import { cliDebugLogger } from './debug-log.ts';
 import { createTerminalPrompt } from './password-source.ts';
 import { runCli } from './program.ts';
 
@@ -42,7 +43,15 @@ process.exitCode = await runCli({
   stderr: process.stderr,
   isTTY: process.stdin.isTTY === true,
   stdoutIsTTY: process.stdout.isTTY === true,
-  openEngine: (path) => new KeywardEngine({ path, clock, keychain, actor: cliActor() }),
+  // KEYWARD_DEBUG=1: the engine's diagnostics on stderr too, redacted like the app's log file.
+  openEngine: (path) =>
+    new KeywardEngine({
+      path,
+      clock,
+      keychain,
+      actor: cliActor(),
+      logger: cliDebugLogger(process.env, process.stderr),
+    }),
   now: () => clock.now(),
   prompt: createTerminalPrompt(process.stdin, process.stderr),
   // Loaded only by `keys copy`: the other commands never touch the clipboard.

@@ -1,6 +1,7 @@
-import { inspect } from 'node:util';
 import { KeywardError, toErrorPayload } from '../../shared/errors.ts';
 import type { ErrorPayload } from '../../shared/errors.ts';
+import type { Logger } from '../../shared/log/logger.ts';
+import { cliDebugLogger, errorSummary } from './debug-log.ts';
 import { exitCodeFor } from './exit-codes.ts';
 import type { ExitCode } from './exit-codes.ts';
 
@@ -34,19 +35,32 @@ function oneLine(text: string): string {
 /**
  * Writes results to stdout and errors to stderr in the chosen form: a single JSON object with
  * `--json`, readable text otherwise. Errors are always one line (`keyward: <message>`); an
- * unexpected error shows a generic message and its stack only when `KEYWARD_DEBUG=1`.
+ * unexpected error shows a generic message, and its details (redacted, through the logger port) only
+ * when `KEYWARD_DEBUG=1`.
  */
 export class CliOutput {
   private readonly stdout: TextSink;
   private readonly stderr: TextSink;
   private readonly json: boolean;
-  private readonly debug: boolean;
+  private readonly debug: Logger | null;
 
-  constructor(options: { stdout: TextSink; stderr: TextSink; json: boolean; debug: boolean }) {
+  /**
+   * `debug`: whether `KEYWARD_DEBUG=1`; the details then go to `logger` (default: the redacting
+   * debug logger on `stderr`).
+   */
+  constructor(options: {
+    stdout: TextSink;
+    stderr: TextSink;
+    json: boolean;
+    debug: boolean;
+    logger?: Logger;
+  }) {
     this.stdout = options.stdout;
     this.stderr = options.stderr;
     this.json = options.json;
-    this.debug = options.debug;
+    this.debug = options.debug
+      ? (options.logger ?? cliDebugLogger({ KEYWARD_DEBUG: '1' }, options.stderr))
+      : null;
   }
 
   /** Prints a command's result on stdout. */
@@ -73,14 +87,10 @@ export class CliOutput {
     } else {
       this.stderr.write(`keyward: ${payload.message}\n`);
     }
-    if (this.debug) {
-      this.writeDebugDetail(error);
+    if (this.debug !== null) {
+      // The stack and the chain of causes, redacted; only with KEYWARD_DEBUG=1, never by default.
+      this.debug.error(errorSummary(error), { error });
     }
     return known ? exitCodeFor(error.errorClass) : exitCodeFor('internal');
-  }
-
-  private writeDebugDetail(error: unknown): void {
-    // The stack and the chain of causes; only with KEYWARD_DEBUG=1, never by default.
-    this.stderr.write(`[KEYWARD_DEBUG] ${inspect(error, { depth: 4 })}\n`);
   }
 }

@@ -3,6 +3,7 @@ import { KeywardError, ERROR_CODES } from '../../../shared/errors.ts';
 import type { ErrorCode } from '../../../shared/errors.ts';
 import { EXIT_CODES, exitCodeFor } from '../../../electron/cli/exit-codes.ts';
 import { CliOutput } from '../../../electron/cli/output.ts';
+import { cliDebugLogger } from '../../../electron/cli/debug-log.ts';
 
 function capture(json: boolean, debug = false) {
   let stdout = '';
@@ -54,6 +55,32 @@ describe('CliOutput', () => {
     const debug = capture(false, true);
     debug.output.fail(secretish);
     expect(debug.stderr()).toContain('[KEYWARD_DEBUG] Error: SQLITE_ERROR');
+  });
+
+  it('KEYWARD_DEBUG details go through the redacting logger: stack and causes, never a key or JWT', () => {
+    const material = `kw_${'Q'.repeat(49)}`;
+    const jwt = 'eyJhbGciOiJFZERTQSJ9.eyJzdWIiOiJpMSJ9.c2lnbmF0dXJl';
+    const cause = Object.assign(new Error(`parsing ${jwt}`), { code: 'ERR_BAD' });
+    const error = new Error(`could not store ${material}`, { cause });
+    const debug = capture(false, true);
+    expect(debug.output.fail(error)).toBe(1);
+    const text = debug.stderr();
+    expect(text).toContain('[KEYWARD_DEBUG] Error: could not store kw_QQQQQ…');
+    expect(text).toMatch(/\n {4}at .+output\.test\.ts:\d+:\d+/); // the stack frames
+    expect(text).toContain('cause: Error: parsing eyJ…');
+    expect(text).toContain('code: ERR_BAD');
+    expect(text).not.toContain(material);
+    expect(text).not.toContain(jwt);
+  });
+
+  it('the CLI debug logger writes nothing unless KEYWARD_DEBUG=1', () => {
+    let stderr = '';
+    const sink = { write: (text: string) => (stderr += text) };
+    cliDebugLogger({}, sink).error('hidden', { a: 1 });
+    cliDebugLogger({ KEYWARD_DEBUG: '0' }, sink).error('hidden');
+    expect(stderr).toBe('');
+    cliDebugLogger({ KEYWARD_DEBUG: '1' }, sink).warn('could not write the schedule file', { path: '/v' });
+    expect(stderr).toBe('[KEYWARD_DEBUG] warn: could not write the schedule file {"path":"/v"}\n');
   });
 
   it('prints results as text lines or one JSON line', () => {
