@@ -55,6 +55,7 @@ function parseLoopbackHttpUrl(raw: string): URL | null {
   try {
     url = new URL(raw);
   } catch {
+    // Not a URL: no dev server, so the built files are served — a parse answer, not a fault.
     return null;
   }
   const ok =

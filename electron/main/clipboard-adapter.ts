@@ -53,6 +53,7 @@ export class MarkingClipboard implements SystemClipboard {
         this.unmarked = false;
       }
     } catch {
+      // Markers refused: the copy still works unmarked, and `describe()` tells the user so.
       await this.port.writeText(target, text);
       if (target === 'clipboard') {
         this.unmarked = true;

@@ -3,6 +3,8 @@
 // builds it over Electron's clipboard and window; the browser test harness builds the very same
 // thing over a real X clipboard and a Chromium page — so this wiring is tested end to end.
 import type { EventName, EventPayload } from '../../shared/ipc/contract.ts';
+import { noopLogger } from '../../shared/log/logger.ts';
+import type { Logger } from '../../shared/log/logger.ts';
 import { ClipboardGuard } from '../vault/clipboard/clipboard-guard.ts';
 import type { SystemClipboard } from '../vault/clipboard/clipboard.ts';
 import type { Clock } from '../vault/clock.ts';
@@ -37,6 +39,8 @@ export interface DesktopCoreOptions {
   onLock?: (reason: string) => void;
   kdfTuning?: KdfTuning;
   allowWeakKdf?: boolean;
+  /** Diagnostics for the engine, the clipboard guard and IPC (main: the rotating log file). */
+  logger?: Logger;
 }
 
 /** The desktop app's core: engine, clipboard guard and IPC handlers, wired together. */
@@ -44,6 +48,8 @@ export interface DesktopCore {
   engine: KeywardEngine;
   guard: ClipboardGuard;
   handlers: Handlers;
+  /** The logger given (or the no-op one): main hands it to IPC dispatch too. */
+  logger: Logger;
   /** Stops forwarding clipboard changes and disposes the guard (the clipboard is not touched). */
   dispose(): void;
 }
@@ -54,7 +60,12 @@ export interface DesktopCore {
  */
 export function createDesktopCore(options: DesktopCoreOptions): DesktopCore {
   const { send } = options;
-  const guard = new ClipboardGuard(options.clipboard, options.clock);
+  const logger = options.logger ?? noopLogger;
+  const guard = new ClipboardGuard(
+    options.clipboard,
+    options.clock,
+    logger.child({ component: 'clipboard' }),
+  );
   const engine = new KeywardEngine({
     path: options.path,
     clock: options.clock,
@@ -62,9 +73,12 @@ export function createDesktopCore(options: DesktopCoreOptions): DesktopCore {
     actor: options.actor ?? 'owner@desktop',
     ...(options.kdfTuning ? { kdfTuning: options.kdfTuning } : {}),
     ...(options.allowWeakKdf ? { allowWeakKdf: true } : {}),
+    logger: logger.child({ component: 'engine' }),
     onLock: (reason) => {
       send('vault.locked', { reason });
-      guard.clearNow().catch(() => undefined);
+      guard.clearNow().catch((error: unknown) => {
+        logger.warn('could not take the clipboard back on lock', { error });
+      });
       options.onLock?.(reason);
     },
     onNotices: (notices) => {
@@ -76,6 +90,7 @@ export function createDesktopCore(options: DesktopCoreOptions): DesktopCore {
   return {
     engine,
     guard,
+    logger,
     handlers: createEngineHandlers(engine, {
       clipboard: guard,
       chooseSaveFile: options.chooseSaveFile,

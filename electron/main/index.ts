@@ -4,6 +4,8 @@
 // only wired together.
 import { join } from 'node:path';
 import { app, BrowserWindow, session } from 'electron';
+import { createLogger } from '../../shared/log/logger.ts';
+import type { Logger } from '../../shared/log/logger.ts';
 import { createSystemClock } from '../vault/clock.ts';
 import { OsKeychain } from '../vault/keychain/os-keychain.ts';
 import { defaultDataDir, defaultVaultPath } from '../vault/vault-paths.ts';
@@ -22,6 +24,7 @@ import { createNotificationShower } from './notifications.ts';
 import { watchPowerEvents } from './power.ts';
 import { createPowerHandler } from './power-policy.ts';
 import { createQuitGuard, keepRunningWhenWindowsClosed } from './quit-policy.ts';
+import { logDirectory, RotatingLogFile } from './rotating-log-file.ts';
 import { guardAllWebContents, lockDownSession } from './security.ts';
 import { createKeywardTray } from './tray.ts';
 import type { KeywardTray } from './tray.ts';
@@ -52,6 +55,42 @@ app.enableSandbox();
 registerAppScheme();
 guardAllWebContents(app, entry.origin);
 
+// The app's log: `<data folder>/logs/keyward.log`, rotated, 0600, every record redacted by the
+// logger (no key, JWT or data key reaches the file). KEYWARD_DEBUG=1 adds debug records.
+const logFile = new RotatingLogFile({ dir: logDirectory(app.getPath('userData')) });
+const logger: Logger = createLogger({
+  sink: logFile,
+  level: process.env['KEYWARD_DEBUG'] === '1' ? 'debug' : 'info',
+  fields: { pid: process.pid },
+});
+logger.info('Keyward started', {
+  version: app.getVersion(),
+  electron: process.versions.electron ?? null,
+  platform,
+  arch: process.arch,
+  packaged: app.isPackaged,
+});
+// Recorded, not handled: Electron's own reaction to an uncaught exception is kept.
+process.on('uncaughtExceptionMonitor', (error, origin) => {
+  logger.error('uncaught exception in main', { origin, error });
+});
+process.on('unhandledRejection', (reason) => {
+  logger.error('unhandled promise rejection in main', { error: reason });
+});
+app.on('render-process-gone', (_event, _contents, details) => {
+  logger.error("the window's renderer process is gone", {
+    reason: details.reason,
+    exitCode: details.exitCode,
+  });
+});
+app.on('child-process-gone', (_event, details) => {
+  logger.warn('a helper process is gone', {
+    type: details.type,
+    reason: details.reason,
+    exitCode: details.exitCode,
+  });
+});
+
 let mainWindow: BrowserWindow | null = null;
 // Whether closing the last window leaves Keyward running; settled once the tray exists.
 let keepRunning = keepRunningWhenWindowsClosed({ platform, hasTray: false });
@@ -62,6 +101,7 @@ function showMainWindow(): void {
       entry,
       preloadPath,
       devTools: isDev,
+      logger,
       ...(platform === 'linux' ? { icon: markImage() } : {}),
     });
     mainWindow.on('closed', () => {
@@ -79,7 +119,9 @@ function showMainWindow(): void {
 function tryCreateTray(actions: TrayActions): KeywardTray | null {
   try {
     return createKeywardTray(actions, platform);
-  } catch {
+  } catch (error) {
+    // No tray on this desktop (no status notifier, say): closing the window then quits the app.
+    logger.warn('no tray icon', { error });
     return null;
   }
 }
@@ -97,6 +139,7 @@ async function start(): Promise<void> {
       onClick: showMainWindow,
       ...(platform === 'linux' ? { icon: markImage() } : {}),
     }),
+    logger.child({ component: 'notifications' }),
   );
   // The engine, the one clipboard guard (IPC copies go through it; it clears them on time, on lock and
   // on quit, each only if the clipboard still holds what was copied) and the IPC handlers over both —
@@ -115,13 +158,15 @@ async function start(): Promise<void> {
     send: (event, payload) => sendEvent(mainWindow, event, payload),
     onLock: () => lockState.check(),
     onNotices: (notices) => notifier.notify(notices),
+    logger,
   });
   // While locked, due notices come from the unencrypted schedule file beside the vault.
   const lockedNotices = new LockedNoticeWatcher({
     clock,
-    readSchedule: scheduleReader(engine.vault.files.schedule),
+    readSchedule: scheduleReader(engine.vault.files.schedule, logger),
     isShown: (id) => notifier.hasShown(id),
     deliver: (notices) => notifier.notify(notices),
+    logger,
   });
   const lockNow = (): void => engine.lock('manual');
   const tray = tryCreateTray({ open: showMainWindow, lock: lockNow, quit: () => app.quit() });
@@ -144,19 +189,23 @@ async function start(): Promise<void> {
   lockState.check();
 
   registerIpc({
-    handlers: afterEachHandler(handlers, () => lockState.check()),
+    handlers: afterEachHandler(handlers, () => lockState.check(), logger),
     origin: entry.origin,
     window: () => mainWindow,
+    logger: logger.child({ component: 'ipc' }),
   });
 
   // Suspend and screen lock lock the vault; resume catches the scheduler up. (Idle auto-lock is the
   // engine's own timer, fed by the renderer's 'app.activity' calls and the autoLockMinutes setting.)
   watchPowerEvents(
-    createPowerHandler({
-      lock: (reason) => engine.lock(reason),
-      catchUp: (reason) => engine.catchUp(reason),
-      recheckLockedNotices: () => lockedNotices.check(),
-    }),
+    createPowerHandler(
+      {
+        lock: (reason) => engine.lock(reason),
+        catchUp: (reason) => engine.catchUp(reason),
+        recheckLockedNotices: () => lockedNotices.check(),
+      },
+      logger,
+    ),
   );
 
   // Before the process goes: clear the clipboard if it still holds a copy, then close the database
@@ -165,11 +214,17 @@ async function start(): Promise<void> {
     'will-quit',
     createQuitGuard({
       clock,
-      flush: () => clipboard.clearNow(),
+      flush: () =>
+        clipboard.clearNow().catch((error: unknown) => {
+          logger.warn('could not clear the clipboard on quit', { error });
+          throw error;
+        }),
       close: () => {
         engine.lock('quit');
         lockedNotices.stop();
         tray?.destroy();
+        logger.info('Keyward quit');
+        logFile.close();
       },
       quit: () => app.quit(),
     }),
@@ -189,7 +244,9 @@ if (app.requestSingleInstanceLock()) {
       app.quit();
     }
   });
-  start().catch(() => {
+  start().catch((error: unknown) => {
+    logger.error('start-up failed', { error });
+    logFile.close();
     app.exit(1);
   });
 } else {

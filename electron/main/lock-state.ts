@@ -3,6 +3,8 @@
 // (`onLock`) but not unlocks, and a vault unlocks only through an IPC call, so the tracker is
 // re-checked after every IPC call and on every lock.
 import type { Handlers } from './ipc/dispatch.ts';
+import { noopLogger } from '../../shared/log/logger.ts';
+import type { Logger } from '../../shared/log/logger.ts';
 
 /** Calls `onChange` whenever `isUnlocked()` differs from what it last saw (the first `check()` always reports). */
 export class LockStateTracker {
@@ -32,14 +34,20 @@ export class LockStateTracker {
 
 /**
  * The same handlers, each followed by `after()` once it settles (resolved or rejected). The
- * handler's result or error is passed through untouched; a throwing `after` is ignored.
+ * handler's result or error is passed through untouched; a throwing `after` is recorded in
+ * `logger` and otherwise ignored.
  */
-export function afterEachHandler(handlers: Handlers, after: () => void): Handlers {
+export function afterEachHandler(
+  handlers: Handlers,
+  after: () => void,
+  logger: Logger = noopLogger,
+): Handlers {
   const run = (): void => {
     try {
       after();
-    } catch {
+    } catch (error) {
       // The IPC answer must not depend on the shell's bookkeeping.
+      logger.warn('the after-IPC check failed', { error });
     }
   };
   const wrapped: Record<string, (input: unknown) => Promise<unknown>> = {};

@@ -3,10 +3,13 @@
 // beside the vault (`<vault>.schedule`: upcoming expiry and grace notices, names and times only) and
 // shows each entry when it falls due — one timer, armed for the next due entry, capped so the file
 // is re-read now and then (the CLI may have rewritten it) and a clock change is noticed.
+import { KeywardError } from '../../shared/errors.ts';
 import type { Clock, TimerHandle } from '../vault/clock.ts';
 import { readScheduleFile } from '../vault/schedule/schedule-file.ts';
 import type { ScheduleFile } from '../vault/schedule/schedule-file.ts';
 import type { NoticeForNotification } from './notification-plan.ts';
+import { noopLogger } from '../../shared/log/logger.ts';
+import type { Logger } from '../../shared/log/logger.ts';
 
 /** The longest the watcher sleeps before reading the schedule file again. */
 export const LOCKED_RECHECK_MAX_MS = 6 * 60 * 60 * 1000;
@@ -37,12 +40,18 @@ export function nextScheduleDueAt(
   return next;
 }
 
-/** A reader for the schedule file at `path`: null when there is none yet or it is not one. */
-export function scheduleReader(path: string): () => ScheduleFile | null {
+/**
+ * A reader for the schedule file at `path`: null when there is none yet or it is not one (a damaged
+ * or unreadable file is also recorded in `logger`; a missing one is normal before the first unlock).
+ */
+export function scheduleReader(path: string, logger: Logger = noopLogger): () => ScheduleFile | null {
   return () => {
     try {
       return readScheduleFile(path);
-    } catch {
+    } catch (error) {
+      if (!(error instanceof KeywardError && error.code === 'NOT_FOUND')) {
+        logger.warn('could not read the schedule file', { error });
+      }
       return null;
     }
   };
@@ -59,6 +68,8 @@ export interface LockedNoticeWatcherOptions {
   deliver: (notices: NoticeForNotification[]) => void;
   /** Cap on one sleep (default {@link LOCKED_RECHECK_MAX_MS}). */
   maxDelayMs?: number;
+  /** Records deliveries that failed (default: nowhere). */
+  logger?: Logger;
 }
 
 /**
@@ -108,8 +119,9 @@ export class LockedNoticeWatcher {
       if (due.length > 0) {
         try {
           deliver(due);
-        } catch {
+        } catch (error) {
           // Showing failed; the entries are not retried in a loop.
+          (this.options.logger ?? noopLogger).warn('could not show due notices while locked', { error });
         }
       }
       next = nextScheduleDueAt(schedule, now, (id) => isShown(id) || due.some((entry) => entry.id === id));

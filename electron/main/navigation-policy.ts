@@ -17,6 +17,7 @@ function parse(raw: string): URL | null {
   try {
     return new URL(raw);
   } catch {
+    // Not a URL: the callers treat null as "block" — a parse answer, not a fault.
     return null;
   }
 }

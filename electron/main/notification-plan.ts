@@ -3,6 +3,8 @@
 // at most once per run, the less urgent expiry notices of a key folded into the most urgent one, and
 // a burst (say, after a week switched off) summed up in one notification instead of a dozen.
 import type { NoticeKind } from '../vault/schedule/notices.ts';
+import { noopLogger } from '../../shared/log/logger.ts';
+import type { Logger } from '../../shared/log/logger.ts';
 
 /**
  * The Windows AppUserModelID: toasts are attributed to it, and it must equal the installer's `appId`
@@ -125,9 +127,12 @@ export function planNotifications(
 export class NoticeNotifier {
   private readonly shown = new Set<string>();
   private readonly show: (spec: NotificationSpec) => void;
+  private readonly logger: Logger;
 
-  constructor(show: (spec: NotificationSpec) => void) {
+  /** `logger` records notifications that could not be shown (default: nowhere). */
+  constructor(show: (spec: NotificationSpec) => void, logger: Logger = noopLogger) {
     this.show = show;
+    this.logger = logger;
   }
 
   /** Whether `id` was already shown (or folded into a shown notification) in this run. */
@@ -144,8 +149,9 @@ export class NoticeNotifier {
       }
       try {
         this.show(spec);
-      } catch {
+      } catch (error) {
         // A notification that cannot be shown (no notification server, say) is not retried.
+        this.logger.warn('could not show a notification', { notices: spec.noticeIds.length, error });
       }
     }
     return specs.length;

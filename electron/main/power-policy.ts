@@ -1,5 +1,7 @@
 // Pure: no `electron` import. What the OS's power and session events do to the vault (SPEC.md §1
 // Settings: "also lock on OS suspend and screen lock"); power.ts subscribes to `powerMonitor`.
+import { noopLogger } from '../../shared/log/logger.ts';
+import type { Logger } from '../../shared/log/logger.ts';
 
 /** The `powerMonitor` events Keyward reacts to. `lock-screen`/`unlock-screen` exist on macOS and Windows only. */
 export const POWER_EVENTS = ['suspend', 'resume', 'lock-screen', 'unlock-screen'] as const;
@@ -41,9 +43,13 @@ export interface PowerTarget {
 
 /**
  * A listener for power events that applies {@link powerActions} to `target`. A failing action does
- * not stop the next one (a failed catch-up must not keep the notice watcher from looking).
+ * not stop the next one (a failed catch-up must not keep the notice watcher from looking); it is
+ * recorded in `logger`.
  */
-export function createPowerHandler(target: PowerTarget): (event: PowerEvent) => void {
+export function createPowerHandler(
+  target: PowerTarget,
+  logger: Logger = noopLogger,
+): (event: PowerEvent) => void {
   return (event) => {
     for (const action of powerActions(event)) {
       try {
@@ -54,8 +60,9 @@ export function createPowerHandler(target: PowerTarget): (event: PowerEvent) => 
         } else {
           target.recheckLockedNotices();
         }
-      } catch {
-        // Nothing to report to: the next event or the user's next action tries again.
+      } catch (error) {
+        // The next event or the user's next action tries again; the log says what went wrong.
+        logger.warn('a power event action failed', { event, action: action.kind, error });
       }
     }
   };

@@ -54,6 +54,7 @@ export function resolveRendererFile(requestUrl: string, rendererDir: string): Re
   try {
     url = new URL(requestUrl);
   } catch {
+    // Not swallowed: a 400 with its reason.
     return { ok: false, status: 400, reason: 'malformed URL' };
   }
   if (
@@ -79,6 +80,7 @@ export function resolveRendererFile(requestUrl: string, rendererDir: string): Re
     try {
       segment = decodeURIComponent(raw);
     } catch {
+      // Not swallowed: a 400 with its reason.
       return { ok: false, status: 400, reason: 'malformed percent-encoding' };
     }
     if (segment.startsWith('.') || FORBIDDEN_IN_SEGMENT.test(segment)) {

@@ -1,5 +1,6 @@
 import { BrowserWindow, nativeTheme } from 'electron';
 import type { NativeImage } from 'electron';
+import type { Logger } from '../../shared/log/logger.ts';
 import type { RendererEntry } from './app-origin.ts';
 import { secureWebPreferences } from './web-preferences.ts';
 
@@ -13,6 +14,8 @@ export interface MainWindowOptions {
   devTools: boolean;
   /** The window's icon where the OS takes it from the window (Linux); packaged builds also get it from the desktop entry. */
   icon?: NativeImage;
+  /** Records a failed load (the window is shown empty then). */
+  logger?: Logger;
 }
 
 /**
@@ -36,8 +39,9 @@ export function createMainWindow(options: MainWindowOptions): BrowserWindow {
   window.once('ready-to-show', () => {
     window.show();
   });
-  window.loadURL(options.entry.url).catch(() => {
+  window.loadURL(options.entry.url).catch((error: unknown) => {
     // A failed load leaves the window empty; show it anyway rather than leaving an invisible process.
+    options.logger?.error('the window could not load the app', { error });
     window.show();
   });
   return window;

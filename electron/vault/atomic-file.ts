@@ -64,6 +64,7 @@ export function removeStaleTempFiles(path: string): string[] {
   try {
     names = readdirSync(dirname(path));
   } catch {
+    // No folder to list (or no permission): there are no temp files of ours to remove — hygiene only.
     return removed;
   }
   for (const name of names) {

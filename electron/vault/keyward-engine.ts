@@ -3,6 +3,8 @@ import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parseApiKey } from '../../shared/keys/key-format.ts';
 import { KeywardError } from '../../shared/errors.ts';
+import { noopLogger } from '../../shared/log/logger.ts';
+import type { Logger } from '../../shared/log/logger.ts';
 import { ActivityLog } from './audit/activity-log.ts';
 import { ReauthService } from './auth/reauth.ts';
 import { BACKUP_INTERVAL_MS, BackupService } from './backup/backup-service.ts';
@@ -41,6 +43,8 @@ export interface EngineDependencies {
   onNotices?: (notices: Notice[]) => void;
   /** Called when the vault locks, with the reason. */
   onLock?: (reason: string) => void;
+  /** Where diagnostics go (redacted; default: nowhere). Never the activity log, which is the user's. */
+  logger?: Logger;
 }
 
 /** The services of an unlocked vault. */
@@ -68,10 +72,12 @@ export interface EngineServices {
 export class KeywardEngine {
   readonly vault: Vault;
   private readonly deps: EngineDependencies;
+  private readonly logger: Logger;
   private current: EngineServices | null = null;
 
   constructor(deps: EngineDependencies) {
     this.deps = deps;
+    this.logger = deps.logger ?? noopLogger;
     this.vault = new Vault({
       path: deps.path,
       clock: deps.clock,
@@ -87,6 +93,7 @@ export class KeywardEngine {
         services.reauth.expire();
         services.autoLock.dispose();
       }
+      this.logger.info('vault locked', { reason });
       deps.onLock?.(reason);
     });
   }
@@ -430,8 +437,9 @@ export class KeywardEngine {
         },
         now,
       );
-    } catch {
+    } catch (error) {
       // e.g. a read-only folder: notifications while locked fall back to the last file written.
+      this.logger.warn('could not write the schedule file', { error });
     }
   }
 
@@ -485,6 +493,7 @@ export class KeywardEngine {
       }),
       onChange: () => this.current?.scheduler.plan(),
     });
+    this.logger.info('vault unlocked', { method });
     const signingKeys = new SigningKeys(db, clock, log);
     const minter = new SecretMinter({ lifecycle, signingKeys, clock, vaultId: this.vault.vaultId() });
     const decoder = new TokenDecoder({
@@ -502,6 +511,7 @@ export class KeywardEngine {
       lifecycle,
       notices,
       onPlanned: () => this.writeSchedule(),
+      logger: this.logger,
       onNotices: (fired) => this.deps.onNotices?.(fired),
       // The daily backup rides on the same single timer.
       // No backup yet: due since forever (0), so the catch-up that runs on unlock makes one.
@@ -516,6 +526,7 @@ export class KeywardEngine {
             details: { name: info.name },
           });
         } catch (error) {
+          this.logger.warn('the daily backup failed', { error });
           log.append({
             actor: 'scheduler',
             action: 'backup.create',

@@ -59,6 +59,7 @@ export function readVaultHeader(path: string): VaultHeader {
   try {
     json = JSON.parse(readFileSync(path, 'utf8'));
   } catch {
+    // Not swallowed: invalid JSON becomes the typed VAULT_CORRUPT error below.
     throw new KeywardError(
       'VAULT_CORRUPT',
       `The vault header ${path} is not valid JSON; it was left untouched.`,

@@ -348,6 +348,7 @@ export class Vault {
       try {
         remembered = (await this.keychain.get(this.keychainAccount(header.vaultId))) !== null;
       } catch {
+        // An unreachable keychain is reported by `probe` above; for status, nothing is remembered here.
         remembered = false;
       }
     }

@@ -39,6 +39,7 @@ const website = z
       const url = new URL(value);
       return (url.protocol === 'https:' || url.protocol === 'http:') && url.hostname !== '';
     } catch {
+      // Not a URL: the refinement fails with its message — validation, not a fault.
       return false;
     }
   }, 'website must be an absolute http(s) URL, e.g. https://example.com');

@@ -32,6 +32,7 @@ export function decodeUtf8Strict(bytes: Uint8Array): string | null {
   try {
     return STRICT_DECODER.decode(bytes);
   } catch {
+    // Invalid UTF-8: `null` is the documented answer.
     return null;
   }
 }

@@ -226,6 +226,7 @@ function describeJwe(headerSegment: string): string {
   try {
     header = text === null ? null : JSON.parse(text);
   } catch {
+    // An unreadable JWE header only means no algorithm names in the description.
     header = null;
   }
   if (!isObject(header)) {

@@ -47,6 +47,7 @@ function formatterFor(timeZone: string): Intl.DateTimeFormat {
         second: 'numeric',
       });
     } catch {
+      // Not swallowed: Intl's RangeError becomes the typed INVALID_INPUT error below.
       const shown = timeZone.length <= 64 ? ` "${timeZone}"` : '';
       throw new KeywardError('INVALID_INPUT', `Unknown time zone${shown}.`);
     }

@@ -135,6 +135,7 @@ export async function clearLater(
     try {
       outcomes[target] = await clearIfUnchanged(clipboard, target, request.digest);
     } catch {
+      // Reported as `failed` (the exit code says so); this detached helper has no terminal to write to.
       outcomes[target] = 'failed';
     }
   }
@@ -161,6 +162,7 @@ function isEntryPoint(): boolean {
   try {
     return realpathSync(started) === realpathSync(THIS_FILE);
   } catch {
+    // A path that cannot be resolved is not this file: the module was imported, not run.
     return false;
   }
 }
@@ -172,6 +174,7 @@ if (isEntryPoint()) {
     const outcomes = await clearLater(request);
     process.exitCode = Object.values(outcomes).includes('failed') ? 1 : 0;
   } catch {
+    // Bad arguments: exit code 2; the detached helper has no terminal, and must not echo its input.
     process.exitCode = 2;
   }
 }

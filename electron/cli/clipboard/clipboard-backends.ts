@@ -268,6 +268,7 @@ function isFolder(path: string): boolean {
   try {
     return isAbsolute(path) && statSync(path).isDirectory();
   } catch {
+    // Missing or unreadable: not a folder we can use — a probe, not a fault.
     return false;
   }
 }

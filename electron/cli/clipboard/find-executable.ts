@@ -39,6 +39,7 @@ function isExecutableFile(path: string, windows: boolean): boolean {
     accessSync(path, windows ? constants.F_OK : constants.X_OK);
     return true;
   } catch {
+    // Missing or not executable: a probe that answers no, not a fault.
     return false;
   }
 }

@@ -99,6 +99,7 @@ function lifetime(value: string): number | 'never' {
   try {
     return wholeNumber(value);
   } catch {
+    // Not swallowed: restated as commander's usage error with the accepted values.
     throw new InvalidArgumentError('It must be a whole number of days (1–365) or "never".');
   }
 }

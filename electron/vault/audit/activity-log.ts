@@ -118,6 +118,7 @@ function fromRow(row: Row): ActivityEntry {
   try {
     details = JSON.parse(row.details) as ActivityDetails;
   } catch {
+    // Shown as unreadable, not hidden; the hash chain still covers the raw text, so verify reports tampering.
     details = { unreadable: row.details };
   }
   return {

@@ -80,6 +80,7 @@ export async function importVault(args: {
     }
     parsed = result.data;
   } catch {
+    // Not swallowed: bad JSON or a schema mismatch becomes the typed INVALID_INPUT error below.
     throw new KeywardError('INVALID_INPUT', `${args.source} is not a Keyward vault export.`);
   }
   mkdirSync(dirname(args.files.database), { recursive: true, mode: 0o700 });

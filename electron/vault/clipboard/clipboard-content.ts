@@ -41,6 +41,7 @@ export async function writeToTargets(
     await clipboard.write(text, 'selection');
     return ['clipboard', 'selection'];
   } catch {
+    // No selection to write (or it refused): the result says only the clipboard holds the copy.
     return ['clipboard'];
   }
 }

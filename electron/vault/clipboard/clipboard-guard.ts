@@ -1,4 +1,6 @@
 import { KeywardError } from '../../../shared/errors.ts';
+import { noopLogger } from '../../../shared/log/logger.ts';
+import type { Logger } from '../../../shared/log/logger.ts';
 import type { Clock, TimerHandle } from '../clock.ts';
 import type { ClipboardTarget, SystemClipboard } from './clipboard.ts';
 import { CLIPBOARD_TARGETS } from './clipboard.ts';
@@ -63,10 +65,13 @@ export class ClipboardGuard {
   private timer: TimerHandle | null = null;
   private queue: Promise<unknown> = Promise.resolve();
   private disposed = false;
+  private readonly logger: Logger;
 
-  constructor(clipboard: SystemClipboard, clock: Clock) {
+  /** `logger` records clears that failed and listeners that threw (default: nowhere). */
+  constructor(clipboard: SystemClipboard, clock: Clock, logger: Logger = noopLogger) {
     this.clipboard = clipboard;
     this.clock = clock;
+    this.logger = logger;
   }
 
   /**
@@ -134,6 +139,7 @@ export class ClipboardGuard {
 
   private serially<T>(operation: () => Promise<T>): Promise<T> {
     const result = this.queue.then(operation);
+    // The caller gets the error; the queue only needs to go on to the next operation.
     this.queue = result.catch(() => undefined);
     return result;
   }
@@ -157,7 +163,9 @@ export class ClipboardGuard {
         try {
           const outcome = await clearIfUnchanged(this.clipboard, target, entry.digest);
           (outcome === 'cleared' ? cleared : leftAlone).push(target);
-        } catch {
+        } catch (error) {
+          // Reported to listeners as `failed` (the UI says so); the cause is for the log.
+          this.logger.warn('could not clear a copy from the clipboard', { target, error });
           failed.push(target);
         }
       }
@@ -186,7 +194,9 @@ export class ClipboardGuard {
     }
     this.timer = this.clock.setTimeout(() => {
       this.timer = null;
-      this.serially(() => this.runPending(false)).catch(() => undefined);
+      this.serially(() => this.runPending(false)).catch((error: unknown) => {
+        this.logger.warn('the clipboard countdown failed', { error });
+      });
     }, dueAt - this.clock.now());
   }
 
@@ -207,8 +217,9 @@ export class ClipboardGuard {
     for (const listener of this.listeners) {
       try {
         listener(change);
-      } catch {
+      } catch (error) {
         // A failing listener must not stop the others, nor leave a copy without its countdown.
+        this.logger.warn('a clipboard listener threw', { kind: change.kind, error });
       }
     }
   }

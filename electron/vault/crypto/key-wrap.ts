@@ -31,6 +31,7 @@ export function unwrapKey(wrapped: WrappedKey, wrappingKey: Buffer, context: str
     decipher.setAuthTag(Buffer.from(wrapped.tag, 'base64'));
     return Buffer.concat([decipher.update(Buffer.from(wrapped.ciphertext, 'base64')), decipher.final()]);
   } catch {
+    // GCM refused the blob: wrong key or context, or altered — `null` is the documented answer, not a fault.
     return null;
   }
 }

@@ -64,6 +64,7 @@ export function openVaultDatabase(path: string, options: OpenDatabaseOptions): D
         db.prepare(`SELECT value FROM meta WHERE key = 'vault_id'`).get() as { value: string } | undefined
       )?.value;
     } catch {
+      // No readable meta table: the id check below refuses the file as not this vault's.
       id = undefined;
     }
     if (id !== options.expectVaultId) {

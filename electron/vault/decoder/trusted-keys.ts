@@ -117,6 +117,7 @@ function fromJwk(
   try {
     key = createPublicKey({ key: jwk as JsonWebKey, format: 'jwk' });
   } catch {
+    // Not swallowed: node's reason becomes the typed error below (it may quote key bytes, so it is not kept).
     const kty = typeof jwk.kty === 'string' ? `kty "${jwk.kty.slice(0, 16)}"` : 'no "kty"';
     throw invalid(`${where} (${kty}) is not a usable public key`);
   }
@@ -132,6 +133,7 @@ async function fromJson(
   try {
     value = JSON.parse(text);
   } catch {
+    // Not swallowed: the typed error below says what was expected (the parser's text may quote the input).
     throw invalid('the trusted keys are not valid JSON (expected a JWKS {"keys":[…]} or a single JWK)');
   }
   if (!isObject(value)) {

@@ -1,6 +1,8 @@
 import type { Clock, TimerHandle } from '../clock.ts';
 import type { KeyLifecycle } from '../keys/key-lifecycle.ts';
 import type { Notice, NoticeService } from './notices.ts';
+import { noopLogger } from '../../../shared/log/logger.ts';
+import type { Logger } from '../../../shared/log/logger.ts';
 
 /** Why a catch-up ran (for logs and tests). */
 export type CatchUpReason = 'start' | 'unlock' | 'resume' | 'timer' | 'change';
@@ -34,6 +36,7 @@ export class RotationScheduler {
   private readonly extraDueAt: () => number | null;
   private readonly onExtraDue: (now: number) => void;
   private readonly onPlanned: () => void;
+  private readonly logger: Logger;
   private timer: TimerHandle | null = null;
   private plannedAt: number | null = null;
   private failureStreak = 0;
@@ -49,6 +52,8 @@ export class RotationScheduler {
     onExtraDue?: (now: number) => void;
     /** Called after every (re-)plan, e.g. to refresh the schedule file. */
     onPlanned?: () => void;
+    /** Where failed rotations and catch-ups are recorded for diagnostics (default: nowhere). */
+    logger?: Logger;
   }) {
     this.clock = deps.clock;
     this.lifecycle = deps.lifecycle;
@@ -57,6 +62,7 @@ export class RotationScheduler {
     this.extraDueAt = deps.extraDueAt ?? (() => null);
     this.onExtraDue = deps.onExtraDue ?? (() => undefined);
     this.onPlanned = deps.onPlanned ?? (() => undefined);
+    this.logger = deps.logger ?? noopLogger;
   }
 
   /** Starts: catches up on everything due, then plans the one timer. */
@@ -100,6 +106,7 @@ export class RotationScheduler {
         },
       });
       for (const failure of failed) {
+        this.logger.warn('an automatic rotation failed', { ...failure });
         const name = this.safeName(failure.integrationId);
         const notice = this.notices.recordRotationFailure({
           integrationId: failure.integrationId,
@@ -120,6 +127,14 @@ export class RotationScheduler {
         this.onNotices(fired);
       }
       const nextAt = this.plan();
+      this.logger.debug('catch-up', {
+        reason,
+        rotated: rotated.length,
+        expired: expired.length,
+        failed: failed.length,
+        notices: fired.length,
+        nextAt,
+      });
       return {
         reason,
         rotated: rotated.length,
@@ -186,6 +201,7 @@ export class RotationScheduler {
     try {
       return this.lifecycle.requireIntegration(integrationId).name;
     } catch {
+      // Deleted since its rotation failed: the notice still needs a name, and nothing else is wrong.
       return 'An integration';
     }
   }

@@ -68,6 +68,7 @@ export function readScheduleFile(path: string): ScheduleFile {
   try {
     return scheduleFileSchema.parse(JSON.parse(readFileSync(path, 'utf8')));
   } catch {
+    // Not swallowed: any parse or schema failure becomes the typed VAULT_CORRUPT error below.
     throw new KeywardError('VAULT_CORRUPT', `${path} is not a Keyward schedule file; it was left untouched.`);
   }
 }

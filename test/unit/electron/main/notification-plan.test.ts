@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { NoticeForNotification, NotificationSpec } from '../../../../electron/main/notification-plan.ts';
+import { createLogger, MemoryLogSink } from '../../../../shared/log/logger.ts';
 import {
   APP_USER_MODEL_ID,
   NOTICE_TITLES,
@@ -117,6 +118,21 @@ describe('NoticeNotifier', () => {
     expect(() => notifier.notify([expiring('k1', 30)])).not.toThrow();
     notifier.notify([expiring('k1', 30)]);
     expect(calls).toBe(1);
+  });
+
+  it('records a notification that cannot be shown in the log', () => {
+    const sink = new MemoryLogSink();
+    const notifier = new NoticeNotifier(() => {
+      throw new Error('no notification server');
+    }, createLogger({ sink }));
+    notifier.notify([expiring('k1', 30)]);
+    expect(sink.records).toMatchObject([
+      {
+        level: 'warn',
+        message: 'could not show a notification',
+        fields: { error: { message: 'no notification server' } },
+      },
+    ]);
   });
 });
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createPowerHandler, POWER_EVENTS, powerActions } from '../../../../electron/main/power-policy.ts';
+import { createLogger, MemoryLogSink } from '../../../../shared/log/logger.ts';
 
 describe('powerActions', () => {
   it('locks on suspend and on screen lock, with distinct reasons', () => {
@@ -52,5 +53,13 @@ describe('createPowerHandler', () => {
     const t = target({ failCatchUp: true });
     expect(() => createPowerHandler(t)('resume')).not.toThrow();
     expect(t.calls).toEqual(['catch-up:resume', 'recheck']);
+  });
+
+  it('a failing action is recorded in the log', () => {
+    const sink = new MemoryLogSink();
+    createPowerHandler(target({ failCatchUp: true }), createLogger({ sink }))('resume');
+    expect(sink.records).toMatchObject([
+      { level: 'warn', fields: { event: 'resume', action: 'catch-up', error: { message: 'database busy' } } },
+    ]);
   });
 });

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { ClipboardChange } from '../../../../electron/vault/clipboard/clipboard-guard.ts';
 import { ClipboardGuard } from '../../../../electron/vault/clipboard/clipboard-guard.ts';
 import { clipboardDigest } from '../../../../electron/vault/clipboard/clipboard-content.ts';
+import { createLogger, MemoryLogSink } from '../../../../shared/log/logger.ts';
 import { codeOfAsync } from '../../../support/checks.ts';
 import { FakeClock } from '../../../support/fake-clock.ts';
 import { MemoryClipboard } from './memory-clipboard.ts';
@@ -216,6 +217,24 @@ describe('ClipboardGuard', () => {
       failed: ['clipboard'],
     });
     expect(clock.pendingTimers).toBe(0);
+  });
+
+  it('a clear that failed, and a listener that threw, are warnings in the log (never the text)', async () => {
+    const clipboard = new MemoryClipboard();
+    const clock = new FakeClock();
+    const sink = new MemoryLogSink();
+    const guard = new ClipboardGuard(clipboard, clock, createLogger({ sink }));
+    guard.onChange(() => {
+      throw new Error('listener bug');
+    });
+    await guard.copy(SECRET, { clearAfterSeconds: 10 });
+    clipboard.failing.add('read:clipboard');
+    await advance(clock, 10_000);
+    const warnings = sink.records.filter((record) => record.level === 'warn');
+    expect(warnings.map((record) => record.message)).toContain('could not clear a copy from the clipboard');
+    expect(warnings.find((record) => record.fields['target'] === 'clipboard')).toBeDefined();
+    expect(warnings.some((record) => record.message === 'a clipboard listener threw')).toBe(true);
+    expect(JSON.stringify(sink.records)).not.toContain(SECRET);
   });
 
   it('clearNow checks at once, with the same rule', async () => {
