@@ -17,6 +17,8 @@ import { OsKeychain } from '../../../electron/vault/keychain/os-keychain.ts';
 import type { KeywardEngine } from '../../../electron/vault/keyward-engine.ts';
 import type { KdfTuning } from '../../../electron/vault/vault.ts';
 import { CHANNELS, ipcChannelName, ipcEventName } from '../../../shared/ipc/channels.ts';
+import { createLogger, MemoryLogSink } from '../../../shared/log/logger.ts';
+import type { LogRecord } from '../../../shared/log/logger.ts';
 import { events } from '../../../shared/ipc/contract.ts';
 import type { EventName, EventPayload, IpcResult } from '../../../shared/ipc/contract.ts';
 import { FakeClock } from '../fake-clock.ts';
@@ -106,6 +108,8 @@ export interface E2eApp {
   answerOpenDialog(path: string | null): void;
   /** Every call and event so far, with full results (key material included, where a call returned it). */
   readonly ipcLog: readonly IpcRecord[];
+  /** What main's logger recorded so far (dispatch, engine, clipboard guard; `debug` and up, redacted). */
+  readonly log: readonly LogRecord[];
   /** Uncaught errors in the page so far (messages). */
   readonly pageErrors: readonly string[];
   /** Console errors in the page so far (CSP refusals show up here too). */
@@ -293,7 +297,11 @@ export async function openAppSession(setup: AppSessionSetup): Promise<E2eApp> {
 
   // The desktop core main builds (electron/main/desktop-core.ts): engine, clipboard guard, handlers,
   // and their events — here sent to the page instead of a window.
+  // Main's logger: here the records stay in memory for the test to read (main: the log file).
+  const logSink = new MemoryLogSink();
+  const logger = createLogger({ sink: logSink, level: 'debug' });
   const core = createDesktopCore({
+    logger,
     path: vaultPath,
     clock,
     keychain,
@@ -395,6 +403,7 @@ export async function openAppSession(setup: AppSessionSetup): Promise<E2eApp> {
     const dispatch = createDispatch({
       handlers: core.handlers,
       isTrustedSender: trustedSenderFor(server.origin),
+      logger,
     });
     await page.exposeBinding(names.invoke, async (source: BindingSource, name: unknown, input: unknown) => {
       const channel = typeof name === 'string' ? channelsByIpcName.get(name) : undefined;
@@ -425,6 +434,7 @@ export async function openAppSession(setup: AppSessionSetup): Promise<E2eApp> {
       password,
       ipcLog,
       savedFiles,
+      log: logSink.records,
       answerSaveDialog: (path) => {
         saveAnswers.push(path);
       },
