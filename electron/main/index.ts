@@ -70,12 +70,11 @@ logger.info('Keyward started', {
   arch: process.arch,
   packaged: app.isPackaged,
 });
-// Recorded, not handled: Electron's own reaction to an uncaught exception is kept.
+// Recorded, not handled: Electron's own reaction to an uncaught exception is kept. (Node's monitor
+// also sees an unhandled rejection when it is raised as one; no 'unhandledRejection' listener is
+// added, since adding one would change what happens to it.)
 process.on('uncaughtExceptionMonitor', (error, origin) => {
   logger.error('uncaught exception in main', { origin, error });
-});
-process.on('unhandledRejection', (reason) => {
-  logger.error('unhandled promise rejection in main', { error: reason });
 });
 app.on('render-process-gone', (_event, _contents, details) => {
   logger.error("the window's renderer process is gone", {
