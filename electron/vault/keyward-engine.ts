@@ -1,7 +1,9 @@
 import type { RevokeOptions } from '../../shared/domain/api-key.ts';
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import type { RefusalCode } from '../../shared/keys/acceptance.ts';
 import { parseApiKey } from '../../shared/keys/key-format.ts';
+import { parseIp } from '../../shared/net/cidr.ts';
 import { KeywardError } from '../../shared/errors.ts';
 import { noopLogger } from '../../shared/log/logger.ts';
 import type { Logger } from '../../shared/log/logger.ts';
@@ -372,26 +374,36 @@ export class KeywardEngine {
   }
 
   /**
-   * Tests a vault key the way a verifier would — its format and checksum, then the master-list rule
-   * (status, expiry, grace, API access) — without the material leaving the engine. Locally, until a
-   * sync server exists. Not guarded: nothing is revealed. A key that verifies counts as used now
-   * (SPEC.md: "last used … from test key"); every test is logged with its outcome.
+   * Tests a vault key the way a verifier would — its format and checksum, then the one acceptance
+   * rule (`shared/keys/acceptance.ts`: status, expiry, grace, API access, and the IP ACL when
+   * `options.ip` is given) — without the material leaving the engine. Locally, until a sync server
+   * exists. Not guarded: nothing is revealed. `reason` is the refusal code (`KEY_EXPIRED`, …);
+   * each interface renders its own words. A key that verifies counts as used now (SPEC.md: "last
+   * used … from test key"); every test is logged with its outcome. A bad `ip` is `INVALID_INPUT`.
    */
-  testKey(keyId: string): { accepted: boolean; reason: string | null; checkedAt: number; against: 'local' } {
+  testKey(
+    keyId: string,
+    options: { ip?: string } = {},
+  ): { accepted: boolean; reason: RefusalCode | null; checkedAt: number; against: 'local' } {
+    let ip: string | undefined;
+    if (options.ip !== undefined) {
+      const parsed = parseIp(options.ip);
+      if (!parsed.ok) {
+        throw new KeywardError('INVALID_INPUT', `ip: ${parsed.error.message}`);
+      }
+      ip = parsed.value.text;
+    }
     const { lifecycle, log, db } = this.services();
     const key = lifecycle.requireKey(keyId);
     const material = lifecycle.material(key.id);
     const checkedAt = this.deps.clock.now();
-    let reason: string | null;
+    let reason: RefusalCode | null;
     if (!parseApiKey(material).ok) {
-      reason = 'the stored key fails its checksum';
+      reason = 'KEY_MALFORMED';
     } else {
-      const result = lifecycle.check(material, checkedAt);
-      reason = result.accepted
-        ? result.key.keyId === key.id
-          ? null
-          : 'the key resolves to a different vault key'
-        : result.reason;
+      const result = lifecycle.check(material, checkedAt, ip);
+      // A hash that names another key (never expected) is not this key: unknown.
+      reason = result.accepted ? (result.key.keyId === key.id ? null : 'KEY_UNKNOWN') : result.code;
     }
     const accepted = reason === null;
     db.transaction(() => {
@@ -404,7 +416,11 @@ export class KeywardEngine {
         outcome: accepted ? 'success' : 'failure',
         integrationId: key.integrationId,
         keyId: key.id,
-        details: { against: 'local', ...(reason === null ? {} : { reason }) },
+        details: {
+          against: 'local',
+          ...(ip === undefined ? {} : { ip }),
+          ...(reason === null ? {} : { reason }),
+        },
       });
     }).immediate();
     return { accepted, reason, checkedAt, against: 'local' };

@@ -3,6 +3,7 @@
 // is always masked.
 import type { KeyStatus } from '../domain/api-key.ts';
 import type { Platform } from '../domain/integration.ts';
+import type { KeyRefusalCode } from '../keys/acceptance.ts';
 import type { TokenErrorCode, TokenSegment } from '../jwt/parse-token.ts';
 import type { ApiKeyErrorCode } from '../keys/key-format.ts';
 import type { ValidityState } from '../time/format-time.ts';
@@ -69,17 +70,22 @@ export interface VaultKeyMatch {
   key: {
     id: string;
     masked: string;
-    /** The status now: a grace key past its end reads `expired` even before the vault records it. */
+    /**
+     * The status now (`keyStatusAt` in `keys/acceptance.ts`): a grace key past its end reads
+     * `expired`, an active key past its expiry reads `grace`, even before the vault records it.
+     */
     status: KeyStatus;
     /** The status as the vault last recorded it. */
     recordedStatus: KeyStatus;
     createdAt: TimeValue;
     expiresAt: TimeValue | null;
+    /** When the grace ends: recorded, or `expiresAt + graceDays` for an active key past its expiry. */
     graceEndsAt: TimeValue | null;
   };
-  /** Accepted right now (the master-list rule), and if not, why. */
+  /** Accepted right now by the acceptance rule (`keys/acceptance.ts`; no client IP here). */
   accepted: boolean;
-  notAcceptedReason: string | null;
+  /** Why not, as a refusal code (each interface words it); null when accepted. */
+  notAcceptedReason: KeyRefusalCode | null;
 }
 
 /** The outcome of looking a key up in the vault. */

@@ -10,6 +10,7 @@ import { z } from 'zod';
 import { integrationCreateSchema, integrationEditSchema, PLATFORMS } from '../domain/integration.ts';
 import { settingsPatchSchema, settingsSchema } from '../domain/settings.ts';
 import { KEY_TABLE_SORTS } from '../domain/key-table.ts';
+import { REFUSAL_CODES } from '../keys/acceptance.ts';
 import type { CHANNELS, EVENTS } from './channels.ts';
 
 const MAX_ID = 100;
@@ -242,7 +243,8 @@ export const contract = {
     input: z.strictObject({ keyId: id }),
     output: z.strictObject({
       accepted: z.boolean(),
-      reason: z.string().nullable(),
+      /** The refusal code (`KEY_EXPIRED`, …), or null when accepted; the renderer words it. */
+      reason: z.enum(REFUSAL_CODES).nullable(),
       checkedAt: z.number(),
       against: z.literal('local'),
     }),

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { KeywardError } from '../../../shared/errors.ts';
+import { describeRefusal } from '../../../shared/keys/acceptance.ts';
 import { TokenDecoder } from '../../vault/decoder/token-decoder.ts';
 import type { DecodedToken, KeyReport, TimeValue } from '../../vault/decoder/token-decoder.ts';
 import type { EngineServices } from '../../vault/keyward-engine.ts';
@@ -234,7 +235,12 @@ function keyLines(label: string, report: KeyReport): string[] {
       detail('Expires', key.expiresAt === null ? 'never' : when(key.expiresAt)),
       detail('Grace ends', when(key.graceEndsAt)),
       detail('IP ACL', integration.ipAcl.length === 0 ? 'any address' : integration.ipAcl.join(', ')),
-      detail('Accepted now', match.accepted ? 'yes' : `no: ${match.notAcceptedReason ?? 'not accepted'}`),
+      detail(
+        'Accepted now',
+        match.accepted || match.notAcceptedReason === null
+          ? 'yes'
+          : `no: ${match.notAcceptedReason} (${describeRefusal(match.notAcceptedReason)})`,
+      ),
     );
   }
   return lines;

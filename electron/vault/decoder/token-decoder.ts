@@ -1,16 +1,15 @@
 import { verify as verifySignature } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
 import { compactVerify, errors } from 'jose';
-import type { ApiKeyView } from '../../../shared/domain/api-key.ts';
-import type { Integration } from '../../../shared/domain/integration.ts';
 import { KeywardError } from '../../../shared/errors.ts';
+import { SECRET_ISSUER_PREFIX, secretIssuer } from '../../../shared/jwt/secret-claims.ts';
+import { compileKeyFacts, keyAcceptance, keyFactsOf, keyStatusAt } from '../../../shared/keys/acceptance.ts';
 import type { ParsedJws } from '../../../shared/jwt/parse-token.ts';
 import { parseToken } from '../../../shared/jwt/parse-token.ts';
 import { maskKey, parseApiKey } from '../../../shared/keys/key-format.ts';
 import { maskKeyShaped } from '../../../shared/keys/redact.ts';
 import { describeValidity, formatRelative, formatTimestamp } from '../../../shared/time/format-time.ts';
 import type { KeyLifecycle } from '../keys/key-lifecycle.ts';
-import { secretIssuer } from '../secrets/secret-minter.ts';
 import type { SigningKeys } from '../secrets/signing-keys.ts';
 import type { TrustedKey, TrustedKeyImportOptions, TrustedKeyInfo } from './trusted-keys.ts';
 import {
@@ -59,9 +58,6 @@ import type {
   DecodedJws,
   DecodeReport,
 } from '../../../shared/decoder/decode-report.ts';
-
-/** Key-shaped text (prefix + 49 base62): masked wherever it appears in shown text. */
-const KEYWARD_ISSUER = 'urn:keyward:vault:';
 
 /** Masks anything shaped like an API key. */
 function maskText(text: string): string {
@@ -140,31 +136,6 @@ async function tryVerify(token: string, key: KeyObject, alg: string): Promise<Ve
     }
     const reason = error instanceof Error ? maskText(error.message).slice(0, 200) : 'unknown error';
     return { result: 'error', reason };
-  }
-}
-
-/** The master-list rule of `KeyLifecycle.masterList`, for one key: is it accepted at `now`? */
-export function keyAcceptance(
-  key: Pick<ApiKeyView, 'status' | 'expiresAt' | 'graceEndsAt'>,
-  integration: Pick<Integration, 'enabled'>,
-  now: number,
-): { accepted: boolean; reason: string | null } {
-  if (!integration.enabled) {
-    return { accepted: false, reason: 'API access is disabled for this integration' };
-  }
-  switch (key.status) {
-    case 'active':
-      return key.expiresAt === null || key.expiresAt > now
-        ? { accepted: true, reason: null }
-        : { accepted: false, reason: 'the key is past its expiry (the vault rotates it on its next run)' };
-    case 'grace':
-      return key.graceEndsAt !== null && key.graceEndsAt > now
-        ? { accepted: true, reason: null }
-        : { accepted: false, reason: 'its grace period has ended' };
-    case 'expired':
-      return { accepted: false, reason: 'the key has expired' };
-    case 'revoked':
-      return { accepted: false, reason: 'the key was revoked' };
   }
 }
 
@@ -346,7 +317,7 @@ export class TokenDecoder {
     if (this.deps.vaultId !== undefined && iss === secretIssuer(this.deps.vaultId)) {
       return 'this-vault';
     }
-    return iss.startsWith(KEYWARD_ISSUER) ? 'keyward' : 'other';
+    return iss.startsWith(SECRET_ISSUER_PREFIX) ? 'keyward' : 'other';
   }
 
   private async checkSignature(parsed: ParsedJws, issuer: DecodedJws['issuer']): Promise<SignatureReport> {
@@ -528,8 +499,10 @@ export class TokenDecoder {
       return { state: 'not-in-vault' };
     }
     const { key, integration } = found;
-    const { accepted, reason } = keyAcceptance(key, integration, now);
-    const graceOver = key.status === 'grace' && (key.graceEndsAt === null || key.graceEndsAt <= now);
+    // The one acceptance rule (shared/keys/acceptance.ts); no client IP here, so no ACL check.
+    const facts = compileKeyFacts(keyFactsOf(key, integration));
+    const verdict = keyAcceptance(facts, now);
+    const standing = keyStatusAt(facts, now);
     return {
       state: 'found',
       integration: {
@@ -542,14 +515,14 @@ export class TokenDecoder {
       key: {
         id: key.id,
         masked: key.masked,
-        status: graceOver ? 'expired' : key.status,
+        status: standing.status,
         recordedStatus: key.status,
         createdAt: time(key.createdAt),
         expiresAt: key.expiresAt === null ? null : time(key.expiresAt),
-        graceEndsAt: key.graceEndsAt === null ? null : time(key.graceEndsAt),
+        graceEndsAt: standing.graceEndsAt === null ? null : time(standing.graceEndsAt),
       },
-      accepted,
-      notAcceptedReason: reason,
+      accepted: verdict.accepted,
+      notAcceptedReason: verdict.accepted ? null : verdict.code,
     };
   }
 }

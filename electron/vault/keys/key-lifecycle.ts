@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 import type { ApiKeyView, RevokeOptions } from '../../../shared/domain/api-key.ts';
 import { REVOKE_LIMITS } from '../../../shared/domain/api-key.ts';
@@ -10,6 +10,10 @@ import {
 } from '../../../shared/domain/integration.ts';
 import type { Integration } from '../../../shared/domain/integration.ts';
 import { KeywardError } from '../../../shared/errors.ts';
+import { compileKeyFacts, keyAcceptance } from '../../../shared/keys/acceptance.ts';
+import type { KeyRefusalCode } from '../../../shared/keys/acceptance.ts';
+import { lookupHash } from '../../../shared/keys/lookup-hash.ts';
+import type { PublishedKey } from '../../../shared/keys/published-key.ts';
 import { generateApiKey, maskKey } from '../../../shared/keys/key-format.ts';
 import { canonicalAcl } from '../../../shared/net/cidr.ts';
 import { redactKeyMaterial } from '../../../shared/keys/redact.ts';
@@ -19,6 +23,7 @@ import type { SqliteDatabase } from '../db/sqlite.ts';
 import { ApiKeysRepo } from './api-keys.repo.ts';
 import type { StoredKey } from './api-keys.repo.ts';
 import { IntegrationsRepo } from './integrations.repo.ts';
+import { PublishedKeysRepo } from './published-keys.repo.ts';
 import { KeyTable } from './key-table.ts';
 import type { KeyTablePage, KeyTableQuery } from './key-table.ts';
 import { IntegrationSearch } from './integration-search.ts';
@@ -43,17 +48,13 @@ export interface KeyLifecycleDependencies {
   onChange?: () => void;
 }
 
-/** A key accepted right now, with what a verifier needs. */
-export interface AcceptedKey {
-  keyId: string;
-  integrationId: string;
-  integrationName: string;
-  lookupHash: string;
-  status: 'active' | 'grace';
-  expiresAt: number | null;
-  graceEndsAt: number | null;
-  ipAcl: string[];
-}
+/** A master-list entry: the published facts (`shared/keys/published-key.ts`) of a key accepted now. */
+export type AcceptedKey = PublishedKey;
+
+/** The outcome of `check()`: the acceptance rule's answer, with the key's published facts when found. */
+export type KeyCheck =
+  | { accepted: true; key: PublishedKey; status: 'active' | 'grace'; graceEndsAt: number | null }
+  | { accepted: false; code: KeyRefusalCode; key: PublishedKey | null };
 
 /** One automatic rotation, as `runDue` hands it to its hook. */
 export interface AutoRotation {
@@ -71,10 +72,6 @@ function invalid(error: z.ZodError): KeywardError {
   const issue = error.issues[0];
   const path = issue?.path.length ? `${issue.path.join('.')}: ` : '';
   return new KeywardError('INVALID_INPUT', `${path}${issue?.message ?? 'invalid input'}`);
-}
-
-function lookupHash(material: string): string {
-  return createHash('sha256').update(material, 'utf8').digest('hex');
 }
 
 function checkAcl(list: readonly string[] | undefined): string[] {
@@ -102,7 +99,7 @@ export class KeyLifecycle {
   private readonly keys: ApiKeysRepo;
   private readonly defaults: () => LifecycleDefaults;
   private readonly onChange: () => void;
-  private readonly masterListStatement;
+  private readonly published: PublishedKeysRepo;
   private readonly searchIndex: IntegrationSearch;
   private readonly table: KeyTable;
 
@@ -121,14 +118,7 @@ export class KeyLifecycle {
       this.table.invalidate();
       notify();
     };
-    this.masterListStatement = deps.db.prepare(
-      `SELECT k.id AS keyId, k.integration_id AS integrationId, i.name AS integrationName, k.lookup_hash AS lookupHash,
-              k.status AS status, k.expires_at AS expiresAt, k.grace_ends_at AS graceEndsAt, i.ip_acl AS ipAcl
-       FROM api_keys k JOIN integrations i ON i.id = k.integration_id
-       WHERE i.enabled = 1 AND (
-         (k.status = 'active' AND (k.expires_at IS NULL OR k.expires_at > @now)) OR
-         (k.status = 'grace' AND k.grace_ends_at > @now))`,
-    );
+    this.published = new PublishedKeysRepo(deps.db);
   }
 
   // ── integrations ──────────────────────────────────────────────────────────
@@ -524,11 +514,14 @@ export class KeyLifecycle {
 
   // ── what verifiers see ────────────────────────────────────────────────────
 
-  /** The master list: every key accepted at `now` (active of enabled integrations, unexpired; grace before its end). */
-  masterList(now = this.clock.now()): AcceptedKey[] {
-    return (this.masterListStatement.all({ now }) as (Omit<AcceptedKey, 'ipAcl'> & { ipAcl: string })[]).map(
-      (row) => ({ ...row, ipAcl: JSON.parse(row.ipAcl) as string[] }),
-    );
+  /**
+   * The master list: every key accepted at `now` (from `clientIp`, when given) by the one acceptance
+   * rule (`shared/keys/acceptance.ts`); the SQL only pre-filters.
+   */
+  masterList(now = this.clock.now(), clientIp?: string): AcceptedKey[] {
+    return this.published
+      .candidates(now)
+      .filter((key) => keyAcceptance(compileKeyFacts(key), now, clientIp).accepted);
   }
 
   /** The vault key whose material is `material` (by hash), with its integration, or null. */
@@ -545,27 +538,15 @@ export class KeyLifecycle {
     return { key, integration };
   }
 
-  /** Is `material` accepted now, and if not, why. */
-  check(
-    material: string,
-    now = this.clock.now(),
-  ): { accepted: true; key: AcceptedKey } | { accepted: false; reason: string } {
-    const hash = lookupHash(material);
-    const accepted = this.masterList(now).find((entry) => entry.lookupHash === hash);
-    if (accepted) {
-      return { accepted: true, key: accepted };
-    }
-    const found = this.findByMaterial(material);
-    if (!found) {
-      return { accepted: false, reason: 'unknown key' };
-    }
-    if (!found.integration.enabled) {
-      return { accepted: false, reason: 'API access is disabled for this integration' };
-    }
-    return {
-      accepted: false,
-      reason: `key is ${found.key.status === 'active' ? 'expired' : found.key.status}`,
-    };
+  /**
+   * Is `material` accepted at `now` (from `clientIp`, when given), and if not, the reason code: one
+   * indexed read by lookup hash, then the acceptance rule (`shared/keys/acceptance.ts`).
+   */
+  check(material: string, now = this.clock.now(), clientIp?: string): KeyCheck {
+    const key = this.published.byHash(lookupHash(material));
+    const result = keyAcceptance(key === null ? null : compileKeyFacts(key), now, clientIp);
+    // Accepted implies found: the rule answers KEY_UNKNOWN for no facts.
+    return result.accepted ? { ...result, key: key as PublishedKey } : { ...result, key };
   }
 
   // ── time-driven steps (the scheduler calls these) ─────────────────────────

@@ -3,6 +3,7 @@ import { SignJWT } from 'jose';
 import type { KeyLifecycle } from '../keys/key-lifecycle.ts';
 import type { Clock } from '../clock.ts';
 import type { SigningKeys } from './signing-keys.ts';
+import { secretIssuer } from '../../../shared/jwt/secret-claims.ts';
 
 /** Secret lifetime bounds (SPEC.md: 24 h default, 1 h – 7 d). */
 export const SECRET_LIFETIME_HOURS = { min: 1, max: 168, default: 24 } as const;
@@ -18,10 +19,8 @@ export interface MintedSecret {
   expiresAt: number;
 }
 
-/** The `iss` claim of a vault's Secrets. */
-export function secretIssuer(vaultId: string): string {
-  return `urn:keyward:vault:${vaultId}`;
-}
+// The issuer format is a wire fact: it lives in shared/ (the server reads it too).
+export { secretIssuer } from '../../../shared/jwt/secret-claims.ts';
 
 /**
  * Mints Secrets: compact JWS `{alg: EdDSA, typ: JWT, kid}` over

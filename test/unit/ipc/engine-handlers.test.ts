@@ -252,7 +252,7 @@ describe('engine handlers over dispatch', () => {
     value(await call('keys.revoke', { integrationId: integration.id, graceDays: 0, newLifetimeDays: 30 }));
     expect(value(await call('keys.test', { keyId: key.id }))).toMatchObject({
       accepted: false,
-      reason: expect.stringMatching(/revoked|grace/) as string,
+      reason: 'KEY_REVOKED',
     });
   });
 

@@ -1,3 +1,4 @@
+import { describeRefusal } from '../../../../shared/keys/acceptance.ts';
 import { useNav } from '../../state/nav-store.ts';
 import { StatusChip } from '../../ui/StatusChip.tsx';
 import { ClaimRow } from './ClaimRow.tsx';
@@ -27,9 +28,9 @@ export function VaultKeyDetails(props: { match: VaultKeyMatch; now: number }) {
       >
         <StatusIcon tone={accepted ? 'ok' : 'danger'} />
         <span>
-          {accepted
+          {accepted || notAcceptedReason === null
             ? 'Accepted now'
-            : `Not accepted now: ${notAcceptedReason ?? 'the vault does not accept it'}`}
+            : `Not accepted now: ${describeRefusal(notAcceptedReason)}`}
         </span>
       </p>
       <dl className="decode-claims">

@@ -1,6 +1,7 @@
 import { useCallback, useRef, useState } from 'react';
 import type { ApiKeyView } from '../../../../shared/domain/api-key.ts';
 import type { Output } from '../../../../shared/ipc/contract.ts';
+import { describeRefusal } from '../../../../shared/keys/acceptance.ts';
 import { call } from '../../api/api.ts';
 import { errorMessage } from '../../api/ipc-error.ts';
 import { guarded } from '../../reauth/reauth-store.ts';
@@ -218,7 +219,9 @@ export function KeyListItem(props: {
           role="status"
           data-testid="key-test-result"
         >
-          {test.accepted ? 'Verifies: accepted now' : `Refused: ${test.reason ?? 'not accepted'}`}
+          {test.accepted || test.reason === null
+            ? 'Verifies: accepted now'
+            : `Refused: ${describeRefusal(test.reason)}`}
           <span className="muted"> · checked {time.at(test.checkedAt)} (locally)</span>
         </p>
       )}

@@ -213,7 +213,7 @@ describe('Secrets minted by this vault', () => {
       state: 'found',
       key: { status: 'expired', recordedStatus: 'grace' },
       accepted: false,
-      notAcceptedReason: 'its grace period has ended',
+      notAcceptedReason: 'KEY_EXPIRED',
     });
     // …and after it does, the same.
     lifecycle.runDue();

@@ -121,9 +121,9 @@ describe('integrations', () => {
     lifecycle.setEnabled(integration.id, false, actor);
     expect(accepted(lifecycle, key.id)).toBe(false);
     expect(accepted(lifecycle, grace.id)).toBe(false);
-    expect(lifecycle.check(lifecycle.material(grace.id))).toEqual({
+    expect(lifecycle.check(lifecycle.material(grace.id))).toMatchObject({
       accepted: false,
-      reason: 'API access is disabled for this integration',
+      code: 'API_DISABLED',
     });
     expect(lifecycle.listKeys(integration.id)).toHaveLength(2);
     lifecycle.setEnabled(integration.id, true, actor);
@@ -137,7 +137,7 @@ describe('integrations', () => {
     expect(codeOf(() => lifecycle.deleteIntegration(integration.id, actor))).toBe('INVALID_INPUT');
     lifecycle.deleteIntegration(integration.id, { ...actor, confirmed: true });
     expect(lifecycle.masterList()).toHaveLength(0);
-    expect(lifecycle.check(material)).toEqual({ accepted: false, reason: 'unknown key' });
+    expect(lifecycle.check(material)).toEqual({ accepted: false, code: 'KEY_UNKNOWN', key: null });
   });
 });
 
