@@ -431,7 +431,8 @@ describe('the Keys screen', () => {
     await panel.locator('.tag--off').waitFor();
     await rowOf(page, 'Payments gateway').getByText('API off').waitFor();
     await keyItems(page).first().getByRole('button', { name: /^Test/ }).click();
-    await panel.getByText(/^Refused: /).waitFor();
+    // The engine answers a code (API_DISABLED); the desktop shows it in words.
+    await panel.getByText(/^Refused: API access is disabled for its integration/).waitFor();
     await panel.getByRole('button', { name: 'Enable API access' }).click();
     await panel.locator('.tag--on').waitFor();
 
