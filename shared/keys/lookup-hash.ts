@@ -1,6 +1,7 @@
 import { sha256 } from './sha256.ts';
 
 const encoder = new TextEncoder();
+const HEX = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, '0'));
 
 /**
  * The lookup hash of an API key: how a verifier finds a key without holding its material.
@@ -16,7 +17,7 @@ export function lookupHash(key: string): string {
   const digest = sha256(encoder.encode(key));
   let hex = '';
   for (const byte of digest) {
-    hex += byte.toString(16).padStart(2, '0');
+    hex += HEX[byte] as string;
   }
   return hex;
 }

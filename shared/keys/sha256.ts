@@ -13,6 +13,9 @@ const K = new Uint32Array([
 /** The initial hash value: the first 32 bits of the fractional parts of the square roots of the first 8 primes. */
 const H0 = [0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19];
 
+/** The message schedule, reused by every call (the function is synchronous, so never shared). */
+const SCHEDULE = new Uint32Array(64);
+
 /**
  * SHA-256 (FIPS 180-4) of some bytes, as 32 bytes. Synchronous and dependency-free, so `shared/`
  * code can hash in Node and in the browser alike (WebCrypto's digest is asynchronous). Checked
@@ -30,7 +33,7 @@ export function sha256(bytes: Uint8Array): Uint8Array {
   view.setUint32(padded.length - 4, bitLength >>> 0);
 
   const h = Uint32Array.from(H0);
-  const w = new Uint32Array(64);
+  const w = SCHEDULE;
   for (let block = 0; block < padded.length; block += 64) {
     for (let t = 0; t < 16; t += 1) {
       w[t] = view.getUint32(block + t * 4);
