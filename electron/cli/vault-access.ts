@@ -26,12 +26,13 @@ export function assertVaultExists(vault: Vault): void {
 }
 
 /**
- * Remembers the (unlocked) vault on this device. A missing keychain stays KEYCHAIN_UNAVAILABLE, with
- * `done` saying what did succeed before it (the vault was created, the password was right).
+ * Runs `remember` (the engine's: re-authentication guarded and logged). A missing keychain stays
+ * KEYCHAIN_UNAVAILABLE, with `done` saying what did succeed before it (the vault was created, the
+ * password was right).
  */
-export async function rememberOnThisDevice(vault: Vault, done: string): Promise<void> {
+export async function rememberOnThisDevice(done: string, remember: () => Promise<unknown>): Promise<void> {
   try {
-    await vault.remember();
+    await remember();
   } catch (error) {
     if (error instanceof KeywardError && error.code === 'KEYCHAIN_UNAVAILABLE') {
       throw new KeywardError('KEYCHAIN_UNAVAILABLE', `${done}, but it was not remembered: ${error.message}`, {
@@ -48,7 +49,17 @@ export interface UnlockOptions {
    * The command runs an operation SPEC.md puts behind re-authentication (reveal, copy, revoke,
    * regenerate, delete, never-expire, …). `purpose` names the command in the error message.
    */
-  reauth?: { purpose: string; totp?: string | undefined; passwordOnly?: boolean };
+  reauth?: {
+    purpose: string;
+    totp?: string | undefined;
+    passwordOnly?: boolean;
+    /**
+     * Ask only if the engine does: a password unlock still counts as the re-authentication, but
+     * after a keychain unlock nothing is asked until the command meets REAUTH_REQUIRED (see
+     * {@link retryAfterReauth}) — for commands that need it only for some values (`settings set`).
+     */
+    onlyIfAsked?: boolean;
+  };
 }
 
 /** An unlocked engine, how it was opened, and how this command prints time. */
@@ -110,10 +121,31 @@ export async function unlockEngine(
       });
     }
   }
-  if (method === 'keychain' && options.reauth !== undefined) {
+  if (method === 'keychain' && options.reauth !== undefined && options.reauth.onlyIfAsked !== true) {
     await reauthenticateAfterKeychain(context, options.reauth);
   }
   return { services, method, time: timeFor(context, services) };
+}
+
+/**
+ * Runs `action`; when the engine answers REAUTH_REQUIRED (a keychain unlock with
+ * `reauth.onlyIfAsked`), confirms it is the owner as {@link unlockEngine} would have — `--totp`,
+ * a terminal prompt, or REAUTH_REQUIRED (exit 3) with what to do — and runs it once more.
+ */
+export async function retryAfterReauth<T>(
+  context: CommandContext,
+  reauth: NonNullable<UnlockOptions['reauth']>,
+  action: () => T | Promise<T>,
+): Promise<T> {
+  try {
+    return await action();
+  } catch (error) {
+    if (!(error instanceof KeywardError && error.code === 'REAUTH_REQUIRED')) {
+      throw error;
+    }
+  }
+  await reauthenticateAfterKeychain(context, reauth);
+  return await action();
 }
 
 async function reauthenticateAfterKeychain(

@@ -1,10 +1,10 @@
 // Pure: no `electron` import — a fetch-style handler (standard Request → Response) that app-protocol.ts
 // hands to `protocol.handle`, and that tests (and later the browser harness) call directly under Node.
-import { readFile } from 'node:fs/promises';
+import { readFile, realpath } from 'node:fs/promises';
 import { APP_ORIGIN } from './app-origin.ts';
 import { securityHeaders } from './csp.ts';
 import { isSameOrigin } from './navigation-policy.ts';
-import { resolveRendererFile } from './renderer-file-resolver.ts';
+import { isStrictlyInside, resolveRendererFile } from './renderer-file-resolver.ts';
 
 /** Dependencies of the app protocol handler. */
 export interface AppRequestHandlerOptions {
@@ -12,6 +12,8 @@ export interface AppRequestHandlerOptions {
   rendererDir: string;
   /** Reads a whole file; defaults to `fs.promises.readFile` (which Electron also serves from asar). */
   readFile?: (filePath: string) => Promise<Uint8Array>;
+  /** Resolves symbolic links; defaults to `fs.promises.realpath` (Electron answers it for asar too). */
+  realPath?: (filePath: string) => Promise<string>;
 }
 
 /** A handler for `protocol.handle('app', …)`. */
@@ -29,11 +31,13 @@ function textResponse(status: number, message: string, extra: Record<string, str
 
 /**
  * Serves the renderer build: GET/HEAD only, files resolved by `resolveRendererFile` (traversal
- * refused), requests issued by any other origin refused, and the security headers — CSP first — on
+ * refused, and symbolic links whose target is outside the build), requests issued by any other origin refused, and the security headers — CSP first — on
  * every response, errors included. Error bodies are a short reason, never a path or a stack.
  */
 export function createAppRequestHandler(options: AppRequestHandlerOptions): AppRequestHandler {
   const read = options.readFile ?? ((filePath: string) => readFile(filePath));
+  const real = options.realPath ?? ((filePath: string) => realpath(filePath));
+  let realRoot: Promise<string> | null = null;
   return async (request) => {
     if (request.method !== 'GET' && request.method !== 'HEAD') {
       return textResponse(405, 'method not allowed', { Allow: 'GET, HEAD' });
@@ -50,7 +54,14 @@ export function createAppRequestHandler(options: AppRequestHandlerOptions): AppR
     }
     let body: Uint8Array;
     try {
-      body = await read(resolved.filePath);
+      // The path is inside the folder by name; its real path must be too: a symbolic link that
+      // leads out of the renderer build (to ~/.ssh, to the vault) is refused like `..`.
+      realRoot ??= real(options.rendererDir);
+      const [root, filePath] = await Promise.all([realRoot, real(resolved.filePath)]);
+      if (!isStrictlyInside(root, filePath)) {
+        return textResponse(403, STATUS_TEXT[403]);
+      }
+      body = await read(filePath);
     } catch (error) {
       const code = (error as { code?: unknown } | null)?.code;
       return typeof code === 'string' && NOT_FOUND_CODES.has(code)

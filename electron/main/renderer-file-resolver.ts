@@ -91,9 +91,14 @@ export function resolveRendererFile(requestUrl: string, rendererDir: string): Re
 
   const root = resolve(rendererDir);
   const filePath = join(root, ...segments);
-  const inside = relative(root, filePath);
-  if (inside === '' || inside.startsWith('..') || isAbsolute(inside)) {
+  if (!isStrictlyInside(root, filePath)) {
     return { ok: false, status: 403, reason: 'outside the renderer folder' };
   }
   return { ok: true, filePath, contentType: contentTypeFor(filePath) };
+}
+
+/** Whether `path` is strictly inside the folder `root` (both absolute, same form: both real or not). */
+export function isStrictlyInside(root: string, path: string): boolean {
+  const inside = relative(root, path);
+  return inside !== '' && !inside.startsWith('..') && !isAbsolute(inside);
 }

@@ -7,6 +7,7 @@ import { parseIp } from '../../shared/net/cidr.ts';
 import { KeywardError } from '../../shared/errors.ts';
 import { noopLogger } from '../../shared/log/logger.ts';
 import type { Logger } from '../../shared/log/logger.ts';
+import { quoteSafely } from '../../shared/keys/redact.ts';
 import { ActivityLog } from './audit/activity-log.ts';
 import { ReauthService } from './auth/reauth.ts';
 import { BACKUP_INTERVAL_MS, BackupService } from './backup/backup-service.ts';
@@ -76,6 +77,8 @@ export class KeywardEngine {
   private readonly deps: EngineDependencies;
   private readonly logger: Logger;
   private current: EngineServices | null = null;
+  /** True only inside {@link withPasswordProof} (synchronous, so nothing else runs meanwhile). */
+  private provenByPassword = false;
 
   constructor(deps: EngineDependencies) {
     this.deps = deps;
@@ -94,6 +97,9 @@ export class KeywardEngine {
         services.scheduler.stop();
         services.reauth.expire();
         services.autoLock.dispose();
+        // Lock forgets what it can (electron/vault/README.md "What lock forgets").
+        services.signingKeys.forget();
+        services.decoder.clearTrustedKeys();
       }
       this.logger.info('vault locked', { reason });
       deps.onLock?.(reason);
@@ -104,10 +110,24 @@ export class KeywardEngine {
     return this.deps.actor;
   }
 
-  /** Creates a vault and opens it. */
-  async create(password: string): Promise<EngineServices> {
+  /**
+   * Creates a vault and opens it. The password just chosen is the proof of who is there, so
+   * `remember` (on this device) and initial `settings` need no separate re-authentication.
+   */
+  async create(
+    password: string,
+    options: { remember?: boolean; settings?: Record<string, unknown> } = {},
+  ): Promise<EngineServices> {
     await this.vault.create(password);
-    return this.open('password', 0);
+    const services = this.open('password', 0);
+    if (options.settings !== undefined) {
+      const patch = options.settings;
+      this.withPasswordProof(() => services.settings.set(patch, { actor: this.actor }));
+    }
+    if (options.remember) {
+      await this.rememberAfterPassword();
+    }
+    return services;
   }
 
   /**
@@ -116,18 +136,33 @@ export class KeywardEngine {
    */
   async unlockWithPassword(
     password: string,
-    options: { countsAsReauth?: boolean } = {},
+    options: { countsAsReauth?: boolean; remember?: boolean } = {},
   ): Promise<EngineServices> {
     if (this.current) {
       return this.current;
     }
     const failuresBefore = this.vault.failedAttempts();
     await this.vault.unlockWithPassword(password);
-    const services = this.open('password', failuresBefore);
+    const services = this.current ?? this.open('password', failuresBefore);
     if (options.countsAsReauth) {
       services.reauth.grantAfterPasswordUnlock({ actor: this.actor });
     }
+    if (options.remember) {
+      // The master password was typed for this very unlock: that is the re-authentication.
+      await this.rememberAfterPassword();
+    }
     return services;
+  }
+
+  /**
+   * Remembers the vault on this device (the data key, wrapped by a device key kept in the OS
+   * keychain, opens it without the password). Weakens a protection, so it needs a fresh
+   * re-authentication; logged.
+   */
+  async remember(): Promise<void> {
+    const services = this.guard('vault.remember');
+    await this.vault.remember();
+    services.log.append({ actor: this.actor, action: 'vault.remember', outcome: 'success' });
   }
 
   /** Unlocks with the key remembered in the OS keychain. */
@@ -188,19 +223,47 @@ export class KeywardEngine {
    * vault is kept beside it, never deleted. The restore is recorded in the restored vault's log.
    */
   async restoreBackup(name: string, password: string): Promise<{ previous: string | null }> {
-    // While unlocked, a wrong password is refused before anything changes (the vault stays open).
-    if (this.vault.isUnlocked && !(await this.vault.checkPassword(password))) {
-      throw new KeywardError('WRONG_PASSWORD', 'That is not the master password of this vault.');
+    // While unlocked, the password is first checked as a re-authentication — counted, backed off
+    // and logged like one — and a wrong one is refused before anything changes (the vault stays
+    // open).
+    const services = this.current;
+    if (services) {
+      try {
+        await services.reauth.reauthenticate({ password }, { actor: this.actor });
+      } catch (error) {
+        services.log.append({
+          actor: this.actor,
+          action: 'backup.restore',
+          outcome: 'failure',
+          details: {
+            name: quoteSafely(name, 80),
+            reason: error instanceof KeywardError ? error.code : 'internal',
+          },
+        });
+        throw error;
+      }
     }
     this.lock('restore');
-    return this.backupService().restore(name, password, (db) => {
-      new ActivityLog(db, this.deps.clock).append({
-        actor: this.actor,
-        action: 'backup.restore',
-        outcome: 'success',
-        details: { name },
-      });
-    });
+    // The backup's own header is then checked with the unlock counter (LOCKED_OUT while it backs
+    // off; a wrong password counts as a failed unlock and is logged with the next unlock).
+    const failuresBefore = this.vault.failedAttempts();
+    return this.backupService().restore(
+      name,
+      password,
+      (db) => {
+        const log = new ActivityLog(db, this.deps.clock);
+        if (failuresBefore > 0) {
+          log.append({
+            actor: this.actor,
+            action: 'vault.unlock-failed',
+            outcome: 'failure',
+            details: { attempts: failuresBefore },
+          });
+        }
+        log.append({ actor: this.actor, action: 'backup.restore', outcome: 'success', details: { name } });
+      },
+      (header, candidate, wrongMessage) => this.vault.unwrapCounted(header, candidate, wrongMessage),
+    );
   }
 
   /** Writes an encrypted export of the whole vault to `target` (never overwrites). */
@@ -237,17 +300,26 @@ export class KeywardEngine {
   }
 
   /**
-   * Changes the master password (re-wrap only) and records it in the vault's log: the vault is
-   * opened with the new password to write the entry, then returned to the state it was in.
+   * Changes the master password and re-keys the database with a new data key (see
+   * `Vault.changePassword`: the old password, with any old header or backup, no longer opens the
+   * live vault; each backup keeps opening with the password it was made under). Recorded in the
+   * vault's log: the vault is opened with the new password to write the entry, then returned to the
+   * state it was in. `remembered`: whether a device key remembered on this device still opens it.
    */
-  async changePassword(currentPassword: string, newPassword: string): Promise<void> {
+  async changePassword(currentPassword: string, newPassword: string): Promise<{ remembered: boolean }> {
     const wasUnlocked = this.current !== null;
-    await this.vault.changePassword(currentPassword, newPassword);
+    const { remembered } = await this.vault.changePassword(currentPassword, newPassword);
     const services = wasUnlocked ? this.services() : await this.unlockWithPassword(newPassword);
-    services.log.append({ actor: this.actor, action: 'vault.password-changed', outcome: 'success' });
+    services.log.append({
+      actor: this.actor,
+      action: 'vault.password-changed',
+      outcome: 'success',
+      details: { rekeyed: true, remembered },
+    });
     if (!wasUnlocked) {
       this.lock('password-changed');
     }
+    return { remembered };
   }
 
   /**
@@ -461,8 +533,36 @@ export class KeywardEngine {
 
   // ── internals ─────────────────────────────────────────────────────────────
 
+  /**
+   * Runs `action` (synchronous) as proven by the master password typed for the current call
+   * (creating the vault): the re-authentication guard lets it through.
+   */
+  private withPasswordProof<T>(action: () => T): T {
+    this.provenByPassword = true;
+    try {
+      return action();
+    } finally {
+      this.provenByPassword = false;
+    }
+  }
+
+  /** Remembers the vault right after the master password opened it (that is the proof); logged. */
+  private async rememberAfterPassword(): Promise<void> {
+    const services = this.services();
+    await this.vault.remember();
+    services.log.append({
+      actor: this.actor,
+      action: 'vault.remember',
+      outcome: 'success',
+      details: { method: 'password-unlock' },
+    });
+  }
+
   private guard(action: GuardedAction): EngineServices {
     const services = this.services();
+    if (this.provenByPassword) {
+      return services;
+    }
     try {
       services.reauth.require(action);
     } catch (error) {
@@ -498,7 +598,9 @@ export class KeywardEngine {
     }
     const { clock } = this.deps;
     const log = new ActivityLog(db, clock);
-    const settings = new SettingsService(db, clock, log);
+    const settings = new SettingsService(db, clock, log, (action) => {
+      this.guard(action);
+    });
     const lifecycle = new KeyLifecycle({
       db,
       clock,

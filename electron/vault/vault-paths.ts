@@ -9,6 +9,13 @@ export interface VaultFiles {
   header: string;
   /** Unencrypted failed-unlock counter for the exponential backoff. */
   lockout: string;
+  /** Empty file whose OS lock serialises updates of the lockout counter across processes. */
+  lockoutLock: string;
+  /**
+   * A master-password change in flight: the new headers, written before the database is re-keyed
+   * and removed once the header is replaced. Present only after a crash in between.
+   */
+  pendingHeader: string;
   /** Unencrypted notice schedule, for notifications while locked (no key material). */
   schedule: string;
 }
@@ -19,6 +26,8 @@ export function vaultFiles(databasePath: string): VaultFiles {
     database: databasePath,
     header: `${databasePath}.header`,
     lockout: `${databasePath}.lockout`,
+    lockoutLock: `${databasePath}.lockout.lock`,
+    pendingHeader: `${databasePath}.header.pending`,
     schedule: `${databasePath}.schedule`,
   };
 }

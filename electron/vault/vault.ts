@@ -4,12 +4,12 @@ import {
 } from '../../shared/domain/master-password.ts';
 import type { SqliteDatabase as Database } from './db/sqlite.ts';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { KeywardError } from '../../shared/errors.ts';
 import type { Clock } from './clock.ts';
-import { fsyncDirectory } from './atomic-file.ts';
-import { openVaultDatabase } from './db/open-database.ts';
+import { fsyncDirectory, writeFileAtomic } from './atomic-file.ts';
+import { applyRawKey, openVaultDatabase } from './db/open-database.ts';
 import {
   deriveKeyFromPassword,
   isBelowDefaults,
@@ -21,7 +21,13 @@ import type { KdfParams } from './crypto/kdf.ts';
 import { unwrapKey, wrapKey } from './crypto/key-wrap.ts';
 import type { Keychain } from './keychain/keychain.ts';
 import { UnlockLockout } from './unlock-lockout.ts';
-import { deviceWrapContext, passwordWrapContext, readVaultHeader, writeVaultHeader } from './vault-header.ts';
+import {
+  deviceWrapContext,
+  passwordWrapContext,
+  readVaultHeader,
+  vaultHeaderSchema,
+  writeVaultHeader,
+} from './vault-header.ts';
 import type { VaultHeader } from './vault-header.ts';
 import { vaultFiles } from './vault-paths.ts';
 import type { VaultFiles } from './vault-paths.ts';
@@ -69,6 +75,9 @@ export interface VaultStatus {
 }
 
 type LockListener = (reason: string) => void;
+
+/** The `format` of the pending password-change file. */
+const PENDING_FORMAT = 'keyward-password-change';
 
 function checkNewPassword(password: string): void {
   if (password.length < MASTER_PASSWORD_MIN_LENGTH) {
@@ -186,18 +195,24 @@ export class Vault {
 
   /**
    * Unlocks with the master password. Wrong password: WRONG_PASSWORD, counted; after three failures
-   * each attempt waits exponentially longer (LOCKED_OUT with retryAfterMs), across restarts.
+   * each attempt waits exponentially longer (LOCKED_OUT with retryAfterMs), across restarts. The
+   * attempt is counted before the password is evaluated (see {@link UnlockLockout.reserve}), so
+   * parallel attempts — in this process or in others — each count.
    */
   async unlockWithPassword(password: string): Promise<void> {
     if (this.session) {
       return;
     }
-    const header = this.readHeaderForUnlock();
-    this.lockout.assertAllowed(this.clock.now());
-    const dataKey = await this.unwrapWithPassword(header, password);
-    this.lockout.reset();
-    this.openSession(dataKey, header, 'password');
-    if (isBelowDefaults(header.kdf)) {
+    const opened = await this.openWithPassword(password);
+    opened.kek.fill(0);
+    if (this.session) {
+      // Another call of this process unlocked meanwhile: keep that session.
+      opened.db.close();
+      opened.dataKey.fill(0);
+      return;
+    }
+    this.session = { db: opened.db, dataKey: opened.dataKey, header: opened.header, method: 'password' };
+    if (isBelowDefaults(opened.header.kdf)) {
       await this.rewrapPassword(password);
     }
   }
@@ -222,18 +237,44 @@ export class Vault {
       );
     }
     const deviceKey = Buffer.from(secret, 'base64');
-    const dataKey =
-      deviceKey.length === 32
-        ? unwrapKey(header.deviceWrap, deviceKey, deviceWrapContext(header.vaultId))
-        : null;
-    deviceKey.fill(0);
-    if (dataKey === null) {
-      throw new KeywardError(
-        'NOT_REMEMBERED',
-        'The key remembered in the OS keychain no longer opens this vault; use the master password.',
-      );
+    try {
+      const dataKey =
+        deviceKey.length === 32
+          ? unwrapKey(header.deviceWrap, deviceKey, deviceWrapContext(header.vaultId))
+          : null;
+      if (dataKey === null) {
+        throw new KeywardError(
+          'NOT_REMEMBERED',
+          'The key remembered in the OS keychain no longer opens this vault; use the master password.',
+        );
+      }
+      let opened: { db: Database; dataKey: Buffer; header: VaultHeader };
+      try {
+        opened = { db: this.openDatabase(dataKey, header), dataKey, header };
+      } catch (error) {
+        dataKey.fill(0);
+        // A password change cut short after the re-key: its new header holds the device wrap too.
+        const pending = this.readPendingChange();
+        const next = pending?.next;
+        const newKey = next?.deviceWrap
+          ? unwrapKey(next.deviceWrap, deviceKey, deviceWrapContext(next.vaultId))
+          : null;
+        if (!next || newKey === null) {
+          throw error;
+        }
+        opened = { db: this.openDatabase(newKey, next), dataKey: newKey, header: next };
+        this.finishPendingChange(next);
+      }
+      this.discardStalePendingChange();
+      if (this.session) {
+        opened.db.close();
+        opened.dataKey.fill(0);
+        return;
+      }
+      this.session = { ...opened, method: 'keychain' };
+    } finally {
+      deviceKey.fill(0);
     }
-    this.openSession(dataKey, header, 'keychain');
   }
 
   /** Closes the database and zeroes the data key. Safe to call when already locked. */
@@ -301,26 +342,99 @@ export class Vault {
   }
 
   /**
-   * Changes the master password: the data key is re-wrapped under a key derived from the new
-   * password with a fresh salt. Nothing in the database is re-encrypted. The header is replaced
-   * atomically, so after a crash the vault opens with either the old or the new password.
+   * Changes the master password and shuts the old one out: the database is re-keyed with a fresh
+   * random data key (`sqlite3_rekey`, one transaction, then a checkpoint so no page under the old
+   * key stays in the file), wrapped under a key derived from the new password with a fresh salt.
+   * An old header (a backup's, a copy) plus the old password yields only the old data key, which
+   * opens nothing but the backups made under it. The current password check is counted like an
+   * unlock. A device key remembered in the keychain is re-wrapped when the keychain answers;
+   * otherwise the vault is no longer remembered (`remembered: false`).
+   *
+   * Crash safety: the new headers are written first (`<header>.pending`: the new data key under
+   * the new password, and under the old one), then the database is re-keyed, then the header is
+   * replaced and the pending file removed — the last three without yielding to other work. After
+   * a crash at any point the vault opens with the old or the new password (see openWithPassword).
+   *
+   * Another process that has this vault open (the app, while a CLI changes the password) can no
+   * longer read it and must unlock again.
    */
-  async changePassword(currentPassword: string, newPassword: string): Promise<void> {
+  async changePassword(currentPassword: string, newPassword: string): Promise<{ remembered: boolean }> {
     checkNewPassword(newPassword);
-    const header = this.readHeaderForUnlock();
-    this.lockout.assertAllowed(this.clock.now());
-    const dataKey = await this.unwrapWithPassword(header, currentPassword);
-    this.lockout.reset();
+    const opened = this.session ? null : await this.openWithPassword(currentPassword);
+    let oldKek: Buffer;
+    let header: VaultHeader;
+    if (opened) {
+      oldKek = opened.kek;
+      header = opened.header;
+    } else {
+      header = this.requireSession().header;
+      const checked = await this.checkPasswordCounted(header, currentPassword);
+      checked.dataKey.fill(0);
+      oldKek = checked.kek;
+    }
+    const oldKey = opened ? opened.dataKey : this.requireSession().dataKey;
+    const newKey = randomBytes(32);
+    let newKek: Buffer | null = null;
     try {
-      await this.writePasswordWrap(header, dataKey, newPassword);
+      const kdf: KdfParams = newKdfParams(this.tuning);
+      newKek = await deriveKeyFromPassword(newPassword, kdf);
+      const deviceWrap = await this.rewrapDeviceKey(header, oldKey, newKey);
+      const next: VaultHeader = {
+        ...header,
+        kdf,
+        passwordWrap: wrapKey(newKey, newKek, passwordWrapContext({ vaultId: header.vaultId, kdf })),
+        deviceWrap,
+      };
+      const previous: VaultHeader = {
+        ...header,
+        passwordWrap: wrapKey(newKey, oldKek, passwordWrapContext(header)),
+        deviceWrap,
+      };
+      const db = opened ? opened.db : this.requireSession().db;
+      // From here on, synchronous: nothing else of this process writes between the re-key and the
+      // header that names the new key.
+      writeFileAtomic(
+        this.files.pendingHeader,
+        `${JSON.stringify({ format: PENDING_FORMAT, next, previous })}\n`,
+      );
+      applyRawKey(db, newKey, 'rekey');
+      db.pragma('wal_checkpoint(TRUNCATE)');
+      writeVaultHeader(this.files.header, next);
+      rmSync(this.files.pendingHeader, { force: true });
+      fsyncDirectory(dirname(this.files.header));
+      if (this.session && !opened) {
+        this.session.dataKey.fill(0);
+        this.session.dataKey = newKey;
+        this.session.header = next;
+      }
+      return { remembered: deviceWrap !== null };
     } finally {
-      dataKey.fill(0);
+      oldKek.fill(0);
+      newKek?.fill(0);
+      if (opened) {
+        opened.db.close();
+        opened.dataKey.fill(0);
+        newKey.fill(0);
+      } else if (this.session?.dataKey !== newKey) {
+        newKey.fill(0);
+      }
     }
   }
 
   /**
-   * Whether `password` is the master password of the unlocked vault (re-authentication). No backoff
-   * here: the re-authentication service keeps its own.
+   * Checks a master password for something other than an unlock (restoring a backup with its own
+   * header): counted and backed off exactly like an unlock attempt, in the same counter. Returns the
+   * data key `header` wraps; WRONG_PASSWORD (counted) or LOCKED_OUT otherwise.
+   */
+  async unwrapCounted(header: VaultHeader, password: string, wrongMessage: string): Promise<Buffer> {
+    const { dataKey, kek } = await this.checkPasswordCounted(header, password, wrongMessage);
+    kek.fill(0);
+    return dataKey;
+  }
+
+  /**
+   * Whether `password` is the master password of the unlocked vault (re-authentication). Not
+   * counted here: the caller (the re-authentication service) reserves the attempt first.
    */
   async checkPassword(password: string): Promise<boolean> {
     const session = this.requireSession();
@@ -408,27 +522,177 @@ export class Vault {
     return readVaultHeader(this.files.header);
   }
 
-  private async unwrapWithPassword(header: VaultHeader, password: string): Promise<Buffer> {
+  /**
+   * One counted password check against `header`: the attempt is reserved (counted, and refused
+   * with LOCKED_OUT while the backoff runs) before Argon2id runs, then settled. Returns the data
+   * key and the key-encryption key (the caller zeroes both).
+   */
+  private async checkPasswordCounted(
+    header: VaultHeader,
+    password: string,
+    wrongMessage = 'Wrong master password.',
+  ): Promise<{ dataKey: Buffer; kek: Buffer }> {
+    const reservation = this.lockout.reserve(this.clock.now());
     const kek = await deriveKeyFromPassword(password, header.kdf);
     const dataKey = unwrapKey(header.passwordWrap, kek, passwordWrapContext(header));
-    kek.fill(0);
     if (dataKey === null) {
-      let state = { failures: this.lockout.read().failures + 1 };
-      try {
-        state = this.lockout.recordFailure(this.clock.now());
-      } catch {
-        // The counter could not be written (a read-only folder?): it is still a wrong password.
-      }
-      const waitMs = this.lockout.remainingMs(this.clock.now());
-      throw new KeywardError(
-        'WRONG_PASSWORD',
-        waitMs > 0
-          ? `Wrong master password (${state.failures} failed attempts); next attempt allowed in ${Math.ceil(waitMs / 1000)} s.`
-          : 'Wrong master password.',
-        waitMs > 0 ? { retryAfterMs: waitMs } : undefined,
-      );
+      kek.fill(0);
+      throw this.wrongPassword(reservation, wrongMessage);
     }
-    return dataKey;
+    this.lockout.succeeded(reservation);
+    return { dataKey, kek };
+  }
+
+  /** Settles a reserved attempt as failed and builds its WRONG_PASSWORD (with the wait, if any). */
+  private wrongPassword(
+    reservation: ReturnType<UnlockLockout['reserve']>,
+    message = 'Wrong master password.',
+  ): KeywardError {
+    const now = this.clock.now();
+    const state = this.lockout.failed(reservation, now);
+    const waitMs = this.lockout.remainingMs(now);
+    const base = message.replace(/\.$/, '');
+    return new KeywardError(
+      'WRONG_PASSWORD',
+      waitMs > 0
+        ? `${base} (${state.failures} failed attempts); next attempt allowed in ${Math.ceil(waitMs / 1000)} s.`
+        : message,
+      waitMs > 0 ? { retryAfterMs: waitMs } : undefined,
+    );
+  }
+
+  /**
+   * Opens the database with the master password, counted like every password check, and finishes
+   * a password change a crash cut short (see changePassword):
+   * - the header's key opens the database: done; a leftover pending file is stale and removed;
+   * - the header's key does not, but the pending change's key under the same password does (the
+   *   crash came after the re-key): that header replaces the current one;
+   * - the header does not take the password, but the pending change's new header does and its key
+   *   opens the database: the change completes.
+   * The old password is never tried against a pending file unless the current header took it, so
+   * once a change has completed nothing brings the old password back.
+   */
+  private async openWithPassword(
+    password: string,
+  ): Promise<{ db: Database; dataKey: Buffer; kek: Buffer; header: VaultHeader }> {
+    const header = this.readHeaderForUnlock();
+    const reservation = this.lockout.reserve(this.clock.now());
+    const kek = await deriveKeyFromPassword(password, header.kdf);
+    const dataKey = unwrapKey(header.passwordWrap, kek, passwordWrapContext(header));
+    try {
+      if (dataKey !== null) {
+        try {
+          const db = this.openDatabase(dataKey, header);
+          this.lockout.succeeded(reservation);
+          this.discardStalePendingChange();
+          return { db, dataKey, kek, header };
+        } catch (error) {
+          dataKey.fill(0);
+          const previous = this.readPendingChange()?.previous;
+          const newKey =
+            previous && passwordWrapContext(previous) === passwordWrapContext(header)
+              ? unwrapKey(previous.passwordWrap, kek, passwordWrapContext(previous))
+              : null;
+          if (!previous || newKey === null) {
+            this.lockout.succeeded(reservation); // the password was right; the file is the problem
+            throw error;
+          }
+          this.lockout.succeeded(reservation); // the password was right either way
+          let db: Database;
+          try {
+            db = this.openDatabase(newKey, previous);
+          } catch {
+            newKey.fill(0);
+            throw error;
+          }
+          this.finishPendingChange(previous);
+          return { db, dataKey: newKey, kek, header: previous };
+        }
+      }
+      const next = this.readPendingChange()?.next;
+      if (next) {
+        const nextKek = await deriveKeyFromPassword(password, next.kdf);
+        const newKey = unwrapKey(next.passwordWrap, nextKek, passwordWrapContext(next));
+        if (newKey !== null) {
+          try {
+            const db = this.openDatabase(newKey, next);
+            this.lockout.succeeded(reservation);
+            this.finishPendingChange(next);
+            kek.fill(0);
+            return { db, dataKey: newKey, kek: nextKek, header: next };
+          } catch {
+            newKey.fill(0); // the re-key never committed: the new password was never in force
+          }
+        }
+        nextKek.fill(0);
+      }
+    } catch (error) {
+      kek.fill(0);
+      throw error;
+    }
+    kek.fill(0);
+    throw this.wrongPassword(reservation);
+  }
+
+  /** The pending password change left by a crash, or null (none, or unreadable: then ignored). */
+  private readPendingChange(): { next: VaultHeader; previous: VaultHeader } | null {
+    if (!existsSync(this.files.pendingHeader)) {
+      return null;
+    }
+    try {
+      const value = JSON.parse(readFileSync(this.files.pendingHeader, 'utf8')) as Record<string, unknown>;
+      if (value['format'] !== PENDING_FORMAT) {
+        return null;
+      }
+      return {
+        next: vaultHeaderSchema.parse(value['next']),
+        previous: vaultHeaderSchema.parse(value['previous']),
+      };
+    } catch {
+      return null;
+    }
+  }
+
+  /** Makes `header` (from the pending change) the vault's header and drops the pending file. */
+  private finishPendingChange(header: VaultHeader): void {
+    writeVaultHeader(this.files.header, header);
+    rmSync(this.files.pendingHeader, { force: true });
+  }
+
+  /** Removes a pending change the current header already supersedes (its key opened the vault). */
+  private discardStalePendingChange(): void {
+    try {
+      rmSync(this.files.pendingHeader, { force: true });
+    } catch {
+      // read-only folder: it is ignored as long as the header's key opens the database
+    }
+  }
+
+  /** The device wrap for a new data key: re-wrapped with the keychain's device key, or null. */
+  private async rewrapDeviceKey(
+    header: VaultHeader,
+    oldKey: Buffer,
+    newKey: Buffer,
+  ): Promise<VaultHeader['deviceWrap']> {
+    if (header.deviceWrap === null) {
+      return null;
+    }
+    const secret = await this.keychain.get(this.keychainAccount(header.vaultId)).catch(() => null);
+    if (secret === null) {
+      return null;
+    }
+    const deviceKey = Buffer.from(secret, 'base64');
+    try {
+      const current =
+        deviceKey.length === 32
+          ? unwrapKey(header.deviceWrap, deviceKey, deviceWrapContext(header.vaultId))
+          : null;
+      const matches = current !== null && current.equals(oldKey);
+      current?.fill(0);
+      return matches ? wrapKey(newKey, deviceKey, deviceWrapContext(header.vaultId)) : null;
+    } finally {
+      deviceKey.fill(0);
+    }
   }
 
   private async writePasswordWrap(header: VaultHeader, dataKey: Buffer, password: string): Promise<void> {
@@ -452,23 +716,18 @@ export class Vault {
     await this.writePasswordWrap(session.header, session.dataKey, password);
   }
 
+  /** Opens the database with `dataKey`, checking it is `header`'s vault (VAULT_CORRUPT if not). */
+  private openDatabase(dataKey: Buffer, header: VaultHeader): Database {
+    return openVaultDatabase(this.files.database, { dataKey, create: false, expectVaultId: header.vaultId });
+  }
+
   private openSession(dataKey: Buffer, header: VaultHeader, method: UnlockMethod): void {
     let db: Database;
     try {
-      db = openVaultDatabase(this.files.database, { dataKey, create: false, expectVaultId: header.vaultId });
+      db = this.openDatabase(dataKey, header);
     } catch (error) {
       dataKey.fill(0);
       throw error;
-    }
-    const row = db.prepare(`SELECT value FROM meta WHERE key = 'vault_id'`).get() as
-      { value: string } | undefined;
-    if (row?.value !== header.vaultId) {
-      db.close();
-      dataKey.fill(0);
-      throw new KeywardError(
-        'VAULT_CORRUPT',
-        'The vault header and the database belong to different vaults; both were left untouched.',
-      );
     }
     this.session = { db, dataKey, header, method };
   }

@@ -52,3 +52,35 @@ export const settingsPatchSchema = z.strictObject(
     Object.entries(settingsSchema.shape).map(([name, field]) => [name, field.unwrap().optional()]),
   ) as { [K in keyof Shape]: z.ZodOptional<ReturnType<Shape[K]['unwrap']>> },
 );
+
+/** The settings a change of which can weaken a protection (see {@link weakenedSettings}). */
+export const WEAKENABLE_SETTINGS: readonly SettingName[] = [
+  'reauthWindowSeconds',
+  'clipboardClearSeconds',
+  'autoLockMinutes',
+  'secretLifetimeHours',
+];
+
+/**
+ * The settings whose change from `current` to `next` weakens a protection, and so needs a fresh
+ * re-authentication: a longer re-authentication window; clipboard clearing turned off or made
+ * later; auto-lock turned off or made later; a longer Secret lifetime. Tightening never does.
+ */
+export function weakenedSettings(current: Settings, next: Settings): SettingName[] {
+  const later = (from: number | null, to: number | null, off: number | null): boolean =>
+    from !== off && (to === off || (to !== null && from !== null && to > from));
+  const weakened: SettingName[] = [];
+  if (next.reauthWindowSeconds > current.reauthWindowSeconds) {
+    weakened.push('reauthWindowSeconds');
+  }
+  if (later(current.clipboardClearSeconds, next.clipboardClearSeconds, null)) {
+    weakened.push('clipboardClearSeconds');
+  }
+  if (later(current.autoLockMinutes, next.autoLockMinutes, 0)) {
+    weakened.push('autoLockMinutes');
+  }
+  if (next.secretLifetimeHours > current.secretLifetimeHours) {
+    weakened.push('secretLifetimeHours');
+  }
+  return weakened;
+}

@@ -18,3 +18,12 @@ export function maskKeyShaped(text: string): string {
 export function redactKeyMaterial(text: string): string {
   return maskKeyShaped(text.replace(TOKEN_SHAPED, 'eyJ…'));
 }
+
+/**
+ * User input made safe to quote, then cut to `max` characters (with `…`). Masking comes first: cut
+ * first, a key split at the cut is no longer key-shaped and its first part would show in full.
+ */
+export function quoteSafely(text: string, max: number): string {
+  const safe = redactKeyMaterial(text);
+  return safe.length > max ? `${safe.slice(0, max)}…` : safe;
+}

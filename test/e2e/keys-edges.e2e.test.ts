@@ -89,9 +89,9 @@ describe('the Keys screen, at its edges', () => {
 
   it('a copy that is never cleared says so, and its status can be dismissed', async () => {
     const app = await e2e.openApp({
+      settings: { clipboardClearSeconds: null },
       seed: (engine) => {
         engine.createIntegration({ name: 'Payments', platform: 'web' });
-        engine.services().settings.set({ clipboardClearSeconds: null }, { actor: 'owner@desktop' });
       },
     });
     const { page } = app;

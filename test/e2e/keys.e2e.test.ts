@@ -81,14 +81,16 @@ function jwtPayload(token: string): Record<string, unknown> {
   return JSON.parse(Buffer.from(part, 'base64url').toString('utf8')) as Record<string, unknown>;
 }
 
-/** One integration through the engine, with settings for the test. */
+/** One integration through the engine, with settings for the test (`openApp` options). */
 function seedOne(
   name: string,
   settings: { reauthWindowSeconds?: number; clipboardClearSeconds?: number } = {},
 ) {
-  return (engine: KeywardEngine) => {
-    engine.createIntegration({ name, platform: 'server', ipAcl: ['203.0.113.0/24'] });
-    engine.services().settings.set(settings, ACTOR);
+  return {
+    settings,
+    seed: (engine: KeywardEngine) => {
+      engine.createIntegration({ name, platform: 'server', ipAcl: ['203.0.113.0/24'] });
+    },
   };
 }
 
@@ -280,7 +282,7 @@ describe('the Keys screen', () => {
   }, 90_000);
 
   it('reveals a key only after re-authentication (a wrong password is refused) and hides it when the window ends', async () => {
-    const app = await open({ seed: seedOne('Payments gateway', { reauthWindowSeconds: 3 }) });
+    const app = await open(seedOne('Payments gateway', { reauthWindowSeconds: 3 }));
     const { page } = app;
     const panel = await openDetails(page, 'Payments gateway');
     const key = activeKeyOf(app.engine, integrationId(app, 'Payments gateway'));
@@ -307,7 +309,7 @@ describe('the Keys screen', () => {
   }, 60_000);
 
   it('copies the key and the Secret through main: countdown in the top bar, the real clipboard holds it, cleared after 10 s', async () => {
-    const app = await open({ seed: seedOne('Payments gateway', { clipboardClearSeconds: 10 }) });
+    const app = await open(seedOne('Payments gateway', { clipboardClearSeconds: 10 }));
     const { page } = app;
     const id = integrationId(app, 'Payments gateway');
     const key = activeKeyOf(app.engine, id);
@@ -339,7 +341,7 @@ describe('the Keys screen', () => {
   }, 60_000);
 
   it('tests, rotates, revokes with grace, regenerates, deletes an ended key and sets never-expire', async () => {
-    const app = await open({ seed: seedOne('Payments gateway', { reauthWindowSeconds: 300 }) });
+    const app = await open(seedOne('Payments gateway', { reauthWindowSeconds: 300 }));
     const { page } = app;
     const id = integrationId(app, 'Payments gateway');
     const panel = await openDetails(page, 'Payments gateway');
@@ -420,7 +422,7 @@ describe('the Keys screen', () => {
   }, 90_000);
 
   it('turns API access off and on, edits, and deletes an integration only after an explicit confirmation', async () => {
-    const app = await open({ seed: seedOne('Payments gateway', { reauthWindowSeconds: 300 }) });
+    const app = await open(seedOne('Payments gateway', { reauthWindowSeconds: 300 }));
     const { page } = app;
     const id = integrationId(app, 'Payments gateway');
     const panel = await openDetails(page, 'Payments gateway');
@@ -461,7 +463,7 @@ describe('the Keys screen', () => {
   }, 60_000);
 
   it('works with the keyboard alone: create an integration, find it, open it and reveal its key', async () => {
-    const app = await open({ seed: seedOne('Billing service', { reauthWindowSeconds: 60 }) });
+    const app = await open(seedOne('Billing service', { reauthWindowSeconds: 60 }));
     const { page } = app;
     await grid(page).waitFor();
     await page.keyboard.press('n');
@@ -525,9 +527,9 @@ describe('the Keys screen', () => {
     const clock = new FakeClock(Date.UTC(2026, 10, 2, 9, 30));
     const app = await open({
       clock,
+      settings: { reauthWindowSeconds: 300 },
       seed: (engine) => {
         seedVaried(engine, clock);
-        engine.services().settings.set({ reauthWindowSeconds: 300 }, ACTOR);
       },
     });
     const { page } = app;

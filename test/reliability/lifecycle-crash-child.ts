@@ -253,7 +253,8 @@ async function main(): Promise<void> {
     allowWeakKdf: true,
   });
   // Unlocking runs the scheduler's catch-up: whatever a kill left due is applied here, as in the app.
-  const services = await engine.unlockWithPassword(LIFECYCLE_PASSWORD);
+  // The password typed to unlock is the re-authentication that turning auto-lock off asks for.
+  const services = await engine.unlockWithPassword(LIFECYCLE_PASSWORD, { countsAsReauth: true });
   // The child moves time itself and calls runDue directly: no timer may rotate keys, or lock the
   // vault, behind its back.
   services.settings.set({ autoLockMinutes: 0 }, { actor: ACTOR });

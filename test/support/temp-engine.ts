@@ -34,10 +34,12 @@ export async function createTestEngine(options: {
   const path = join(dir, 'k.vault');
   const another = (at = path) => new KeywardEngine({ path: at, clock, keychain, actor: 'owner@test' });
   const engine = another();
-  const services = await engine.create(options.password);
-  if (!options.autoLock) {
-    services.settings.set({ autoLockMinutes: 0 }, { actor: 'owner@test' });
-  }
+  // Turning auto-lock off weakens a protection: done as part of creating the vault, whose new
+  // password is the proof a re-authentication would ask for.
+  const services = await engine.create(
+    options.password,
+    options.autoLock ? {} : { settings: { autoLockMinutes: 0 } },
+  );
   return {
     engine,
     services,

@@ -9,8 +9,9 @@ import { timeFor, unlockEngine } from '../vault-access.ts';
 const GROUP_HELP = `
 Encrypted backups of the vault, in the "backups" folder beside it: one a day is made automatically
 whenever the vault is opened (by the app or any keyward command) and the last one is older than a
-day, and they are kept 14 days. A backup opens only with the master password that was current when
-it was made.`;
+day, and they are kept 14 days. Each backup opens only itself, with the master password that was
+current when it was made: after \`keyward passwd\` the vault is re-keyed, so an old backup (or its
+header) and the old password never open the live vault. Backup files are readable by you only.`;
 
 const NOW_HELP = `
 Makes a backup now (a consistent online copy, encrypted like the vault).
@@ -28,7 +29,9 @@ one to restore); timestamps are local unless --utc.
 const RESTORE_HELP = `
 Replaces the vault with backup NAME (see \`keyward backup list\`). Asks for the master password the
 backup was made with (--password-stdin, KEYWARD_PASSWORD, or a prompt); the backup is opened and
-checked before anything moves. The current vault is never deleted: it is kept beside it as
+checked before anything moves. Wrong passwords count like failed unlocks (after 3, each attempt waits
+longer: exit 3 with the wait), and while the vault is open the password is also checked as a
+re-authentication, logged. The current vault is never deleted: it is kept beside it as
 <vault>.before-restore-<time>, and the command prints where. The restored vault is not remembered
 on this device: run \`keyward unlock --remember\` again if you want that.
 

@@ -28,11 +28,11 @@ export async function runInit(context: CommandContext, options: InitOptions): Pr
     throw new KeywardError('VAULT_EXISTS', `A vault already exists at ${vaultPath}; it was left untouched.`);
   }
   const password = await context.passwords.forNewVault();
-  await engine.create(password);
+  // The new password is the proof `--remember` needs; a keychain failure leaves the vault created.
+  await rememberOnThisDevice(`The vault was created at ${vaultPath}`, () =>
+    engine.create(password, options.remember === true ? { remember: true } : {}),
+  );
   const status = await vault.status();
-  if (options.remember === true) {
-    await rememberOnThisDevice(vault, `The vault was created at ${vaultPath}`);
-  }
   const remembered = options.remember === true;
   const createdAt =
     status.createdAt === null ? null : timeFor(context, null).at(Date.parse(status.createdAt));

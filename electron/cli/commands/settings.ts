@@ -1,11 +1,13 @@
 import type { Command } from 'commander';
-import { DEFAULT_SETTINGS } from '../../../shared/domain/settings.ts';
+import { DEFAULT_SETTINGS, WEAKENABLE_SETTINGS } from '../../../shared/domain/settings.ts';
 import type { SettingName, Settings } from '../../../shared/domain/settings.ts';
 import { KeywardError } from '../../../shared/errors.ts';
+import { quoteSafely } from '../../../shared/keys/redact.ts';
 import type { CommandContext, CommandRunner } from '../cli-context.ts';
 import type { CommandResult } from '../output.ts';
+import { addReauthOption } from '../arguments.ts';
 import { table } from '../present.ts';
-import { unlockEngine } from '../vault-access.ts';
+import { retryAfterReauth, unlockEngine } from '../vault-access.ts';
 
 /** Every setting, what it means, and how a value is written on the command line. */
 const SETTINGS: Record<SettingName, { meaning: string; values: string }> = {
@@ -51,6 +53,11 @@ clipboardClearSeconds (never cleared) and autoLockMinutes (0); a word for theme.
 the setting's range is a usage error (exit 2) naming the range; nothing is changed. Logged as
 settings.change.
 
+A change that weakens a protection — a longer re-authentication window, clipboard clearing off or
+later, auto-lock off or later, a longer Secret lifetime — needs you to confirm it is you: a master
+password given for this command counts; after an unlock with the remembered device key it takes
+--totp CODE or the master password at a prompt, else exit 3 (REAUTH_REQUIRED) and nothing changes.
+
   keyward settings set utc true
   keyward settings set clipboardClearSeconds 45
 
@@ -62,7 +69,7 @@ function settingName(text: string): SettingName {
   if (name === undefined) {
     throw new KeywardError(
       'USAGE',
-      `There is no setting "${text.slice(0, 40)}"; the settings are ${NAMES.join(', ')}.`,
+      `There is no setting "${quoteSafely(text, 40)}"; the settings are ${NAMES.join(', ')}.`,
     );
   }
   return name;
@@ -130,12 +137,18 @@ export async function runSettingsSet(
   context: CommandContext,
   nameText: string,
   valueText: string,
+  options: { totp?: string } = {},
 ): Promise<CommandResult> {
   const name = settingName(nameText);
   const value = parseSettingValue(name, valueText);
-  const { services } = await unlockEngine(context);
+  const reauth = { purpose: 'settings set', totp: options.totp, onlyIfAsked: true };
+  const { services } = await unlockEngine(context, WEAKENABLE_SETTINGS.includes(name) ? { reauth } : {});
   const previous = services.settings.get()[name];
-  const next = services.settings.set({ [name]: value }, { actor: context.engine.actor })[name];
+  const next = (
+    await retryAfterReauth(context, reauth, () =>
+      services.settings.set({ [name]: value }, { actor: context.engine.actor }),
+    )
+  )[name];
   const changed = JSON.stringify(previous) !== JSON.stringify(next);
   return {
     json: { name, value: next, previous, changed },
@@ -165,14 +178,16 @@ export function registerSettingsCommand(program: Command, run: CommandRunner): v
       run(command, (context) => runSettingsGet(context, name)),
     );
 
-  group
-    .command('set')
-    .summary('change one setting')
-    .description('Change one setting.')
-    .argument('<name>', 'the setting')
-    .argument('<value>', 'its new value')
+  addReauthOption(
+    group
+      .command('set')
+      .summary('change one setting')
+      .description('Change one setting.')
+      .argument('<name>', 'the setting')
+      .argument('<value>', 'its new value'),
+  )
     .addHelpText('after', SET_HELP)
-    .action((name: string, value: string, _options: unknown, command: Command) =>
-      run(command, (context) => runSettingsSet(context, name, value)),
+    .action((name: string, value: string, options: { totp?: string }, command: Command) =>
+      run(command, (context) => runSettingsSet(context, name, value, options)),
     );
 }

@@ -19,7 +19,8 @@ Wrong passwords are counted: after 3 failures each attempt must wait longer (1 s
 the error (exit code 3) says how long, and --json adds "retryAfterSeconds".
 
 --remember stores a fresh device key in the OS keychain, so that later commands on this device need
-no password until \`keyward lock\`. No usable keychain (e.g. no D-Bus session on Linux): exit code 7,
+no password until \`keyward lock\`. It weakens a protection, so it needs the master password: the one
+given for this unlock, or (when the vault opened from the keychain) a prompt on a terminal. No usable keychain (e.g. no D-Bus session on Linux): exit code 7,
 and the master password keeps working.
 
 --json output:
@@ -27,10 +28,17 @@ and the master password keeps working.
 
 /** Unlocks with the password or the remembered device key, optionally remembers, and reports. */
 export async function runUnlock(context: CommandContext, options: UnlockOptions): Promise<CommandResult> {
-  const { vault, vaultPath } = context;
-  const { method } = await unlockEngine(context);
+  const { vault, vaultPath, engine } = context;
+  // Remembering weakens a protection: it needs the master password (typed for this unlock, or
+  // asked for after a keychain unlock).
+  const { method } = await unlockEngine(
+    context,
+    options.remember === true ? { reauth: { purpose: 'unlock --remember', passwordOnly: true } } : {},
+  );
   if (options.remember === true) {
-    await rememberOnThisDevice(vault, 'The master password is right and the vault unlocked');
+    await rememberOnThisDevice('The master password is right and the vault unlocked', () =>
+      engine.remember(),
+    );
   }
   const status = await vault.status();
   const remembered = options.remember === true || method === 'keychain' || status.keychain.remembered;

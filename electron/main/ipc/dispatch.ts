@@ -6,6 +6,7 @@ import { toErrorPayload } from '../../../shared/errors.ts';
 import type { ErrorCode } from '../../../shared/errors.ts';
 import { newErrorId, noopLogger } from '../../../shared/log/logger.ts';
 import type { Logger } from '../../../shared/log/logger.ts';
+import { quoteSafely } from '../../../shared/keys/redact.ts';
 import { isSameOrigin } from '../navigation-policy.ts';
 
 /** One handler per channel: a missing or wrongly typed handler is a compile error. */
@@ -48,9 +49,12 @@ function isChannel(value: unknown): value is Channel {
   return typeof value === 'string' && Object.hasOwn(contract, value);
 }
 
-/** Where an issue is, as `a.b[0]`-style text (never the value). */
+/**
+ * Where an issue is, as `a.b[0]`-style text (never the value). A record key is user input (it
+ * could be a pasted key): masked before it is cut, like every message text below.
+ */
 function issuePath(path: readonly PropertyKey[]): string {
-  return path.length === 0 ? 'input' : path.map((part) => String(part).slice(0, 40)).join('.');
+  return path.length === 0 ? 'input' : path.map((part) => quoteSafely(String(part), 40)).join('.');
 }
 
 /**
@@ -84,7 +88,7 @@ export function createDispatch(options: {
       if (!parsed.success) {
         const issue = parsed.error.issues[0];
         const where = issue === undefined ? 'input' : issuePath(issue.path);
-        const message = issue === undefined ? 'is invalid' : issue.message.slice(0, 200);
+        const message = issue === undefined ? 'is invalid' : quoteSafely(issue.message, 200);
         return fail('INVALID_INPUT', `${channel}: ${where}: ${message}`);
       }
       const handler = handlers[channel] as (input: unknown) => Promise<unknown>;
@@ -108,7 +112,7 @@ export function createDispatch(options: {
     } catch (error) {
       const payload = toErrorPayload(error);
       const { code, retryAfterMs } = payload;
-      let message = payload.message.slice(0, 500);
+      let message = quoteSafely(payload.message, 500);
       if (code === 'INTERNAL') {
         const errorId = newErrorId();
         logger.error('IPC call failed with an internal error', {

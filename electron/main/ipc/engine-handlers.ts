@@ -65,19 +65,14 @@ export function createEngineHandlers(engine: KeywardEngine, desktop: DesktopServ
   const clearAfterSeconds = () => services().settings.get().clipboardClearSeconds;
   return {
     'vault.status': () => status(),
+    // Remembering with the password just typed: that password is the re-authentication.
     'vault.create': async ({ password, remember }) => {
-      await engine.create(password);
-      if (remember) {
-        await engine.vault.remember();
-      }
+      await engine.create(password, remember ? { remember: true } : {});
       return status();
     },
     'vault.unlock': async (input) => {
       if ('password' in input) {
-        await engine.unlockWithPassword(input.password);
-        if (input.remember === true) {
-          await engine.vault.remember();
-        }
+        await engine.unlockWithPassword(input.password, input.remember === true ? { remember: true } : {});
       } else {
         await engine.unlockWithKeychain();
       }
@@ -89,7 +84,8 @@ export function createEngineHandlers(engine: KeywardEngine, desktop: DesktopServ
     },
     'vault.remember': async ({ remember }) => {
       services(); // only while unlocked: remembering needs the data key
-      await (remember ? engine.vault.remember() : engine.vault.forget());
+      // Remembering weakens a protection: guarded (REAUTH_REQUIRED) and logged by the engine.
+      await (remember ? engine.remember() : engine.vault.forget());
       return status();
     },
     'vault.changePassword': async ({ currentPassword, newPassword }) => {
@@ -230,6 +226,7 @@ export function createEngineHandlers(engine: KeywardEngine, desktop: DesktopServ
     }),
     'log.verify': later(() => services().log.verify()),
     'settings.get': later(() => services().settings.get()),
+    // A change that weakens a protection needs a fresh re-authentication (REAUTH_REQUIRED).
     'settings.set': later(({ patch }) => services().settings.set(patch, actor())),
     'backup.list': later(() =>
       engine

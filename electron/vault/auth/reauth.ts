@@ -2,7 +2,14 @@ import { KeywardError } from '../../../shared/errors.ts';
 import type { ActivityAction, ActivityLog } from '../audit/activity-log.ts';
 import type { Clock } from '../clock.ts';
 import type { SqliteDatabase } from '../db/sqlite.ts';
-import { backoffDelayMs } from '../unlock-lockout.ts';
+import {
+  clampLockoutState,
+  remainingBackoffMs,
+  reserveAttempt,
+  settleFailure,
+  settleSuccess,
+} from '../unlock-lockout.ts';
+import type { AttemptReservation, LockoutState } from '../unlock-lockout.ts';
 import type { Vault } from '../vault.ts';
 import { base32Encode, newTotpSecret, otpauthUri, verifyTotp } from './totp.ts';
 
@@ -23,6 +30,10 @@ export type GuardedAction = Extract<
   | 'totp.disable'
   | 'totp.enroll'
   | 'secret.mint'
+  // Weakening a protection: remembering the vault on this device, or a setting made laxer
+  // (see `weakenedSettings` in shared/domain/settings.ts).
+  | 'vault.remember'
+  | 'settings.weaken'
 >;
 
 function readMeta(db: SqliteDatabase, key: string): string | null {
@@ -85,25 +96,85 @@ export class ReauthService {
       : Math.max(0, this.freshUntil - this.clock.now());
   }
 
-  /** Verifies a credential and opens the window. WRONG_PASSWORD / LOCKED_OUT / INVALID_STATE otherwise. */
+  /**
+   * Verifies a credential and opens the window. WRONG_PASSWORD / LOCKED_OUT / INVALID_STATE
+   * otherwise. The attempt is reserved — counted as a failure, in one IMMEDIATE transaction — before
+   * the credential is evaluated, so parallel attempts (calls in flight in this process, CLI
+   * processes on the same vault) each count, and those past the free ones wait their backoff
+   * without being evaluated.
+   */
   async reauthenticate(
     credential: ReauthCredential,
     options: { actor: string },
   ): Promise<{ freshForMs: number }> {
     const now = this.clock.now();
-    const failures = Number(readMeta(this.db, 'reauth_failures') ?? '0');
-    const lastFailure = Number(readMeta(this.db, 'reauth_last_failure') ?? '0');
-    const wait = lastFailure + backoffDelayMs(failures) - now;
-    if (wait > 0) {
+    const method = 'password' in credential ? 'password' : 'totp';
+    if (method === 'totp' && readMeta(this.db, 'totp_secret') === null) {
       throw new KeywardError(
-        'LOCKED_OUT',
-        `Too many failed re-authentications; try again in ${Math.ceil(wait / 1000)} s.`,
-        {
-          retryAfterMs: wait,
-        },
+        'INVALID_STATE',
+        'No authenticator is enrolled; use the master password or enrol one first.',
       );
     }
-    const method = 'password' in credential ? 'password' : 'totp';
+    const reserved = this.db
+      .transaction(() => {
+        const outcome = reserveAttempt(this.counter(), now, 're-authentications');
+        this.writeCounter(outcome.state);
+        return outcome;
+      })
+      .immediate();
+    if ('refusal' in reserved) {
+      throw reserved.refusal;
+    }
+    const reservation: AttemptReservation = reserved.reservation;
+    // If the evaluation itself fails (the vault locked meanwhile), the attempt simply stays counted.
+    const ok = await this.evaluate(credential, now);
+    if (!ok) {
+      this.recordFailure(options.actor, method);
+      const wait = remainingBackoffMs(this.counter(), this.clock.now());
+      throw new KeywardError(
+        'WRONG_PASSWORD',
+        method === 'password' ? 'Wrong master password.' : 'That code is not valid (or was already used).',
+        wait > 0 ? { retryAfterMs: wait } : undefined,
+      );
+    }
+    this.db
+      .transaction(() => {
+        this.writeCounter(settleSuccess(this.counter(), reservation));
+        this.log.append({ actor: options.actor, action: 'reauth', outcome: 'success', details: { method } });
+      })
+      .immediate();
+    const window = this.windowMs();
+    this.singleUse = window === 0;
+    this.freshUntil = now + (window === 0 ? 60_000 : window);
+    return { freshForMs: window };
+  }
+
+  /** The re-authentication failure counter (meta), clamped like the unlock counter. */
+  private counter(): LockoutState {
+    return clampLockoutState({
+      failures: Number(readMeta(this.db, 'reauth_failures') ?? '0'),
+      lastFailureAt: Number(readMeta(this.db, 'reauth_last_failure') ?? '0'),
+      seq: Number(readMeta(this.db, 'reauth_seq') ?? 'NaN'),
+    });
+  }
+
+  private writeCounter(state: LockoutState): void {
+    writeMeta(this.db, 'reauth_failures', state.failures === 0 ? null : String(state.failures));
+    writeMeta(this.db, 'reauth_last_failure', state.failures === 0 ? null : String(state.lastFailureAt));
+    writeMeta(this.db, 'reauth_seq', state.seq === 0 ? null : String(state.seq));
+  }
+
+  /** A reserved attempt was wrong: it stays counted, the wait runs from now; logged. */
+  private recordFailure(actor: string, method: 'password' | 'totp'): void {
+    this.db
+      .transaction(() => {
+        this.writeCounter(settleFailure(this.counter(), this.clock.now()));
+        this.log.append({ actor, action: 'reauth', outcome: 'failure', details: { method } });
+      })
+      .immediate();
+  }
+
+  private async evaluate(credential: ReauthCredential, now: number): Promise<boolean> {
     let ok: boolean;
     if ('password' in credential) {
       ok = await this.vault.checkPassword(credential.password);
@@ -128,37 +199,7 @@ export class ReauthService {
         writeMeta(this.db, 'totp_last_step', String(step));
       }
     }
-    if (!ok) {
-      this.db
-        .transaction(() => {
-          writeMeta(this.db, 'reauth_failures', String(failures + 1));
-          writeMeta(this.db, 'reauth_last_failure', String(now));
-          this.log.append({
-            actor: options.actor,
-            action: 'reauth',
-            outcome: 'failure',
-            details: { method },
-          });
-        })
-        .immediate();
-      const next = backoffDelayMs(failures + 1);
-      throw new KeywardError(
-        'WRONG_PASSWORD',
-        method === 'password' ? 'Wrong master password.' : 'That code is not valid (or was already used).',
-        next > 0 ? { retryAfterMs: next } : undefined,
-      );
-    }
-    this.db
-      .transaction(() => {
-        writeMeta(this.db, 'reauth_failures', null);
-        writeMeta(this.db, 'reauth_last_failure', null);
-        this.log.append({ actor: options.actor, action: 'reauth', outcome: 'success', details: { method } });
-      })
-      .immediate();
-    const window = this.windowMs();
-    this.singleUse = window === 0;
-    this.freshUntil = now + (window === 0 ? 60_000 : window);
-    return { freshForMs: window };
+    return ok;
   }
 
   /**

@@ -1,6 +1,18 @@
-import { copyFileSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import {
+  chmodSync,
+  closeSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  statSync,
+} from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { KeywardError } from '../../../shared/errors.ts';
+import { quoteSafely } from '../../../shared/keys/redact.ts';
 import { fsyncDirectory } from '../atomic-file.ts';
 import type { Clock } from '../clock.ts';
 import { deriveKeyFromPassword } from '../crypto/kdf.ts';
@@ -93,7 +105,10 @@ export class BackupService {
     const target = join(this.directory, `${name}.vault`);
     const partial = `${target}.partial`;
     rmSync(partial, { force: true });
+    // Owner-only from its first byte: VACUUM INTO fills an empty file and keeps its mode.
+    closeSync(openSync(partial, 'wx', 0o600));
     db.prepare('VACUUM INTO ?').run(partial);
+    chmodSync(partial, 0o600);
     const header = readVaultHeader(this.files.header);
     writeVaultHeader(`${target}.header`, { ...header, deviceWrap: null });
     renameSync(partial, target);
@@ -125,12 +140,13 @@ export class BackupService {
     name: string,
     password: string,
     onOpened?: (db: SqliteDatabase) => void,
+    unwrap?: UnwrapWithPassword,
   ): Promise<{ previous: string | null }> {
     const backup = this.list().find((candidate) => candidate.name === name);
     if (!backup) {
       throw new KeywardError(
         'NOT_FOUND',
-        `No backup named "${basename(name).slice(0, 80)}"; see \`keyward backup list\`.`,
+        `No backup named "${quoteSafely(basename(name), 80)}"; see \`keyward backup list\`.`,
       );
     }
     const header = readVaultHeader(`${backup.path}.header`);
@@ -141,8 +157,32 @@ export class BackupService {
       password,
       clock: this.clock,
       ...(onOpened ? { onOpened } : {}),
+      ...(unwrap ? { unwrap } : {}),
     });
   }
+}
+
+/**
+ * Checks `password` against a header and returns the data key it wraps, or throws WRONG_PASSWORD.
+ * The engine passes one that counts the attempt and backs off like an unlock.
+ */
+export type UnwrapWithPassword = (
+  header: VaultHeader,
+  password: string,
+  wrongMessage: string,
+) => Promise<Buffer>;
+
+const WRONG_BACKUP_PASSWORD = 'That is not the master password this backup was made with.';
+
+/** The uncounted check (an import on a new computer, where no vault and no counter exist yet). */
+async function unwrapUncounted(header: VaultHeader, password: string, wrongMessage: string): Promise<Buffer> {
+  const kek = await deriveKeyFromPassword(password, header.kdf);
+  const dataKey = unwrapKey(header.passwordWrap, kek, passwordWrapContext(header));
+  kek.fill(0);
+  if (!dataKey) {
+    throw new KeywardError('WRONG_PASSWORD', wrongMessage);
+  }
+  return dataKey;
 }
 
 /** Opens `header` + database copy with `password`, checks it, and only then swaps it in. */
@@ -153,20 +193,18 @@ export async function restoreVaultFiles(args: {
   password: string;
   clock: Clock;
   onOpened?: (db: SqliteDatabase) => void;
+  /** How the password is checked (default: uncounted). */
+  unwrap?: UnwrapWithPassword;
 }): Promise<{ previous: string | null }> {
   const { files, header, password, clock } = args;
-  const kek = await deriveKeyFromPassword(password, header.kdf);
-  const dataKey = unwrapKey(header.passwordWrap, kek, passwordWrapContext(header));
-  kek.fill(0);
-  if (!dataKey) {
-    throw new KeywardError('WRONG_PASSWORD', 'That is not the master password this backup was made with.');
-  }
+  const dataKey = await (args.unwrap ?? unwrapUncounted)(header, password, WRONG_BACKUP_PASSWORD);
   const staging = `${files.database}.restoring`;
   for (const suffix of ['', '-wal', '-shm']) {
     rmSync(`${staging}${suffix}`, { force: true });
   }
   try {
     copyFileSync(args.databaseSource, staging);
+    chmodSync(staging, 0o600); // a backup made before backups were 0600 must not widen the vault's mode
     const db = openVaultDatabase(staging, { dataKey, create: false, expectVaultId: header.vaultId });
     try {
       const id = db.prepare(`SELECT value FROM meta WHERE key = 'vault_id'`).get() as

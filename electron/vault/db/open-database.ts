@@ -19,6 +19,32 @@ export interface OpenDatabaseOptions {
   expectVaultId?: string;
 }
 
+/** SQLite3MultipleCiphers' prefix for a raw binary key (no key derivation), as `x'…'` in a PRAGMA. */
+const RAW_KEY_PREFIX = Buffer.from('raw:', 'ascii');
+
+/**
+ * Hands a raw 256-bit key to the connection as a Buffer (`sqlite3_key` / `sqlite3_rekey`), never as
+ * a hex string: a JavaScript string cannot be wiped, a Buffer can. The `raw:` + 32 bytes argument
+ * is built in a Buffer we own and zeroed as soon as the binding has copied it into the codec.
+ */
+export function applyRawKey(db: DatabaseHandle, dataKey: Buffer, which: 'key' | 'rekey'): void {
+  if (dataKey.length !== 32) {
+    throw new Error('data key must be 32 bytes');
+  }
+  const argument = Buffer.alloc(RAW_KEY_PREFIX.length + dataKey.length);
+  try {
+    RAW_KEY_PREFIX.copy(argument, 0);
+    dataKey.copy(argument, RAW_KEY_PREFIX.length);
+    if (which === 'key') {
+      db.key(argument);
+    } else {
+      db.rekey(argument);
+    }
+  } finally {
+    argument.fill(0);
+  }
+}
+
 /**
  * Opens the vault's SQLite file. The cipher and the raw key are applied before any other statement
  * touches the file, so every page, the WAL and the journal are encrypted (ChaCha20-Poly1305,
@@ -41,11 +67,8 @@ export function openVaultDatabase(path: string, options: OpenDatabaseOptions): D
   }
   try {
     if (options.dataKey !== null) {
-      if (options.dataKey.length !== 32) {
-        throw new Error('data key must be 32 bytes');
-      }
       db.pragma(`cipher = 'chacha20'`);
-      db.pragma(`key = "x'${options.dataKey.toString('hex')}'"`);
+      applyRawKey(db, options.dataKey, 'key');
     }
     // First read: fails here with SQLITE_NOTADB when the key or the file is wrong.
     db.pragma('schema_version', { simple: true });

@@ -390,8 +390,13 @@ export class TokenDecoder {
         vaultKey,
       );
     }
+    // The one-shot fast path knows no header extensions: a token with `crit` (or `b64`) goes to
+    // jose, which rejects critical parameters it does not understand (RFC 7515 §4.1.11).
     const outcome =
-      key.asymmetricKeyType === 'ed25519' && parsed.signature.length === 64
+      key.asymmetricKeyType === 'ed25519' &&
+      parsed.signature.length === 64 &&
+      !Object.hasOwn(parsed.header, 'crit') &&
+      !Object.hasOwn(parsed.header, 'b64')
         ? verifyEd25519(parsed, key)
         : await tryVerify(parsed.token, key, 'EdDSA');
     if (outcome.result === 'ok') {

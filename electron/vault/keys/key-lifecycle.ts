@@ -323,7 +323,7 @@ export class KeyLifecycle {
     if (!found) {
       throw new KeywardError(
         'NOT_FOUND',
-        `No integration named or with id "${redactKeyMaterial(ref.slice(0, 100))}".`,
+        `No integration named or with id "${redactKeyMaterial(ref).slice(0, 100)}".`,
       );
     }
     return found;
@@ -357,7 +357,7 @@ export class KeyLifecycle {
   requireKey(keyId: string): ApiKeyView {
     const key = this.keys.byId(keyId);
     if (!key) {
-      throw new KeywardError('NOT_FOUND', `No key with id "${redactKeyMaterial(keyId.slice(0, 100))}".`);
+      throw new KeywardError('NOT_FOUND', `No key with id "${redactKeyMaterial(keyId).slice(0, 100)}".`);
     }
     return key;
   }
@@ -397,7 +397,7 @@ export class KeyLifecycle {
   material(keyId: string): string {
     const stored = this.keys.storedById(keyId);
     if (!stored) {
-      throw new KeywardError('NOT_FOUND', `No key with id "${redactKeyMaterial(keyId.slice(0, 100))}".`);
+      throw new KeywardError('NOT_FOUND', `No key with id "${redactKeyMaterial(keyId).slice(0, 100)}".`);
     }
     return stored.material;
   }

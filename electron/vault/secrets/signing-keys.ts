@@ -120,6 +120,16 @@ export class SigningKeys {
     return fresh.kid;
   }
 
+  /**
+   * Drops the cached private key and the cached public keys (on lock). The private KeyObject lives
+   * in OpenSSL's memory until the garbage collector frees it; without this reference it can.
+   */
+  forget(): void {
+    this.current = null;
+    this.publicKeys.clear();
+    this.notedExpiry.clear();
+  }
+
   /** Public keys that verifiers need now: the current key and retired keys with unexpired Secrets. */
   jwks(now = this.clock.now()): Jwks {
     const rows = this.published.all({ now }) as { public_jwk: string }[];

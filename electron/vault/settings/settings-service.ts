@@ -1,5 +1,10 @@
 import type { Settings } from '../../../shared/domain/settings.ts';
-import { DEFAULT_SETTINGS, settingsPatchSchema, settingsSchema } from '../../../shared/domain/settings.ts';
+import {
+  DEFAULT_SETTINGS,
+  settingsPatchSchema,
+  settingsSchema,
+  weakenedSettings,
+} from '../../../shared/domain/settings.ts';
 import { KeywardError } from '../../../shared/errors.ts';
 import type { ActivityLog } from '../audit/activity-log.ts';
 import type { Clock } from '../clock.ts';
@@ -14,11 +19,22 @@ export class SettingsService {
   private readonly log: ActivityLog;
   private cached: Settings | null = null;
   private readonly listeners = new Set<Listener>();
+  private readonly requireReauth: (action: 'settings.weaken') => void;
 
-  constructor(db: SqliteDatabase, clock: Clock, log: ActivityLog) {
+  /**
+   * `requireReauth` throws REAUTH_REQUIRED (and logs the denial) unless a re-authentication is
+   * fresh; it is asked before any change that weakens a protection is written.
+   */
+  constructor(
+    db: SqliteDatabase,
+    clock: Clock,
+    log: ActivityLog,
+    requireReauth: (action: 'settings.weaken') => void,
+  ) {
     this.db = db;
     this.clock = clock;
     this.log = log;
+    this.requireReauth = requireReauth;
   }
 
   /** Current settings (defaults for anything never set). */
@@ -41,7 +57,11 @@ export class SettingsService {
     return this.cached;
   }
 
-  /** Applies a partial update; INVALID_INPUT names the first bad field and nothing is written. */
+  /**
+   * Applies a partial update; INVALID_INPUT names the first bad field and nothing is written. A
+   * change that weakens a protection (`weakenedSettings`) needs a fresh re-authentication
+   * (REAUTH_REQUIRED otherwise, nothing written, the denial logged).
+   */
   set(patch: unknown, options: { actor: string }): Settings {
     const parsed = settingsPatchSchema.safeParse(patch);
     if (!parsed.success) {
@@ -64,6 +84,9 @@ export class SettingsService {
       return current;
     }
     const next = { ...current, ...parsed.data } as Settings;
+    if (weakenedSettings(current, next).length > 0) {
+      this.requireReauth('settings.weaken');
+    }
     this.db
       .transaction(() => {
         const upsert = this.db.prepare(

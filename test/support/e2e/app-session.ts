@@ -14,6 +14,7 @@ import { createSystemClock } from '../../../electron/vault/clock.ts';
 import type { Clock } from '../../../electron/vault/clock.ts';
 import type { Keychain } from '../../../electron/vault/keychain/keychain.ts';
 import { OsKeychain } from '../../../electron/vault/keychain/os-keychain.ts';
+import type { Settings } from '../../../shared/domain/settings.ts';
 import type { KeywardEngine } from '../../../electron/vault/keyward-engine.ts';
 import type { KdfTuning } from '../../../electron/vault/vault.ts';
 import { CHANNELS, ipcChannelName, ipcEventName } from '../../../shared/ipc/channels.ts';
@@ -71,6 +72,11 @@ export interface OpenAppOptions {
   keychain?: Keychain;
   /** Keep the idle auto-lock (default false: turned off, so waiting or moving a fake clock never locks). */
   autoLock?: boolean;
+  /**
+   * Settings the vault is created with (before `seed`). Settings that weaken a protection need a
+   * re-authentication later; here the new password is the proof.
+   */
+  settings?: Partial<Settings>;
   /** Runs after the vault is set up and before the page loads (while unlocked, unless `vault: 'none'`). */
   seed?: (engine: KeywardEngine) => void | Promise<void>;
   /** The page's `prefers-color-scheme` (default `light`). */
@@ -361,10 +367,11 @@ export async function openAppSession(setup: AppSessionSetup): Promise<E2eApp> {
 
   const prepareVault = async (): Promise<void> => {
     if (options.vault !== 'none') {
-      await engine.create(password);
-      if (options.autoLock !== true) {
-        engine.services().settings.set({ autoLockMinutes: 0 }, { actor: ACTOR });
-      }
+      // Settings that weaken a protection (auto-lock off, …) need a re-authentication once the
+      // vault exists; set at creation, the new password is that proof.
+      await engine.create(password, {
+        settings: { ...(options.autoLock === true ? {} : { autoLockMinutes: 0 }), ...options.settings },
+      });
     }
     await options.seed?.(engine);
     if (options.vault === 'locked') {

@@ -157,8 +157,8 @@ describe('Secrets', () => {
 
   it('signing-key rotation keeps the old public key until its last Secret expired', async () => {
     const { engine, integration, services, clock } = await setup();
-    services.settings.set({ autoLockMinutes: 0 }, { actor: 'owner@test' });
     await engine.reauthenticate({ password: PASSWORD });
+    services.settings.set({ autoLockMinutes: 0 }, { actor: 'owner@test' }); // weaker: after re-auth
     const first = await engine.mintSecret(integration.id);
     await services.signingKeys.rotate({ actor: 'owner@test' });
     const second = await engine.mintSecret(integration.id);

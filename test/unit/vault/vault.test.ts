@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { KeywardError } from '../../../shared/errors.ts';
 import { readVaultHeader } from '../../../electron/vault/vault-header.ts';
@@ -173,7 +173,7 @@ describe('locking', () => {
 });
 
 describe('changing the master password', () => {
-  it('re-wraps the data key: the new password opens the same data, the old one no longer does', async () => {
+  it('re-keys the database: the new password opens the same data, the old one no longer does', async () => {
     const { vault, reopen } = setup();
     await vault.create(PASSWORD);
     vault.database().exec("CREATE TABLE t (v TEXT) STRICT; INSERT INTO t VALUES ('same data');");
@@ -182,8 +182,9 @@ describe('changing the master password', () => {
     const saltBefore = readVaultHeader(vault.files.header).kdf.salt;
 
     await reopen().changePassword(PASSWORD, 'a brand new passphrase');
-    expect(sha256(vault.files.database)).toBe(databaseBefore); // nothing re-encrypted
+    expect(sha256(vault.files.database)).not.toBe(databaseBefore); // every page under a new data key
     expect(readVaultHeader(vault.files.header).kdf.salt).not.toBe(saltBefore);
+    expect(existsSync(vault.files.pendingHeader)).toBe(false);
 
     expect(await codeOf(reopen().unlockWithPassword(PASSWORD))).toBe('WRONG_PASSWORD');
     const withNew = reopen();

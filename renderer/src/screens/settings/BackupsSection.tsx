@@ -91,9 +91,9 @@ export function BackupsSection() {
         </div>
       </div>
       <p className="settings-row__hint">
-        Encrypted copies of the vault, made daily and kept 14 days. Restoring one needs the master password it
-        was made with. An export is one encrypted file of the whole vault, to move it to another computer (
-        <code>keyward import</code>).
+        Encrypted copies of the vault, made daily and kept 14 days. Each opens only itself, with the master
+        password it was made with — never today’s vault once the password has changed. An export is one
+        encrypted file of the whole vault, to move it to another computer (<code>keyward import</code>).
       </p>
       <p className="visually-hidden" role="status" aria-live="polite">
         {status}

@@ -10,7 +10,8 @@ import { toast } from '../../state/toast-store.ts';
 import { Field } from '../../ui/Field.tsx';
 
 /**
- * Changes the master password: the data key is re-wrapped, nothing is re-encrypted. What is typed
+ * Changes the master password: the vault is re-keyed with a new data key, so the old password no
+ * longer opens it (backups keep opening with the password they were made under). What is typed
  * lives in this component's state only and is dropped after the change.
  */
 export function ChangePassword() {
@@ -78,7 +79,8 @@ export function ChangePassword() {
     >
       <h3 id="settings-password-title">Change master password</h3>
       <p className="settings-row__hint">
-        The vault’s data key is re-wrapped with the new password; nothing else changes. It cannot be
+        The vault is re-keyed with a new data key under the new password: the old password no longer opens it.
+        Each backup still opens only with the password it was made under. The new password cannot be
         recovered: keep it somewhere safe.
       </p>
       <div className="settings-password">

@@ -38,9 +38,9 @@ export function NumberSetting(props: { field: NumericField; value: number | null
     inFlight.current = true;
     setSaving(true);
     try {
-      await saveSetting({ [field.name]: checked.value });
-      setDraft(null);
-      setSaved(true);
+      const outcome = await saveSetting({ [field.name]: checked.value });
+      setDraft(null); // cancelled: back to the saved value
+      setSaved(outcome === 'saved');
     } catch (caught) {
       setSaveError(errorMessage(caught));
     } finally {

@@ -1,6 +1,7 @@
 import { useId, useState } from 'react';
 import { call } from '../../api/api.ts';
 import { errorMessage } from '../../api/ipc-error.ts';
+import { guarded } from '../../reauth/reauth-store.ts';
 import { toast } from '../../state/toast-store.ts';
 import { useVault } from '../../state/vault-store.ts';
 import { SettingRow } from './SettingRow.tsx';
@@ -28,7 +29,14 @@ export function RememberDevice() {
     setError(null);
     setSaved(false);
     try {
-      setStatus(await call('vault.remember', { remember }));
+      // Remembering weakens a protection: main asks for a re-authentication first.
+      const next = await guarded('Remember the vault on this device', () =>
+        call('vault.remember', { remember }),
+      );
+      if (next === null) {
+        return; // cancelled: nothing changed
+      }
+      setStatus(next);
       setSaved(true);
       toast('success', remember ? 'Remembered on this device' : 'Forgotten on this device');
     } catch (caught) {

@@ -1,10 +1,22 @@
 import type { Settings } from '../../../../shared/domain/settings.ts';
+import { guarded } from '../../reauth/reauth-store.ts';
 import { useSettings } from '../../state/settings-store.ts';
+
+/** Cancelled: the user closed the re-authentication dialog, so nothing was saved. */
+export const SAVE_CANCELLED = 'cancelled';
 
 /**
  * Saves a change to the settings through the settings store: only the fields changed, so a change
  * made meanwhile elsewhere (the CLI on the same vault, another save in flight) is not overwritten.
+ * A change that weakens a protection (clipboard clearing off or later, auto-lock off or later, a
+ * longer re-authentication window or Secret lifetime) is refused by the engine until the user
+ * confirms it is them: the re-authentication dialog opens and the save is tried once more.
+ * Resolves `'saved'`, or {@link SAVE_CANCELLED} when the dialog was cancelled.
  */
-export function saveSetting(patch: Partial<Settings>): Promise<void> {
-  return useSettings.getState().update(patch);
+export async function saveSetting(patch: Partial<Settings>): Promise<'saved' | typeof SAVE_CANCELLED> {
+  const done = await guarded('Change a security setting', async () => {
+    await useSettings.getState().update(patch);
+    return true;
+  });
+  return done === null ? SAVE_CANCELLED : 'saved';
 }

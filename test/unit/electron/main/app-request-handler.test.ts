@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -19,6 +19,10 @@ beforeAll(() => {
   writeFileSync(join(base, 'secret.txt'), 'TOP SECRET');
   mkdirSync(join(base, 'renderer-private'));
   writeFileSync(join(base, 'renderer-private', 'secret.txt'), 'TOP SECRET');
+  // Links inside the build: two lead out of it, one stays inside.
+  symlinkSync(join(base, 'secret.txt'), join(rendererDir, 'assets', 'leak.txt'));
+  symlinkSync(join(base, 'renderer-private'), join(rendererDir, 'private'));
+  symlinkSync(join(rendererDir, 'assets', 'index.css'), join(rendererDir, 'assets', 'alias.css'));
 });
 
 afterAll(() => {
@@ -95,6 +99,21 @@ describe('the app protocol handler', () => {
     expect(body).not.toContain('TOP SECRET');
     expect(body).not.toContain(base);
     expect(response.headers.get('content-security-policy')).toBe(RENDERER_CSP);
+  });
+
+  it('refuses a symbolic link whose real path leaves the renderer folder (403), follows one that stays', async () => {
+    const handle = createAppRequestHandler({ rendererDir });
+    for (const url of ['app://keyward/assets/leak.txt', 'app://keyward/private/secret.txt']) {
+      const response = await handle(request(url));
+      expect(response.status, url).toBe(403);
+      const body = await response.text();
+      expect(body).not.toContain('TOP SECRET');
+      expect(body).not.toContain(base);
+      expect(response.headers.get('content-security-policy')).toBe(RENDERER_CSP);
+    }
+    const inside = await handle(request('app://keyward/assets/alias.css'));
+    expect(inside.status).toBe(200);
+    expect(await inside.text()).toBe('body{}');
   });
 
   it('answers a failed read with 500 and no detail', async () => {

@@ -16,10 +16,17 @@ async function settings() {
   return made.services;
 }
 
+async function settingsEngine() {
+  const made = await createTestEngine({ password: 'settings password' });
+  cleanups.push(made.cleanup);
+  return made;
+}
+
 describe('settings', () => {
   it('changing one setting leaves every other one as it was (not back to its default)', async () => {
-    const services = await settings();
+    const { engine, services } = await settingsEngine();
     const actor = { actor: 'owner@test' };
+    await engine.reauthenticate({ password: 'settings password' }); // clipboard never cleared: weaker
     services.settings.set({ theme: 'dark', clipboardClearSeconds: null, utc: true }, actor);
     const after = services.settings.set({ noticeLeadDays: 45 }, actor);
     expect(after).toEqual({
