@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createTestEngine } from '../../support/temp-engine.ts';
@@ -90,6 +90,61 @@ describe('backups', () => {
     engine.lock();
     expect(await codeOf(engine.restoreBackup('keyward-19990101T000000Z', PASSWORD))).toBe('NOT_FOUND');
     await engine.unlockWithPassword(PASSWORD);
+  });
+});
+
+describe('the password check of a restore (issue 10 §3.2)', () => {
+  it('while locked: counted and backed off like an unlock — locked out, even the right password waits', async () => {
+    const { engine, clock, dir } = await setup();
+    const backup = engine.backupNow();
+    engine.lock();
+    const results: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      results.push(await codeOf(engine.restoreBackup(backup.name, 'not the password')));
+    }
+    expect(results).toEqual(['WRONG_PASSWORD', 'WRONG_PASSWORD', 'WRONG_PASSWORD']);
+    expect((await engine.vault.status()).lockout.failures).toBe(3);
+    // Locked out: not evaluated, whatever the password.
+    expect(await codeOf(engine.restoreBackup(backup.name, PASSWORD))).toBe('LOCKED_OUT');
+    expect(readdirSync(dir).filter((name) => name.includes('before-restore'))).toEqual([]);
+
+    // After the wait it restores; the failed attempts are in the restored vault's log.
+    clock.advance(60_000);
+    await engine.restoreBackup(backup.name, PASSWORD);
+    const services = await engine.unlockWithPassword(PASSWORD);
+    const entries = services.log.list({ limit: 10 });
+    expect(entries.find((entry) => entry.action === 'vault.unlock-failed')?.details).toEqual({ attempts: 3 });
+    expect(entries.some((entry) => entry.action === 'backup.restore' && entry.outcome === 'success')).toBe(
+      true,
+    );
+  });
+
+  it('while unlocked: a re-authentication — counted, backed off and logged; the vault stays open', async () => {
+    const { engine, services } = await setup();
+    const backup = engine.backupNow();
+    const results: string[] = [];
+    for (let i = 0; i < 4; i++) {
+      results.push(await codeOf(engine.restoreBackup(backup.name, 'not the password')));
+    }
+    expect(results).toEqual(['WRONG_PASSWORD', 'WRONG_PASSWORD', 'WRONG_PASSWORD', 'LOCKED_OUT']);
+    expect(engine.vault.isUnlocked).toBe(true);
+    const entries = services.log.list({ limit: 20 });
+    expect(entries.filter((entry) => entry.action === 'reauth' && entry.outcome === 'failure')).toHaveLength(
+      3,
+    );
+    expect(
+      entries.filter((entry) => entry.action === 'backup.restore' && entry.outcome === 'failure'),
+    ).toHaveLength(4);
+  });
+
+  it('backup files are readable by their owner only (0600)', async () => {
+    const { engine } = await setup();
+    const backup = engine.backupNow();
+    expect(statSync(backup.path).mode & 0o777).toBe(0o600);
+    expect(statSync(`${backup.path}.header`).mode & 0o777).toBe(0o600);
+    for (const each of engine.backupService().list()) {
+      expect(statSync(each.path).mode & 0o777, each.name).toBe(0o600);
+    }
   });
 });
 

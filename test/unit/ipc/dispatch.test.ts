@@ -206,3 +206,23 @@ describe('dispatch', () => {
     );
   });
 });
+
+describe('error messages mask key material before they are cut (issue 10 §3.6)', () => {
+  const apiKey = `kw_${'A1b2C3d4E5'.repeat(4)}${'f6G7h8J9k'}`; // key-shaped: prefix + 49 base62
+  const body = apiKey.slice(3);
+
+  it('a key near the end of a long message is masked, not cut into an unmasked half', async () => {
+    const { dispatch } = dispatchWith({
+      'settings.get': () => Promise.reject(new KeywardError('NOT_FOUND', `${'x'.repeat(470)} ${apiKey}`)),
+    });
+    const error = errorOf(await dispatch('settings.get', {}, TRUSTED));
+    expect(error.message).not.toContain(body.slice(0, 12));
+  });
+
+  it('a key pasted as an unknown field name never comes back in the INVALID_INPUT message', async () => {
+    const { dispatch } = dispatchWith();
+    const error = errorOf(await dispatch('settings.set', { patch: { [apiKey]: 1 } }, TRUSTED));
+    expect(error.code).toBe('INVALID_INPUT');
+    expect(error.message).not.toContain(body.slice(0, 12));
+  });
+});
