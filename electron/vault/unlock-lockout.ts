@@ -8,13 +8,16 @@ import { SqliteDatabaseConstructor } from './db/sqlite.ts';
  *
  * `seq` numbers every attempt ever reserved; the attempts after the last success are the ones
  * counted (`failures`). An attempt is counted when it is reserved, before the password is
- * evaluated, so parallel attempts (threads of one process or several processes) cannot all be
- * evaluated against one stale count.
+ * evaluated, so parallel attempts (calls of one process or several processes) cannot all be
+ * evaluated against one stale count. `pending` lists the reserved attempts still being evaluated
+ * (seq and when reserved); one older than {@link PENDING_TTL_MS} is a process that died and no
+ * longer holds anyone up (it stays counted).
  */
 export interface LockoutState {
   failures: number;
   lastFailureAt: number;
   seq: number;
+  pending: { seq: number; at: number }[];
 }
 
 /** Failures allowed before any wait, and the wait's ceiling. */
@@ -22,9 +25,13 @@ export const FREE_ATTEMPTS = 3;
 export const MAX_BACKOFF_MS = 15 * 60 * 1000;
 /** A counter beyond this is treated as this (a damaged or hostile file cannot overflow anything). */
 export const MAX_COUNTED_FAILURES = 1_000_000;
+/** How long a reserved attempt may take to be evaluated before it is presumed abandoned. */
+export const PENDING_TTL_MS = 60_000;
+/** At most this many attempts are tracked as in flight (the rest only counted). */
+const MAX_PENDING = 64;
 
 /** The state of a vault nobody has failed to open. */
-export const NO_FAILURES: LockoutState = { failures: 0, lastFailureAt: 0, seq: 0 };
+export const NO_FAILURES: LockoutState = { failures: 0, lastFailureAt: 0, seq: 0, pending: [] };
 
 /**
  * How long after the last failure the next attempt must wait: none for the first
@@ -55,14 +62,29 @@ export function clampLockoutState(value: Partial<Record<keyof LockoutState, unkn
     typeof value.seq === 'number' && Number.isSafeInteger(value.seq) && value.seq >= failures
       ? value.seq
       : failures;
-  return { failures, lastFailureAt, seq };
+  const pending = Array.isArray(value.pending)
+    ? (value.pending as unknown[])
+        .filter(
+          (entry): entry is { seq: number; at: number } =>
+            typeof entry === 'object' &&
+            entry !== null &&
+            Number.isSafeInteger((entry as { seq?: unknown }).seq) &&
+            Number.isFinite((entry as { at?: unknown }).at),
+        )
+        .map(({ seq: each, at }) => ({ seq: each, at }))
+        .slice(-MAX_PENDING)
+    : [];
+  return { failures, lastFailureAt, seq, pending };
 }
 
 /**
  * Milliseconds until an attempt is allowed (0 = now). A last failure "in the future" (a clock set
  * back, or a damaged file) counts as now, so the wait is never longer than {@link MAX_BACKOFF_MS}.
  */
-export function remainingBackoffMs(state: LockoutState, now: number): number {
+export function remainingBackoffMs(
+  state: Pick<LockoutState, 'failures' | 'lastFailureAt'>,
+  now: number,
+): number {
   return Math.max(0, Math.min(state.lastFailureAt, now) + backoffDelayMs(state.failures) - now);
 }
 
@@ -74,34 +96,49 @@ export interface AttemptReservation {
   failures: number;
 }
 
+/** The outcome of {@link reserveAttempt}; `state` is what to store in every case. */
+export type ReserveOutcome =
+  | { state: LockoutState; reservation: AttemptReservation }
+  | { state: LockoutState; refusal: KeywardError }
+  /** Only attempts still being evaluated stand in the way: ask again once they are settled. */
+  | { state: LockoutState; busy: true };
+
 /**
- * Reserves an attempt: while the backoff runs, a LOCKED_OUT `refusal`; otherwise the attempt is
- * counted as a failure now (before anything is evaluated) and returned as `reservation`. Either
- * way `state` is what to store: a last failure "in the future" is brought back to now, so the wait
- * it causes is counted from the first time it is seen and ends.
+ * Reserves an attempt. While the backoff of the settled failures runs: a LOCKED_OUT `refusal`.
+ * When only attempts still in flight would make this one wait, `busy`: their outcome decides (a
+ * success clears the counter), so the caller asks again once they are settled — this attempt is
+ * never evaluated before the ones ahead of it are counted. Otherwise the attempt is counted as a
+ * failure now (before anything is evaluated) and returned as `reservation`. A last failure "in the
+ * future" is stored as now, so the wait it causes starts when it is first seen, and ends.
  */
-export function reserveAttempt(
-  state: LockoutState,
-  now: number,
-  what: string,
-): { state: LockoutState; reservation: AttemptReservation } | { state: LockoutState; refusal: KeywardError } {
-  const wait = remainingBackoffMs(state, now);
+export function reserveAttempt(state: LockoutState, now: number, what: string): ReserveOutcome {
+  const live = state.pending.filter((entry) => entry.at <= now && now - entry.at < PENDING_TTL_MS);
+  const base = { ...state, lastFailureAt: Math.min(state.lastFailureAt, now), pending: live };
+  const wait = remainingBackoffMs(base, now);
   if (wait > 0) {
+    const settled = { failures: Math.max(0, base.failures - live.length), lastFailureAt: base.lastFailureAt };
+    if (live.length > 0 && remainingBackoffMs(settled, now) === 0) {
+      return { state: base, busy: true };
+    }
     return {
-      state: { ...state, lastFailureAt: Math.min(state.lastFailureAt, now) },
+      state: base,
       refusal: new KeywardError(
         'LOCKED_OUT',
         `Too many failed ${what}; try again in ${Math.ceil(wait / 1000)} s.`,
-        { retryAfterMs: wait },
+        {
+          retryAfterMs: wait,
+        },
       ),
     };
   }
-  const next = {
-    failures: Math.min(state.failures + 1, MAX_COUNTED_FAILURES),
+  const seq = base.seq + 1;
+  const next: LockoutState = {
+    failures: Math.min(base.failures + 1, MAX_COUNTED_FAILURES),
     lastFailureAt: now,
-    seq: state.seq + 1,
+    seq,
+    pending: [...live, { seq, at: now }].slice(-MAX_PENDING),
   };
-  return { state: next, reservation: { seq: next.seq, failures: next.failures } };
+  return { state: next, reservation: { seq, failures: next.failures } };
 }
 
 /**
@@ -111,12 +148,55 @@ export function reserveAttempt(
 export function settleSuccess(state: LockoutState, reservation: AttemptReservation): LockoutState {
   const clearedThrough = Math.max(state.seq - state.failures, reservation.seq);
   const failures = Math.max(0, state.seq - clearedThrough);
-  return { failures, lastFailureAt: failures === 0 ? 0 : state.lastFailureAt, seq: state.seq };
+  return {
+    failures,
+    lastFailureAt: failures === 0 ? 0 : state.lastFailureAt,
+    seq: state.seq,
+    pending: state.pending.filter((entry) => entry.seq > reservation.seq),
+  };
 }
 
 /** Settles a reserved attempt as a failure: it stays counted; the wait runs from now. */
-export function settleFailure(state: LockoutState, now: number): LockoutState {
-  return state.failures === 0 ? state : { ...state, lastFailureAt: Math.max(state.lastFailureAt, now) };
+export function settleFailure(
+  state: LockoutState,
+  reservation: AttemptReservation,
+  now: number,
+): LockoutState {
+  const pending = state.pending.filter((entry) => entry.seq !== reservation.seq);
+  return state.failures === 0
+    ? { ...state, pending }
+    : { ...state, lastFailureAt: Math.max(state.lastFailureAt, now), pending };
+}
+
+/** How long to sleep between asks while attempts ahead are still being evaluated. */
+export const BUSY_POLL_MS = 20;
+/** How long to wait for them at most (real time) before answering LOCKED_OUT anyway. */
+const BUSY_LIMIT_MS = 2 * PENDING_TTL_MS;
+
+/**
+ * Runs `attempt` (one read-modify-write of a counter) until it is not `busy`, sleeping in between;
+ * throws the refusal, returns the reservation.
+ */
+export async function reserveWhenReady(
+  attempt: () => ReserveOutcome,
+  what: string,
+): Promise<AttemptReservation> {
+  const giveUpAt = Date.now() + BUSY_LIMIT_MS;
+  for (;;) {
+    const outcome = attempt();
+    if ('reservation' in outcome) {
+      return outcome.reservation;
+    }
+    if ('refusal' in outcome) {
+      throw outcome.refusal;
+    }
+    if (Date.now() > giveUpAt) {
+      throw new KeywardError('LOCKED_OUT', `Too many ${what} at once; try again in a moment.`, {
+        retryAfterMs: 1000,
+      });
+    }
+    await new Promise((resolve) => setTimeout(resolve, BUSY_POLL_MS));
+  }
 }
 
 /**
@@ -166,29 +246,35 @@ export class UnlockLockout {
 
   /**
    * Reserves (and counts) one password check before it is evaluated; LOCKED_OUT while the backoff
-   * runs. Null when the counter cannot be written (a read-only folder): the check still runs, the
-   * KDF is then the only brake, as before this counter existed.
+   * runs; waits while attempts ahead of it are still being evaluated. Null when the counter cannot
+   * be written (a read-only folder): the check still runs, the KDF is then the only brake, as before
+   * this counter existed.
    */
-  reserve(now: number, what = 'unlock attempts'): AttemptReservation | null {
-    let outcome: ReturnType<typeof reserveAttempt> | null = null;
+  async reserve(now: () => number, what = 'unlock attempts'): Promise<AttemptReservation | null> {
     try {
-      this.update((state) => {
-        outcome = reserveAttempt(state, now, what);
-        return outcome.state;
-      });
-    } catch {
+      return await reserveWhenReady(() => {
+        let outcome: ReserveOutcome | null = null;
+        try {
+          this.update((state) => {
+            outcome = reserveAttempt(state, now(), what);
+            return outcome.state;
+          });
+        } catch (error) {
+          throw new CounterUnwritable(error);
+        }
+        return outcome as unknown as ReserveOutcome;
+      }, what);
+    } catch (error) {
+      if (!(error instanceof CounterUnwritable)) {
+        throw error;
+      }
       // Not writable: decide on what can be read, count nothing.
-      const refused = reserveAttempt(this.read(), now, what);
+      const refused = reserveAttempt(this.read(), now(), what);
       if ('refusal' in refused) {
         throw refused.refusal;
       }
       return null;
     }
-    const reserved = outcome as ReturnType<typeof reserveAttempt> | null;
-    if (reserved !== null && 'refusal' in reserved) {
-      throw reserved.refusal;
-    }
-    return reserved?.reservation ?? null;
   }
 
   /** The reserved check was right: it and the failures before it stop counting. */
@@ -203,7 +289,7 @@ export class UnlockLockout {
     if (reservation === null) {
       return { ...this.read(), failures: this.read().failures + 1 };
     }
-    return this.tryUpdate((state) => settleFailure(state, now)) ?? this.read();
+    return this.tryUpdate((state) => settleFailure(state, reservation, now)) ?? this.read();
   }
 
   /** Removes the counter (a new vault: no attempt on it can be in flight). */
@@ -235,5 +321,12 @@ export class UnlockLockout {
     } finally {
       lock.close();
     }
+  }
+}
+
+/** The counter file could not be read-modify-written (wraps the cause). */
+class CounterUnwritable extends Error {
+  constructor(cause: unknown) {
+    super('the lockout counter cannot be written', { cause });
   }
 }

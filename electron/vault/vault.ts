@@ -21,6 +21,7 @@ import type { KdfParams } from './crypto/kdf.ts';
 import { unwrapKey, wrapKey } from './crypto/key-wrap.ts';
 import type { Keychain } from './keychain/keychain.ts';
 import { UnlockLockout } from './unlock-lockout.ts';
+import type { AttemptReservation } from './unlock-lockout.ts';
 import {
   deviceWrapContext,
   passwordWrapContext,
@@ -532,7 +533,7 @@ export class Vault {
     password: string,
     wrongMessage = 'Wrong master password.',
   ): Promise<{ dataKey: Buffer; kek: Buffer }> {
-    const reservation = this.lockout.reserve(this.clock.now());
+    const reservation = await this.lockout.reserve(() => this.clock.now());
     const kek = await deriveKeyFromPassword(password, header.kdf);
     const dataKey = unwrapKey(header.passwordWrap, kek, passwordWrapContext(header));
     if (dataKey === null) {
@@ -545,7 +546,7 @@ export class Vault {
 
   /** Settles a reserved attempt as failed and builds its WRONG_PASSWORD (with the wait, if any). */
   private wrongPassword(
-    reservation: ReturnType<UnlockLockout['reserve']>,
+    reservation: AttemptReservation | null,
     message = 'Wrong master password.',
   ): KeywardError {
     const now = this.clock.now();
@@ -576,7 +577,7 @@ export class Vault {
     password: string,
   ): Promise<{ db: Database; dataKey: Buffer; kek: Buffer; header: VaultHeader }> {
     const header = this.readHeaderForUnlock();
-    const reservation = this.lockout.reserve(this.clock.now());
+    const reservation = await this.lockout.reserve(() => this.clock.now());
     const kek = await deriveKeyFromPassword(password, header.kdf);
     const dataKey = unwrapKey(header.passwordWrap, kek, passwordWrapContext(header));
     try {

@@ -4,6 +4,7 @@ import type { Clock } from '../clock.ts';
 import type { SqliteDatabase } from '../db/sqlite.ts';
 import {
   clampLockoutState,
+  reserveWhenReady,
   remainingBackoffMs,
   reserveAttempt,
   settleFailure,
@@ -49,6 +50,18 @@ function writeMeta(db: SqliteDatabase, key: string, value: string | null): void 
     db.prepare(
       'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
     ).run(key, value);
+  }
+}
+
+/** The stored list of re-authentications in flight (damaged text: none). */
+function parsePending(text: string | null): unknown {
+  if (text === null) {
+    return [];
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return []; // a damaged list holds nobody up; the attempts stay counted
   }
 }
 
@@ -115,21 +128,21 @@ export class ReauthService {
         'No authenticator is enrolled; use the master password or enrol one first.',
       );
     }
-    const reserved = this.db
-      .transaction(() => {
-        const outcome = reserveAttempt(this.counter(), now, 're-authentications');
-        this.writeCounter(outcome.state);
-        return outcome;
-      })
-      .immediate();
-    if ('refusal' in reserved) {
-      throw reserved.refusal;
-    }
-    const reservation: AttemptReservation = reserved.reservation;
+    const reservation: AttemptReservation = await reserveWhenReady(
+      () =>
+        this.db
+          .transaction(() => {
+            const outcome = reserveAttempt(this.counter(), this.clock.now(), 're-authentications');
+            this.writeCounter(outcome.state);
+            return outcome;
+          })
+          .immediate(),
+      're-authentications',
+    );
     // If the evaluation itself fails (the vault locked meanwhile), the attempt simply stays counted.
     const ok = await this.evaluate(credential, now);
     if (!ok) {
-      this.recordFailure(options.actor, method);
+      this.recordFailure(options.actor, method, reservation);
       const wait = remainingBackoffMs(this.counter(), this.clock.now());
       throw new KeywardError(
         'WRONG_PASSWORD',
@@ -155,6 +168,7 @@ export class ReauthService {
       failures: Number(readMeta(this.db, 'reauth_failures') ?? '0'),
       lastFailureAt: Number(readMeta(this.db, 'reauth_last_failure') ?? '0'),
       seq: Number(readMeta(this.db, 'reauth_seq') ?? 'NaN'),
+      pending: parsePending(readMeta(this.db, 'reauth_pending')),
     });
   }
 
@@ -162,13 +176,14 @@ export class ReauthService {
     writeMeta(this.db, 'reauth_failures', state.failures === 0 ? null : String(state.failures));
     writeMeta(this.db, 'reauth_last_failure', state.failures === 0 ? null : String(state.lastFailureAt));
     writeMeta(this.db, 'reauth_seq', state.seq === 0 ? null : String(state.seq));
+    writeMeta(this.db, 'reauth_pending', state.pending.length === 0 ? null : JSON.stringify(state.pending));
   }
 
   /** A reserved attempt was wrong: it stays counted, the wait runs from now; logged. */
-  private recordFailure(actor: string, method: 'password' | 'totp'): void {
+  private recordFailure(actor: string, method: 'password' | 'totp', reservation: AttemptReservation): void {
     this.db
       .transaction(() => {
-        this.writeCounter(settleFailure(this.counter(), this.clock.now()));
+        this.writeCounter(settleFailure(this.counter(), reservation, this.clock.now()));
         this.log.append({ actor, action: 'reauth', outcome: 'failure', details: { method } });
       })
       .immediate();

@@ -53,6 +53,39 @@ describe.concurrent('remember on this device, with the real OS keychain', () => 
   );
 
   it.skipIf(!realKeyring)(
+    'weakening a protection after a keychain unlock needs the password; tightening does not (issue 10 §3.3)',
+    async ({ expect, onTestFinished }) => {
+      const sandbox = await makeCliSandboxWithVault(onTestFinished, PASSWORD, { args: ['--remember'] });
+      onTestFinished(async () => {
+        await sandbox.cli(['lock']);
+      });
+      expect(sandbox.init.code, sandbox.init.stderr).toBe(0);
+      const { cli } = sandbox;
+
+      // Opened from the keychain, no terminal, no password: refused, nothing changed.
+      const [weaker, rememberAgain] = await Promise.all([
+        cli(['settings', 'set', 'clipboardClearSeconds', 'never', '--json']),
+        cli(['unlock', '--remember', '--json']),
+      ]);
+      expect(weaker.code).toBe(3);
+      expect(parseJson(weaker.stderr)['error']).toMatchObject({ code: 'REAUTH_REQUIRED' });
+      expect(rememberAgain.code).toBe(3);
+      expect(parseJson(rememberAgain.stderr)['error']).toMatchObject({ code: 'REAUTH_REQUIRED' });
+      const unchanged = await cli(['settings', 'get', 'clipboardClearSeconds']);
+      expect(unchanged.stdout.trim()).toBe('30');
+
+      // Tighter needs nothing; weaker with the master password goes through.
+      const tighter = await cli(['settings', 'set', 'clipboardClearSeconds', '15']);
+      expect(tighter.code, tighter.stderr).toBe(0);
+      const withPassword = await cli(['settings', 'set', 'clipboardClearSeconds', 'never'], {
+        env: { KEYWARD_PASSWORD: PASSWORD },
+      });
+      expect(withPassword.code, withPassword.stderr).toBe(0);
+      expect((await cli(['settings', 'get', 'clipboardClearSeconds'])).stdout.trim()).toBe('never');
+    },
+  );
+
+  it.skipIf(!realKeyring)(
     'init --remember remembers the new vault at once',
     async ({ expect, onTestFinished }) => {
       const sandbox = await makeCliSandboxWithVault(onTestFinished, PASSWORD, { args: ['--remember'] });

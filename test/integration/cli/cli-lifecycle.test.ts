@@ -185,11 +185,24 @@ describe.concurrent('keyward passwd', () => {
   }) => {
     const sandbox = await makeCliSandboxWithVault(onTestFinished, PASSWORD);
     expectCreated(expect, sandbox.init);
+    const oldHeader = readFileSync(`${sandbox.vault}.header`);
     const changed = await sandbox.cli(['passwd', '--password-stdin', '--json'], {
       input: `${PASSWORD}\n${NEW_PASSWORD}\n`,
     });
     expect(changed.code, changed.stderr).toBe(0);
-    expect(parseJson(changed.stdout)).toEqual({ passwordChanged: true, path: sandbox.vault });
+    expect(parseJson(changed.stdout)).toEqual({
+      passwordChanged: true,
+      path: sandbox.vault,
+      rekeyed: true,
+      remembered: false,
+    });
+
+    // The vault was re-keyed: the old header put back does not let the old password in either.
+    const newHeader = readFileSync(`${sandbox.vault}.header`);
+    writeFileSync(`${sandbox.vault}.header`, oldHeader);
+    const oldWithOldHeader = await sandbox.cli(['unlock'], { env: { KEYWARD_PASSWORD: PASSWORD } });
+    expect(oldWithOldHeader.code).not.toBe(0);
+    writeFileSync(`${sandbox.vault}.header`, newHeader);
 
     const old = await sandbox.cli(['unlock'], { env: { KEYWARD_PASSWORD: PASSWORD } });
     expect(old.code).toBe(3);

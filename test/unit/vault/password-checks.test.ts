@@ -6,6 +6,7 @@ import { KeywardError } from '../../../shared/errors.ts';
 import {
   FREE_ATTEMPTS,
   MAX_BACKOFF_MS,
+  PENDING_TTL_MS,
   clampLockoutState,
   remainingBackoffMs,
   reserveAttempt,
@@ -65,6 +66,21 @@ describe('parallel unlock attempts on one vault', () => {
     await owner.unlockWithPassword(PASSWORD);
     expect((await owner.status()).lockout.failures).toBe(0);
     owner.lock();
+  });
+
+  it('the right password from many openers at once: all of them open it (the first ones clear the way)', async () => {
+    const made = makeTestVault(WEAK);
+    cleanups.push(made.cleanup);
+    await made.vault.create(PASSWORD);
+    made.vault.lock();
+    const openers = Array.from({ length: 8 }, () => made.reopen());
+    expect(await codes(openers.map((opener) => opener.unlockWithPassword(PASSWORD)))).toEqual(
+      Array.from({ length: 8 }, () => 'ok'),
+    );
+    for (const opener of openers) {
+      opener.lock();
+    }
+    expect((await made.reopen().status()).lockout.failures).toBe(0);
   });
 
   it('an absurd lockout file (lastFailureAt 1e300) makes the owner wait at most the longest backoff', async () => {
@@ -130,11 +146,13 @@ describe('the attempt counter', () => {
       failures: 0,
       lastFailureAt: 0,
       seq: 0,
+      pending: [],
     });
     expect(clampLockoutState({ failures: 2.7, lastFailureAt: 5, seq: 1 })).toEqual({
       failures: 2,
       lastFailureAt: 5,
       seq: 2,
+      pending: [],
     });
     const absurd = clampLockoutState({ failures: Number.MAX_VALUE, lastFailureAt: 1e300 });
     expect(remainingBackoffMs(absurd, now)).toBeLessThanOrEqual(MAX_BACKOFF_MS);
@@ -144,32 +162,50 @@ describe('the attempt counter', () => {
     let state = clampLockoutState({});
     const reserve = (at: number) => {
       const outcome = reserveAttempt(state, at, 'tries');
-      if ('refusal' in outcome) {
-        throw outcome.refusal;
+      if (!('reservation' in outcome)) {
+        throw new Error('expected a reservation');
       }
       state = outcome.state;
       return outcome.reservation;
     };
     const first = reserve(now);
-    reserve(now);
+    const second = reserve(now);
     // The first turns out right while the second is still being evaluated: the second still counts.
     state = settleSuccess(state, first);
     expect(state.failures).toBe(1);
-    state = settleFailure(state, now + 5);
-    expect(state).toMatchObject({ failures: 1, lastFailureAt: now + 5 });
+    state = settleFailure(state, second, now + 5);
+    expect(state).toMatchObject({ failures: 1, lastFailureAt: now + 5, pending: [] });
     // A later success clears everything up to it.
     const third = reserve(now + 10);
     expect(settleSuccess(state, third).failures).toBe(0);
   });
 
-  it('refuses a reservation while the backoff runs, saying how long', () => {
+  it('while attempts are in flight, the next waits for them; then refuses while the backoff runs', () => {
     let state = clampLockoutState({});
+    const reservations = [];
     for (let i = 0; i < FREE_ATTEMPTS; i++) {
-      state = reserveAttempt(state, now, 'tries').state;
+      const outcome = reserveAttempt(state, now, 'tries');
+      state = outcome.state;
+      reservations.push('reservation' in outcome ? outcome.reservation : null);
+    }
+    // Their outcome decides: not evaluated yet, so the next one is asked to wait, not refused.
+    expect('busy' in reserveAttempt(state, now, 'tries')).toBe(true);
+    for (const reservation of reservations) {
+      state = settleFailure(state, reservation!, now);
     }
     const refused = reserveAttempt(state, now, 'tries');
     expect('refusal' in refused && refused.refusal.message).toBe('Too many failed tries; try again in 1 s.');
     const later = reserveAttempt(state, now + 1000, 'tries');
+    expect('reservation' in later && later.reservation.failures).toBe(FREE_ATTEMPTS + 1);
+  });
+
+  it('an attempt in flight for longer than a process can take (it died) holds nobody up', () => {
+    let state = clampLockoutState({});
+    for (let i = 0; i < FREE_ATTEMPTS; i++) {
+      state = reserveAttempt(state, now, 'tries').state;
+    }
+    const later = reserveAttempt(state, now + PENDING_TTL_MS + 1, 'tries');
+    // Still counted (the backoff of 3 failures ran out long ago), no longer waited for.
     expect('reservation' in later && later.reservation.failures).toBe(FREE_ATTEMPTS + 1);
   });
 });
