@@ -152,9 +152,20 @@ describe('Settings', () => {
     }
     await checkA11y(page);
 
-    // The clipboard never clears: the number gives way to "Never", and back.
+    // The clipboard never clears: that weakens a protection, so it asks who is there first;
+    // cancelled, nothing changes.
     const never = page.getByRole('checkbox', { name: 'Never' });
+    const confirm = page.getByRole('dialog', { name: 'Confirm it is you' });
     await never.check();
+    await confirm.waitFor();
+    await confirm.getByRole('button', { name: 'Cancel' }).click();
+    await confirm.waitFor({ state: 'detached' });
+    await expect.poll(() => never.isChecked()).toBe(false);
+    expect(settings().clipboardClearSeconds).toBe(30);
+    // Confirmed: the number gives way to "Never", and back (tightening asks nothing).
+    await never.check();
+    await confirm.getByLabel('Master password').fill(E2E_PASSWORD);
+    await confirm.getByRole('button', { name: 'Confirm' }).click();
     await expect.poll(() => settings().clipboardClearSeconds).toBeNull();
     expect(await page.getByLabel('Clear the clipboard after').isDisabled()).toBe(true);
     await never.uncheck();
@@ -251,10 +262,16 @@ describe('Settings', () => {
     expect(await engine.vault.checkPassword('correct horse battery')).toBe(true);
     expect(await engine.vault.checkPassword(E2E_PASSWORD)).toBe(false);
 
-    // Remember on this device (the test keychain is available).
+    // The form says what the change did: a new data key, the old password shut out.
+    expect(await form.getByText(/the old password no longer\s+opens it/).count()).toBe(1);
+
+    // Remember on this device (the test keychain is available): it asks who is there first.
     const remember = page.getByRole('switch', { name: 'Remember on this device' });
     expect(await remember.isChecked()).toBe(false);
     await remember.check();
+    const confirm = page.getByRole('dialog', { name: 'Confirm it is you' });
+    await confirm.getByLabel('Master password').fill('correct horse battery');
+    await confirm.getByRole('button', { name: 'Confirm' }).click();
     await expect.poll(() => remember.isChecked()).toBe(true);
     // The switch shows the change at once; the keychain write lands a moment later.
     await expect.poll(async () => (await engine.vault.status()).keychain.remembered).toBe(true);
