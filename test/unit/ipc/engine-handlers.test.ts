@@ -330,6 +330,9 @@ describe('engine handlers over dispatch', () => {
       expect.arrayContaining([expect.objectContaining({ name: backup.name })]),
     );
     expect(value(await call('app.activity', {}))).toEqual({});
+    // Remembering weakens a protection: a fresh re-authentication first.
+    expect(code(await call('vault.remember', { remember: true }))).toBe('REAUTH_REQUIRED');
+    value(await call('reauth.password', { password: PASSWORD }));
     expect(value(await call('vault.remember', { remember: true }))).toMatchObject({
       keychain: { remembered: true },
     });
