@@ -313,7 +313,11 @@ export class UnlockLockout {
       lock.exec('BEGIN EXCLUSIVE');
       try {
         const next = change(this.read());
-        writeFileAtomic(this.path, `${JSON.stringify(next)}\n`);
+        if (next.failures === 0 && next.pending.length === 0) {
+          rmSync(this.path, { force: true }); // nothing to remember (and nothing in flight to number)
+        } else {
+          writeFileAtomic(this.path, `${JSON.stringify(next)}\n`);
+        }
         return next;
       } finally {
         lock.exec('COMMIT');
