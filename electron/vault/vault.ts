@@ -399,15 +399,18 @@ export class Vault {
         `${JSON.stringify({ format: PENDING_FORMAT, next, previous })}\n`,
       );
       applyRawKey(db, newKey, 'rekey');
-      db.pragma('wal_checkpoint(TRUNCATE)');
-      writeVaultHeader(this.files.header, next);
-      rmSync(this.files.pendingHeader, { force: true });
-      fsyncDirectory(dirname(this.files.header));
       if (this.session && !opened) {
+        // The open connection now uses the new key: so does the session, from this instant.
         this.session.dataKey.fill(0);
         this.session.dataKey = newKey;
+      }
+      db.pragma('wal_checkpoint(TRUNCATE)');
+      writeVaultHeader(this.files.header, next);
+      if (this.session && !opened) {
         this.session.header = next;
       }
+      rmSync(this.files.pendingHeader, { force: true });
+      fsyncDirectory(dirname(this.files.header));
       return { remembered: deviceWrap !== null };
     } finally {
       oldKek.fill(0);
