@@ -50,6 +50,23 @@ except Exception as error:
 print(json.dumps({"pyjwt": jwt.__version__, "claims": claims}))
 `;
 
+/** Like VERIFY_SCRIPT for many tokens (one per stdin line): prints one line per token, `OK` or `REJECTED …`. */
+const VERIFY_MANY_SCRIPT = `
+import sys
+import jwt
+jwks_path, issuer = sys.argv[1], sys.argv[2]
+with open(jwks_path) as f:
+    key_set = jwt.PyJWKSet.from_json(f.read())
+for token in sys.stdin.read().split():
+    try:
+        key = key_set[jwt.get_unverified_header(token)["kid"]]
+        jwt.decode(token, key.key, algorithms=["EdDSA"], issuer=issuer,
+                   options={"require": ["exp", "iat", "nbf"]})
+        print("OK")
+    except Exception as error:
+        print("REJECTED " + type(error).__name__)
+`;
+
 const unavailable = pyjwtUnavailable();
 if (unavailable !== null) {
   console.log(`skipping the PyJWT interop tests: ${unavailable}`);
@@ -120,6 +137,31 @@ describe.skipIf(unavailable !== null)('PyJWT verifies vault Secrets with only th
       nbf: secret.issuedAt / 1000,
       exp: secret.expiresAt / 1000,
     });
+  });
+
+  it('verifies every Secret of a batch minted by the one-shot signing path', async () => {
+    const { minter, lifecycle, signingKeys, issuer, exportJwks } = setup();
+    const tokens: string[] = [];
+    for (let i = 0; i < 8; i++) {
+      const { integration } = lifecycle.createIntegration(
+        { name: `Batch ${i} — ünïcode`, platform: 'server' },
+        { actor: 'owner@test' },
+      );
+      for (const hours of [1, 24, 168]) {
+        tokens.push((await minter.mint(integration.id, hours)).token);
+      }
+      if (i === 3) {
+        await signingKeys.rotate({ actor: 'owner@test' });
+      }
+    }
+    const run = spawnSync(PYTHON, ['-c', VERIFY_MANY_SCRIPT, exportJwks(), issuer], {
+      input: tokens.join('\n'),
+      encoding: 'utf8',
+      timeout: 30_000,
+      env: { PATH: '/usr/bin:/bin', LANG: 'C.UTF-8' },
+    });
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stdout.trim().split('\n')).toEqual(tokens.map(() => 'OK'));
   });
 
   it('still accepts a Secret of a retired signing key while the JWKS publishes it', async () => {
