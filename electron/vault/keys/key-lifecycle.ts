@@ -27,6 +27,8 @@ import { PublishedKeysRepo } from './published-keys.repo.ts';
 import { KeyTable } from './key-table.ts';
 import type { KeyTablePage, KeyTableQuery } from './key-table.ts';
 import { IntegrationSearch } from './integration-search.ts';
+import { keyChange } from './key-change.ts';
+import type { KeyChangeListener } from './key-change.ts';
 import type { SearchPage } from './integration-search.ts';
 
 /** One day in milliseconds. */
@@ -44,8 +46,11 @@ export interface KeyLifecycleDependencies {
   clock: Clock;
   log: ActivityLog;
   defaults?: () => LifecycleDefaults;
-  /** Called after any change that moves the next due time (the scheduler re-plans). */
-  onChange?: () => void;
+  /**
+   * Called after every committed change to integrations or keys, naming the integrations it touched
+   * (the scheduler re-plans; the lifecycle's own read models have already taken it in).
+   */
+  onChange?: KeyChangeListener;
 }
 
 /** A master-list entry: the published facts (`shared/keys/published-key.ts`) of a key accepted now. */
@@ -98,7 +103,8 @@ export class KeyLifecycle {
   private readonly integrations: IntegrationsRepo;
   private readonly keys: ApiKeysRepo;
   private readonly defaults: () => LifecycleDefaults;
-  private readonly onChange: () => void;
+  /** Updates the read models with a committed change, then tells the listener. */
+  private readonly changed: (integrationIds: Iterable<string>) => void;
   private readonly published: PublishedKeysRepo;
   private readonly searchIndex: IntegrationSearch;
   private readonly table: KeyTable;
@@ -113,10 +119,11 @@ export class KeyLifecycle {
     const notify = deps.onChange ?? (() => undefined);
     this.searchIndex = new IntegrationSearch(deps.db, this.integrations);
     this.table = new KeyTable(deps.db);
-    this.onChange = () => {
-      this.searchIndex.invalidate();
-      this.table.invalidate();
-      notify();
+    this.changed = (integrationIds) => {
+      const change = keyChange(integrationIds);
+      this.searchIndex.apply(change);
+      this.table.apply(change);
+      notify(change);
     };
     this.published = new PublishedKeysRepo(deps.db);
   }
@@ -181,7 +188,7 @@ export class KeyLifecycle {
         return issued;
       })
       .immediate();
-    this.onChange();
+    this.changed([integration.id]);
     return { integration, key };
   }
 
@@ -226,7 +233,7 @@ export class KeyLifecycle {
         return next;
       })
       .immediate();
-    this.onChange();
+    this.changed([updated.id]);
     return updated;
   }
 
@@ -246,7 +253,7 @@ export class KeyLifecycle {
         return next;
       })
       .immediate();
-    this.onChange();
+    this.changed([updated.id]);
     return updated;
   }
 
@@ -283,7 +290,7 @@ export class KeyLifecycle {
         return next;
       })
       .immediate();
-    this.onChange();
+    this.changed([updated.id]);
     return updated;
   }
 
@@ -295,7 +302,7 @@ export class KeyLifecycle {
         'Deleting an integration ends all its keys at once; it needs an explicit confirmation.',
       );
     }
-    this.db
+    const deletedId = this.db
       .transaction(() => {
         const current = this.requireIntegration(ref);
         const keyCount = this.keys.forIntegration(current.id).length;
@@ -307,9 +314,10 @@ export class KeyLifecycle {
           integrationId: current.id,
           details: { name: current.name, keysEnded: keyCount },
         });
+        return current.id;
       })
       .immediate();
-    this.onChange();
+    this.changed([deletedId]);
   }
 
   /** The current name of the integration with this id, or null when there is none (any more). */
@@ -418,7 +426,7 @@ export class KeyLifecycle {
         });
       })
       .immediate();
-    this.onChange();
+    this.changed([key.integrationId]);
     return key;
   }
 
@@ -466,7 +474,7 @@ export class KeyLifecycle {
         });
       })
       .immediate();
-    this.onChange();
+    this.changed([key.integrationId]);
     return key;
   }
 
@@ -482,7 +490,7 @@ export class KeyLifecycle {
 
   /** Deletes an expired or revoked key. The active key (or one in grace) cannot be deleted. */
   deleteKey(keyId: string, options: Actor): void {
-    this.db
+    const integrationId = this.db
       .transaction(() => {
         const key = this.requireKey(keyId);
         if (key.status === 'active' || key.status === 'grace') {
@@ -501,15 +509,20 @@ export class KeyLifecycle {
           integrationId: key.integrationId,
           keyId: key.id,
         });
+        return key.integrationId;
       })
       .immediate();
-    this.onChange();
+    this.changed([integrationId]);
   }
 
   /** Records a use of a key (from "test key" or the server's verify log). */
   recordUse(keyId: string, at: number): void {
     this.keys.touch(keyId, at);
-    this.table.invalidate();
+    // Only the key table shows "last used"; the search index and the schedule do not change.
+    const key = this.keys.byId(keyId);
+    if (key) {
+      this.table.apply(keyChange([key.integrationId]));
+    }
   }
 
   // ── what verifiers see ────────────────────────────────────────────────────
@@ -620,7 +633,7 @@ export class KeyLifecycle {
       })
       .immediate();
     if (rotated.length || expired.length) {
-      this.onChange();
+      this.changed([...rotated, ...expired].map((key) => key.integrationId));
     }
     return { rotated, expired, failed };
   }
