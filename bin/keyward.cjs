@@ -1,16 +1,48 @@
 #!/usr/bin/env node
 // The `keyward` command (package.json "bin"). Plain CommonJS that any Node can parse: it makes
-// sure a Node >= 22.18 (the first that runs TypeScript directly) runs the CLI, then starts
-// electron/cli/main.ts with the same stdio and passes its exit code through.
+// sure a Node >= 22.18 (the first that runs TypeScript directly) runs the CLI, then starts it with
+// the same stdio and passes its exit code through.
+//
+// What it starts: the bundle out/cli/keyward.cjs (CommonJS, so no ES module loader to start) (`npm run build:cli`) while it is up to date with
+// the sources it was built from (out/cli/manifest.json lists each with its size and mtime), else
+// electron/cli/main.ts itself. KEYWARD_CLI_SOURCE=1 always runs the sources. Node's compile cache
+// (module.enableCompileCache; NODE_COMPILE_CACHE picks its folder) keeps the compiled code between
+// runs. Both are for start-up time (SPEC.md §3, `npm run bench:cli-startup`).
 'use strict';
 
-const { spawn } = require('child_process');
-const { existsSync } = require('fs');
+const { existsSync, readFileSync, statSync } = require('fs');
 const path = require('path');
 const { pathToFileURL } = require('url');
 
 const root = path.resolve(__dirname, '..');
-const main = path.join(root, 'electron', 'cli', 'main.ts');
+const source = path.join(root, 'electron', 'cli', 'main.ts');
+const bundle = path.join(root, 'out', 'cli', 'keyward.cjs');
+
+/** True when out/cli/ was built from exactly the files that are there now. */
+function bundleIsCurrent() {
+  if (process.env.KEYWARD_CLI_SOURCE === '1') {
+    return false;
+  }
+  try {
+    const { inputs } = JSON.parse(readFileSync(path.join(root, 'out', 'cli', 'manifest.json'), 'utf8'));
+    const files = Object.keys(inputs);
+    if (files.length === 0) {
+      return false;
+    }
+    for (const file of files) {
+      const stat = statSync(root + '/' + file); // not path.join: this loop runs on every start
+      if (stat.size !== inputs[file].size || Math.trunc(stat.mtimeMs) !== inputs[file].mtimeMs) {
+        return false;
+      }
+    }
+    return existsSync(bundle);
+  } catch {
+    return false; // no bundle (or an unreadable manifest): run the sources
+  }
+}
+
+const useBundle = bundleIsCurrent();
+const main = useBundle ? bundle : source;
 
 // Node runs .ts without a flag from 22.18 on the 22 line, from 23.6, and in every later major.
 function newEnough(version) {
@@ -21,13 +53,27 @@ function newEnough(version) {
 }
 
 if (newEnough(process.versions.node)) {
+  try {
+    require('module').enableCompileCache();
+  } catch {
+    // No compile cache (an unwritable temp folder): only slower.
+  }
   // Same process: no second Node start-up. main.ts sets process.exitCode.
-  import(pathToFileURL(main).href).catch((error) => {
+  const failed = (error) => {
     process.stderr.write(
       'keyward: could not start the CLI: ' + (error && error.message ? error.message : String(error)) + '\n',
     );
     process.exitCode = 1;
-  });
+  };
+  if (useBundle) {
+    try {
+      require(bundle);
+    } catch (error) {
+      failed(error);
+    }
+  } else {
+    import(pathToFileURL(main).href).catch(failed);
+  }
 } else {
   const local = path.join(
     root,
@@ -48,6 +94,7 @@ if (newEnough(process.versions.node)) {
     );
     process.exit(1);
   }
+  const { spawn } = require('child_process');
   const child = spawn(local, [main].concat(process.argv.slice(2)), { stdio: 'inherit' });
   // Ctrl-C reaches the child from the terminal; other signals sent to this process are passed on.
   const forward = (signal) => () => child.kill(signal);

@@ -7,15 +7,19 @@ cd "$root"
 # shellcheck source=scripts/ensure-node.sh
 source scripts/ensure-node.sh
 # ipc-roundtrip runs in real Chromium on the production build (renderer and preload): build it first.
-printf '=== build (electron-vite)\n'
+printf '=== build (electron-vite, and the CLI bundle)\n'
 npm run --silent build >/dev/null || exit 1
+npm run --silent build:cli >/dev/null || exit 1
 status=0
 results=()
 for bench in test/bench/*.bench.ts; do
   printf '\n=== %s\n' "$bench"
   out="$(node "$bench" 2>&1)" || status=1
   printf '%s\n' "$out"
-  results+=("$(printf '%s\n' "$out" | grep '^RESULT ' | tail -1)")
+  # Every RESULT line (cli-startup prints two).
+  while IFS= read -r line; do
+    results+=("$line")
+  done < <(printf '%s\n' "$out" | grep '^RESULT ')
 done
 printf '\n=== summary\n'
 printf '%s\n' "${results[@]}"

@@ -33,3 +33,7 @@ export ELECTRON_SKIP_BINARY_DOWNLOAD=1
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   if [ -f package-lock.json ]; then npm ci --no-audit --no-fund --loglevel=error; else npm install --no-audit --no-fund --loglevel=error; fi
 fi
+
+# The keyward CLI starts from a bundle (bin/keyward.cjs falls back to the sources while it is
+# missing or out of date): build it once here; `npm run build:cli` rebuilds it.
+node scripts/build-cli.ts >&2 || echo "keyward setup: could not bundle the CLI; it runs from the sources (slower start)" >&2

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import type { DeriveKey } from '../vault/crypto/kdf.ts';
 import type { KeywardEngine } from '../vault/keyward-engine.ts';
 import type { Vault } from '../vault/vault.ts';
 import type { CliCopyResult } from './clipboard/copy-to-clipboard.ts';
@@ -11,6 +12,12 @@ export interface CliClipboard {
   check(): Promise<void>;
   /** Copies `text` and has it cleared after the delay, only if it is still there. */
   copy(text: string, options: { clearAfterSeconds: number | null }): Promise<CliCopyResult>;
+}
+
+/** What the runner asks of {@link CliDependencies.openEngine} beyond the path. */
+export interface OpenEngineOptions {
+  /** Argon2id for a password unlock, already under way (kdf-prefetch.ts); pass it to the engine. */
+  deriveKey?: DeriveKey;
 }
 
 /**
@@ -31,9 +38,11 @@ export interface CliDependencies {
   stdoutIsTTY: boolean;
   /**
    * Builds this process's one engine for a vault path (actor `<os user>@cli`). It reads nothing
-   * until a command unlocks it; the runner locks it when the command ends.
+   * until a command unlocks it; the runner locks it when the command ends. May be async: `main.ts`
+   * loads the engine's modules only here, so commands that never open a vault (and `--help`) do
+   * not pay for them.
    */
-  openEngine: (path: string) => KeywardEngine;
+  openEngine: (path: string, options: OpenEngineOptions) => KeywardEngine | Promise<KeywardEngine>;
   /** The time now, from the same clock as the engine (for "expires in 3 d"). */
   now: () => number;
   /** The no-echo prompt, used only when `isTTY`. */

@@ -4,9 +4,8 @@
  * this file.
  */
 import { userInfo } from 'node:os';
+import { isatty } from 'node:tty';
 import { createSystemClock } from '../vault/clock.ts';
-import { OsKeychain } from '../vault/keychain/os-keychain.ts';
-import { KeywardEngine } from '../vault/keyward-engine.ts';
 import { cliDebugLogger } from './debug-log.ts';
 import { createTerminalPrompt } from './password-source.ts';
 import { runCli } from './program.ts';
@@ -33,27 +32,38 @@ for (const stream of [process.stdout, process.stderr]) {
 }
 
 const clock = createSystemClock();
-const keychain = new OsKeychain();
 
-process.exitCode = await runCli({
+void runCli({
   argv: process.argv.slice(2),
   env: process.env,
-  stdin: process.stdin,
+  // process.stdin is created on first access, which costs more than some whole commands: only the
+  // commands that read stdin (a password, a token, a code) touch it.
+  get stdin() {
+    return process.stdin;
+  },
   stdout: process.stdout,
   stderr: process.stderr,
-  isTTY: process.stdin.isTTY === true,
+  isTTY: isatty(0),
   stdoutIsTTY: process.stdout.isTTY === true,
-  // KEYWARD_DEBUG=1: the engine's diagnostics on stderr too, redacted like the app's log file.
-  openEngine: (path) =>
-    new KeywardEngine({
+  // Loaded only by the commands that open a vault: `--help` never loads the engine, SQLite, Argon2,
+  // zod, jose or the keychain binding.
+  openEngine: async (path, options) => {
+    const [{ KeywardEngine }, { OsKeychain }] = await Promise.all([
+      import('../vault/keyward-engine.ts'),
+      import('../vault/keychain/os-keychain.ts'),
+    ]);
+    return new KeywardEngine({
       path,
       clock,
-      keychain,
+      keychain: new OsKeychain(),
       actor: cliActor(),
+      // KEYWARD_DEBUG=1: the engine's diagnostics on stderr too, redacted like the app's log file.
       logger: cliDebugLogger(process.env, process.stderr),
-    }),
+      ...options,
+    });
+  },
   now: () => clock.now(),
-  prompt: createTerminalPrompt(process.stdin, process.stderr),
+  prompt: (question) => createTerminalPrompt(process.stdin, process.stderr)(question),
   // Loaded only by `keys copy`: the other commands never touch the clipboard.
   clipboard: {
     check: async () => {
@@ -62,4 +72,6 @@ process.exitCode = await runCli({
     copy: async (text, options) =>
       (await import('./clipboard/copy-to-clipboard.ts')).copyToClipboard(text, options),
   },
+}).then((code) => {
+  process.exitCode = code;
 });

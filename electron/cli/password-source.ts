@@ -1,5 +1,3 @@
-import { createInterface } from 'node:readline';
-import { Writable } from 'node:stream';
 import { KeywardError } from '../../shared/errors.ts';
 
 /** Asks `question` on the terminal and resolves with the answer, which is not echoed. */
@@ -186,8 +184,13 @@ export function createTerminalPrompt(
   input: NodeJS.ReadableStream,
   output: NodeJS.WritableStream,
 ): PromptFunction {
-  return (question) =>
-    new Promise((resolve, reject) => {
+  // node:readline and node:stream are loaded by the first prompt, not by every start of the CLI.
+  return async (question) => {
+    const [{ createInterface }, { Writable }] = await Promise.all([
+      import('node:readline'),
+      import('node:stream'),
+    ]);
+    return new Promise((resolve, reject) => {
       const muted = new Writable({
         write(_chunk, _encoding, callback) {
           callback();
@@ -212,4 +215,5 @@ export function createTerminalPrompt(
         finish(() => reject(new KeywardError('USAGE', 'No password entered (end of input).'))),
       );
     });
+  };
 }

@@ -1,27 +1,12 @@
 import { resolve } from 'node:path';
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, Help } from 'commander';
 import { KeywardError } from '../../shared/errors.ts';
-import { defaultVaultPath } from '../vault/vault-paths.ts';
-import type { CliDependencies, CommandBody, CommandContext } from './cli-context.ts';
-import { registerInitCommand } from './commands/init.ts';
-import { registerLockCommand } from './commands/lock.ts';
-import { registerPasswdCommand } from './commands/passwd.ts';
-import { registerStatusCommand } from './commands/status.ts';
-import { registerUnlockCommand } from './commands/unlock.ts';
-import { registerBackupCommand } from './commands/backup.ts';
-import { registerExportCommand } from './commands/export.ts';
-import { registerImportCommand } from './commands/import.ts';
-import { registerIntegrationsCommand } from './commands/integrations.ts';
-import { registerKeysCommand } from './commands/keys.ts';
-import { registerLogCommand } from './commands/log.ts';
-import { registerNoticesCommand } from './commands/notices.ts';
-import { registerSecretCommand } from './commands/secret.ts';
-import { registerDecodeCommand } from './commands/decode.ts';
-import { registerJwksCommand } from './commands/jwks.ts';
-import { registerSettingsCommand } from './commands/settings.ts';
-import { registerTotpCommand } from './commands/totp.ts';
+import type { KeywardEngine } from '../vault/keyward-engine.ts';
+import { defaultVaultPath, vaultFiles } from '../vault/vault-paths.ts';
+import type { CliDependencies, CommandBody, CommandContext, CommandRunner } from './cli-context.ts';
 import { EXIT_CODE_HELP, EXIT_CODES } from './exit-codes.ts';
 import type { ExitCode } from './exit-codes.ts';
+import { commandPath, prefetchPasswordKey, unlocksAtStart } from './kdf-prefetch.ts';
 import { CliOutput } from './output.ts';
 import { NEW_PASSWORD_ENV, PASSWORD_ENV, PasswordSource } from './password-source.ts';
 
@@ -66,6 +51,142 @@ Exit codes:
 ${EXIT_CODE_HELP}`;
 }
 
+/** Adds one top-level command (and its subcommands) to the program: each commands/*.ts exports one. */
+export type CommandRegistrar = (program: Command, run: CommandRunner) => void;
+
+/**
+ * One top-level command as `keyward --help` lists it, and the module that defines it. The module
+ * (and what it imports: the engine, zod, jose, qrcode, SQLite, Argon2, the keychain) is loaded only
+ * when the command runs or its own help is asked for, so `keyward --help` and a command's start-up
+ * pay only for what they use (SPEC.md §3, `npm run bench:cli-startup`).
+ *
+ * `term` and `summary` must be what the command's module declares (its name, `[options]` when it
+ * has any, its arguments; its `.summary()`): test/unit/cli/program-commands.test.ts checks that the
+ * root help with these entries is the root help with every module loaded.
+ */
+export interface CommandEntry {
+  name: string;
+  term: string;
+  summary: string;
+  load: () => Promise<CommandRegistrar>;
+}
+
+/** Every top-level command, in the order the root help lists them. */
+export const COMMANDS: readonly CommandEntry[] = [
+  {
+    name: 'init',
+    term: 'init [options]',
+    summary: 'create a new vault',
+    load: async () => (await import('./commands/init.ts')).registerInitCommand,
+  },
+  {
+    name: 'unlock',
+    term: 'unlock [options]',
+    summary: 'check the master password (or the remembered key); --remember to skip it later',
+    load: async () => (await import('./commands/unlock.ts')).registerUnlockCommand,
+  },
+  {
+    name: 'lock',
+    term: 'lock',
+    summary: 'forget the remembered device key: the next command needs the master password',
+    load: async () => (await import('./commands/lock.ts')).registerLockCommand,
+  },
+  {
+    name: 'status',
+    term: 'status',
+    summary: 'show the vault: path, id, locked or remembered, KDF, keychain, failed attempts',
+    load: async () => (await import('./commands/status.ts')).registerStatusCommand,
+  },
+  {
+    name: 'passwd',
+    term: 'passwd',
+    summary: 'change the master password',
+    load: async () => (await import('./commands/passwd.ts')).registerPasswdCommand,
+  },
+  {
+    name: 'integrations',
+    term: 'integrations',
+    summary: 'add, edit, list, show, enable, disable or delete integrations',
+    load: async () => (await import('./commands/integrations.ts')).registerIntegrationsCommand,
+  },
+  {
+    name: 'keys',
+    term: 'keys',
+    summary: 'list, reveal, copy, rotate, revoke, regenerate, delete keys; never-expire',
+    load: async () => (await import('./commands/keys.ts')).registerKeysCommand,
+  },
+  {
+    name: 'secret',
+    term: 'secret [options] <integration>',
+    summary: 'print a fresh Secret (signed JWT wrapping the active key) on stdout',
+    load: async () => (await import('./commands/secret.ts')).registerSecretCommand,
+  },
+  {
+    name: 'decode',
+    term: 'decode [options] [token]',
+    summary: 'decode a Secret, any JWT/JWS or a raw key, offline; verify and match vault keys',
+    load: async () => (await import('./commands/decode.ts')).registerDecodeCommand,
+  },
+  {
+    name: 'jwks',
+    term: 'jwks [options]',
+    summary: "print the vault's public Secret-verification keys as a JWKS",
+    load: async () => (await import('./commands/jwks.ts')).registerJwksCommand,
+  },
+  {
+    name: 'notices',
+    term: 'notices [options]',
+    summary: 'expiry, grace-end and rotation notices (unread; --all for every one)',
+    load: async () => (await import('./commands/notices.ts')).registerNoticesCommand,
+  },
+  {
+    name: 'log',
+    term: 'log [options]',
+    summary: 'the activity log: list, --verify the hash chain, --export as JSON or CSV',
+    load: async () => (await import('./commands/log.ts')).registerLogCommand,
+  },
+  {
+    name: 'totp',
+    term: 'totp',
+    summary: 'enrol or remove an authenticator app (codes for --totp)',
+    load: async () => (await import('./commands/totp.ts')).registerTotpCommand,
+  },
+  {
+    name: 'backup',
+    term: 'backup',
+    summary: 'make, list or restore encrypted backups',
+    load: async () => (await import('./commands/backup.ts')).registerBackupCommand,
+  },
+  {
+    name: 'export',
+    term: 'export <file>',
+    summary: 'write an encrypted export of the whole vault to FILE',
+    load: async () => (await import('./commands/export.ts')).registerExportCommand,
+  },
+  {
+    name: 'import',
+    term: 'import <file>',
+    summary: 'make the vault from an encrypted export (only where there is none)',
+    load: async () => (await import('./commands/import.ts')).registerImportCommand,
+  },
+  {
+    name: 'settings',
+    term: 'settings',
+    summary: 'show or change the vault’s settings',
+    load: async () => (await import('./commands/settings.ts')).registerSettingsCommand,
+  },
+];
+
+/** The registrars of the named commands (all of them without `names`), loaded in parallel. */
+export async function loadCommands(
+  names: Iterable<string> = COMMANDS.map((entry) => entry.name),
+): Promise<Map<string, CommandRegistrar>> {
+  const wanted = new Set(names);
+  const entries = COMMANDS.filter((entry) => wanted.has(entry.name));
+  const loaded = await Promise.all(entries.map(async (entry) => [entry.name, await entry.load()] as const));
+  return new Map(loaded);
+}
+
 function usageError(message: string): KeywardError {
   return new KeywardError('USAGE', message);
 }
@@ -74,12 +195,37 @@ function usageError(message: string): KeywardError {
  * Builds the `keyward` commander program over `deps`. Usage errors are thrown (never printed by
  * commander, never `process.exit`), so {@link runCli} can print them in the one error format.
  * `outputFor` gives the output for a run once `--json` is known.
+ *
+ * `registrars` are the loaded command modules ({@link loadCommands}). Every other command is a
+ * placeholder that the root help lists like the real one; when the arguments select it,
+ * `onPlaceholder` is called with its name (and nothing runs), so the caller can load it and parse
+ * again.
  */
-export function buildProgram(deps: CliDependencies, outputFor: (json: boolean) => CliOutput): Command {
+export function buildProgram(
+  deps: CliDependencies,
+  outputFor: (json: boolean) => CliOutput,
+  registrars: ReadonlyMap<string, CommandRegistrar> = new Map(),
+  onPlaceholder: (name: string) => void = () => undefined,
+): Command {
   const program = new Command('keyward');
+  const placeholders = new Map<Command, CommandEntry>();
   program
     .description(DESCRIPTION)
-    .configureHelp({ showGlobalOptions: true })
+    .configureHelp({
+      showGlobalOptions: true,
+      subcommandTerm(command: Command): string {
+        return placeholders.get(command)?.term ?? Help.prototype.subcommandTerm.call(this, command);
+      },
+      // `keyward help COMMAND` asks a placeholder for its help directly: report it, print nothing.
+      formatHelp(command: Command, helper: Help): string {
+        const placeholder = placeholders.get(command);
+        if (placeholder) {
+          onPlaceholder(placeholder.name);
+          return '';
+        }
+        return Help.prototype.formatHelp.call(this, command, helper);
+      },
+    })
     .exitOverride()
     .configureOutput({
       writeOut: (text) => deps.stdout.write(text),
@@ -104,24 +250,41 @@ export function buildProgram(deps: CliDependencies, outputFor: (json: boolean) =
       throw usageError('--vault needs a path.');
     }
     const vaultPath = resolve(globals.vault ?? defaultVaultPath(deps.env));
+    const passwords = new PasswordSource({
+      passwordStdin: globals.passwordStdin === true,
+      env: deps.env,
+      get stdin() {
+        return deps.stdin; // read on first use only (main.ts creates process.stdin lazily)
+      },
+      isTTY: deps.isTTY,
+      prompt: deps.prompt,
+    });
+    // A command that unlocks with a password given up front: start its Argon2id hash now, so it
+    // runs while the engine's modules load (kdf-prefetch.ts).
+    const prefetch =
+      passwords.supplied && unlocksAtStart(commandPath(command))
+        ? prefetchPasswordKey(vaultFiles(vaultPath).header, () => passwords.current())
+        : null;
     // One engine per process; commands open it with unlockEngine (vault-access.ts).
-    const engine = deps.openEngine(vaultPath);
+    let engine: KeywardEngine;
+    try {
+      engine = await deps.openEngine(vaultPath, prefetch ? { deriveKey: prefetch.deriveKey } : {});
+    } catch (error) {
+      prefetch?.dispose();
+      throw error;
+    }
     const context: CommandContext = {
       vaultPath,
       engine,
       vault: engine.vault,
       utc: globals.utc === true,
       json: globals.json === true,
-      passwords: new PasswordSource({
-        passwordStdin: globals.passwordStdin === true,
-        env: deps.env,
-        stdin: deps.stdin,
-        isTTY: deps.isTTY,
-        prompt: deps.prompt,
-      }),
+      passwords,
       isTTY: deps.isTTY,
       stdoutIsTTY: deps.stdoutIsTTY,
-      stdin: deps.stdin,
+      get stdin() {
+        return deps.stdin;
+      },
       stdout: deps.stdout,
       stderr: deps.stderr,
       prompt: deps.prompt,
@@ -132,26 +295,26 @@ export function buildProgram(deps: CliDependencies, outputFor: (json: boolean) =
       outputFor(globals.json === true).result(await body(context));
     } finally {
       engine.lock(); // stops the scheduler's timer, forgets re-authentication, zeroes the data key
+      prefetch?.dispose();
     }
   };
 
-  registerInitCommand(program, run);
-  registerUnlockCommand(program, run);
-  registerLockCommand(program, run);
-  registerStatusCommand(program, run);
-  registerPasswdCommand(program, run);
-  registerIntegrationsCommand(program, run);
-  registerKeysCommand(program, run);
-  registerSecretCommand(program, run);
-  registerDecodeCommand(program, run);
-  registerJwksCommand(program, run);
-  registerNoticesCommand(program, run);
-  registerLogCommand(program, run);
-  registerTotpCommand(program, run);
-  registerBackupCommand(program, run);
-  registerExportCommand(program, run);
-  registerImportCommand(program, run);
-  registerSettingsCommand(program, run);
+  for (const entry of COMMANDS) {
+    const register = registrars.get(entry.name);
+    if (register) {
+      register(program, run);
+      continue;
+    }
+    // Takes any arguments and options (its own help too): selecting it only reports its name.
+    const placeholder = program
+      .command(entry.name)
+      .summary(entry.summary)
+      .helpOption(false)
+      .allowUnknownOption()
+      .allowExcessArguments()
+      .action(() => onPlaceholder(entry.name));
+    placeholders.set(placeholder, entry);
+  }
   return program;
 }
 
@@ -169,8 +332,24 @@ export async function runCli(deps: CliDependencies): Promise<ExitCode> {
     });
   let program: Command | undefined;
   try {
-    program = buildProgram(deps, outputFor);
-    await program.parseAsync([...deps.argv], { from: 'user' });
+    // First with placeholders only: commander finds the command (or prints the root help, or
+    // reports an unknown command) without loading any command module. Then, with that one
+    // command's module loaded, for real.
+    let selected: string | null = null;
+    program = buildProgram(deps, outputFor, new Map(), (name) => {
+      selected = name;
+    });
+    try {
+      await program.parseAsync([...deps.argv], { from: 'user' });
+    } catch (error) {
+      if (selected === null) {
+        throw error; // root help, an unknown command, a bad global option: as is
+      }
+    }
+    if (selected !== null) {
+      program = buildProgram(deps, outputFor, await loadCommands([selected]));
+      await program.parseAsync([...deps.argv], { from: 'user' });
+    }
     return EXIT_CODES.ok;
   } catch (error) {
     const json = program?.opts<GlobalOptions>().json === true;

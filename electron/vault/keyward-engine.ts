@@ -30,6 +30,7 @@ import { SecretMinter } from './secrets/secret-minter.ts';
 import type { MintedSecret } from './secrets/secret-minter.ts';
 import { SigningKeys } from './secrets/signing-keys.ts';
 import { SettingsService } from './settings/settings-service.ts';
+import type { DeriveKey } from './crypto/kdf.ts';
 import { Vault } from './vault.ts';
 import type { KdfTuning } from './vault.ts';
 
@@ -42,6 +43,8 @@ export interface EngineDependencies {
   actor: string;
   kdfTuning?: KdfTuning;
   allowWeakKdf?: boolean;
+  /** Argon2id for unlock with the master password (the vault's default unless set). */
+  deriveKey?: DeriveKey;
   /** Notices as they fire (the shell turns them into OS notifications). */
   onNotices?: (notices: Notice[]) => void;
   /** Called when the vault locks, with the reason. */
@@ -89,6 +92,7 @@ export class KeywardEngine {
       keychain: deps.keychain,
       ...(deps.kdfTuning ? { kdfTuning: deps.kdfTuning } : {}),
       ...(deps.allowWeakKdf ? { allowWeakKdf: true } : {}),
+      ...(deps.deriveKey ? { deriveKey: deps.deriveKey } : {}),
     });
     this.vault.onLock((reason) => {
       const services = this.current;

@@ -17,7 +17,7 @@ import {
   KDF_MINIMUM,
   newKdfParams,
 } from './crypto/kdf.ts';
-import type { KdfParams } from './crypto/kdf.ts';
+import type { DeriveKey, KdfParams } from './crypto/kdf.ts';
 import { unwrapKey, wrapKey } from './crypto/key-wrap.ts';
 import type { Keychain } from './keychain/keychain.ts';
 import { UnlockLockout } from './unlock-lockout.ts';
@@ -52,6 +52,8 @@ export interface VaultDependencies {
   kdfTuning?: KdfTuning;
   /** Permit tuning below the 64 MiB / t=3 floor. Never set by the app or the CLI. */
   allowWeakKdf?: boolean;
+  /** Argon2id for unlock with the master password (default {@link deriveKeyFromPassword}). */
+  deriveKey?: DeriveKey;
 }
 
 /** How the vault was unlocked. */
@@ -105,6 +107,7 @@ export class Vault {
   private readonly keychain: Keychain;
   private readonly tuning: KdfTuning;
   private readonly lockout: UnlockLockout;
+  private readonly deriveKey: DeriveKey;
   private session: { db: Database; dataKey: Buffer; header: VaultHeader; method: UnlockMethod } | null = null;
   private readonly lockListeners = new Set<LockListener>();
 
@@ -113,6 +116,7 @@ export class Vault {
     this.clock = deps.clock;
     this.keychain = deps.keychain;
     this.tuning = deps.kdfTuning ?? KDF_DEFAULTS;
+    this.deriveKey = deps.deriveKey ?? deriveKeyFromPassword;
     if (
       !deps.allowWeakKdf &&
       (this.tuning.memoryKiB < KDF_MINIMUM.memoryKiB || this.tuning.iterations < KDF_MINIMUM.iterations)
@@ -581,7 +585,7 @@ export class Vault {
   ): Promise<{ db: Database; dataKey: Buffer; kek: Buffer; header: VaultHeader }> {
     const header = this.readHeaderForUnlock();
     const reservation = await this.lockout.reserve(() => this.clock.now());
-    const kek = await deriveKeyFromPassword(password, header.kdf);
+    const kek = await this.deriveKey(password, header.kdf);
     const dataKey = unwrapKey(header.passwordWrap, kek, passwordWrapContext(header));
     try {
       if (dataKey !== null) {

@@ -106,11 +106,18 @@ function wallClock(ms: number): string {
   return `${yearText}-${pad2(month)}-${pad2(day)}T${time}`;
 }
 
-let systemTimeZone: string | undefined;
-/** The system's time zone, resolved once (building an Intl.DateTimeFormat costs ~0.1 ms). */
-function systemZone(): string {
-  systemTimeZone ??= new Intl.DateTimeFormat().resolvedOptions().timeZone;
-  return systemTimeZone;
+/**
+ * The system zone's UTC offset at `instant`, in whole minutes, from `Date` (the same zone data as
+ * `Intl`, but without building an `Intl.DateTimeFormat`: the first one in a process loads ICU's
+ * locale data, tens of milliseconds that a one-shot CLI command would pay on every run).
+ */
+function systemOffsetMinutes(instant: number): number {
+  // The local wall time to the second, then as computeOffsetMinutes does with Intl's fields.
+  const date = new Date(instant);
+  const wall =
+    daysFromCivil(date.getFullYear(), date.getMonth() + 1, date.getDate()) * DAY +
+    ((date.getHours() * 60 + date.getMinutes()) * 60 + date.getSeconds()) * SECOND;
+  return Math.round((wall - instant) / MINUTE);
 }
 
 const QUARTER_HOUR = 15 * MINUTE;
@@ -164,8 +171,8 @@ export function formatTimestamp(epochMs: number, options: TimestampOptions): str
   if (options.utc) {
     return `${wallClock(instant)}Z`;
   }
-  const timeZone = options.timeZone ?? systemZone();
-  const offset = offsetMinutes(instant, timeZone);
+  const offset =
+    options.timeZone === undefined ? systemOffsetMinutes(instant) : offsetMinutes(instant, options.timeZone);
   const sign = offset < 0 ? '-' : '+';
   const magnitude = Math.abs(offset);
   return `${wallClock(instant + offset * MINUTE)}${sign}${pad2(Math.floor(magnitude / 60))}:${pad2(magnitude % 60)}`;

@@ -167,14 +167,18 @@ function isEntryPoint(): boolean {
   }
 }
 
+// No top-level await: the CLI bundle (scripts/build-cli.ts) is CommonJS, and this file's code is
+// started from it as the detached child.
 if (isEntryPoint()) {
-  try {
-    const request = { ...parseClearLaterArgs(process.argv.slice(2), process.env), env: process.env };
-    delete process.env[DIGEST_VARIABLE]; // the clipboard tools it runs do not need it
-    const outcomes = await clearLater(request);
-    process.exitCode = Object.values(outcomes).includes('failed') ? 1 : 0;
-  } catch {
-    // Bad arguments: exit code 2; the detached helper has no terminal, and must not echo its input.
-    process.exitCode = 2;
-  }
+  void (async () => {
+    try {
+      const request = { ...parseClearLaterArgs(process.argv.slice(2), process.env), env: process.env };
+      delete process.env[DIGEST_VARIABLE]; // the clipboard tools it runs do not need it
+      const outcomes = await clearLater(request);
+      process.exitCode = Object.values(outcomes).includes('failed') ? 1 : 0;
+    } catch {
+      // Bad arguments: exit code 2; the detached helper has no terminal, and must not echo its input.
+      process.exitCode = 2;
+    }
+  })();
 }

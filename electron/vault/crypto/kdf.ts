@@ -38,6 +38,13 @@ export function isBelowDefaults(params: KdfParams): boolean {
 }
 
 /**
+ * How a vault turns its master password into the key-encryption key: {@link deriveKeyFromPassword},
+ * or a host's stand-in that returns the same bytes sooner (the CLI starts the hash before it loads
+ * the engine: electron/cli/kdf-prefetch.ts). The caller owns the returned buffer and zeroes it.
+ */
+export type DeriveKey = (password: string, params: KdfParams) => Promise<Buffer>;
+
+/**
  * Derives the 256-bit key-encryption key from the master password with Argon2id.
  * The `argon2` binding runs the hash on libuv's thread pool, so the calling thread (Electron's
  * main process, and through it the UI) never blocks while it runs.

@@ -1,4 +1,4 @@
-import { AsyncEntry } from '@napi-rs/keyring';
+import type { AsyncEntry } from '@napi-rs/keyring';
 import { KeywardError } from '../../../shared/errors.ts';
 import type { Keychain } from './keychain.ts';
 
@@ -51,13 +51,18 @@ export class OsKeychain implements Keychain {
     this.service = service;
   }
 
-  private entry(account: string): AsyncEntry {
-    return new AsyncEntry(this.service, account, ENTRY_OPTIONS);
+  /**
+   * The binding is loaded on first use, not with this module: a CLI command given the master
+   * password never touches the keychain, so it does not pay for loading the native module.
+   */
+  private async entry(account: string): Promise<AsyncEntry> {
+    const { AsyncEntry: Entry } = await import('@napi-rs/keyring');
+    return new Entry(this.service, account, ENTRY_OPTIONS);
   }
 
   async set(account: string, secret: string): Promise<void> {
     try {
-      await this.entry(account).setPassword(secret);
+      await (await this.entry(account)).setPassword(secret);
     } catch (error) {
       throw unavailable(error);
     }
@@ -65,7 +70,7 @@ export class OsKeychain implements Keychain {
 
   async get(account: string): Promise<string | null> {
     try {
-      return await this.entry(account).getPassword();
+      return await (await this.entry(account)).getPassword();
     } catch (error) {
       throw unavailable(error);
     }
@@ -73,7 +78,7 @@ export class OsKeychain implements Keychain {
 
   async delete(account: string): Promise<boolean> {
     try {
-      return await this.entry(account).deleteCredential();
+      return await (await this.entry(account)).deleteCredential();
     } catch (error) {
       throw unavailable(error);
     }
@@ -85,7 +90,7 @@ export class OsKeychain implements Keychain {
    */
   async probe(): Promise<{ available: true } | { available: false; reason: string }> {
     try {
-      await this.entry(PROBE_ACCOUNT).getPassword();
+      await (await this.entry(PROBE_ACCOUNT)).getPassword();
       return { available: true };
     } catch (error) {
       return { available: false, reason: unavailable(error).message };

@@ -105,6 +105,41 @@ describe('formatTimestamp: local time with offset', () => {
     );
   });
 
+  it('gives the system zone the same offsets as naming it, without Intl (property, several TZ)', () => {
+    const saved = process.env['TZ'];
+    try {
+      for (const zone of [
+        'America/St_Johns',
+        'Asia/Kathmandu',
+        'Europe/Amsterdam',
+        'Australia/Lord_Howe',
+        'UTC',
+      ]) {
+        process.env['TZ'] = zone; // Node re-reads the zone when TZ is set
+        fc.assert(
+          fc.property(
+            fc.oneof(
+              fc.integer({ min: Date.UTC(1800, 0, 1), max: Date.UTC(2200, 0, 1) }),
+              fc.constantFrom(-8.64e15, 8.64e15, 0, Date.UTC(1937, 6, 1)),
+            ),
+            (ms) => {
+              expect(formatTimestamp(ms, { utc: false })).toBe(
+                formatTimestamp(ms, { utc: false, timeZone: zone }),
+              );
+            },
+          ),
+          { numRuns: 300 },
+        );
+      }
+    } finally {
+      if (saved === undefined) {
+        delete process.env['TZ'];
+      } else {
+        process.env['TZ'] = saved;
+      }
+    }
+  });
+
   it('always names the same instant it was given, to the second (property)', () => {
     fc.assert(
       fc.property(

@@ -1,0 +1,166 @@
+import { spawnSync } from 'node:child_process';
+import { readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeTempDir } from '../../support/temp-vault.ts';
+
+// What `keyward` loads as it starts (SPEC.md §3 start-up; the timing itself is
+// `npm run bench:cli-startup`). `--help` must not load the engine or its heavy dependencies, and
+// bin/keyward.cjs must run the bundle (`npm run build:cli`) while it is current and the sources
+// otherwise. Real processes throughout.
+
+const root = process.cwd();
+const BIN = join(root, 'bin', 'keyward.cjs');
+const MAIN = join(root, 'electron', 'cli', 'main.ts');
+const PASSWORD = 'correct horse battery staple';
+
+/** What must stay unloaded for `--help`: the engine and every heavy dependency. */
+const HEAVY = [
+  /node_modules\/zod\//,
+  /node_modules\/jose\//,
+  /node_modules\/qrcode\//,
+  /node_modules\/better-sqlite3-multiple-ciphers\//,
+  /node_modules\/argon2\//,
+  /node_modules\/@napi-rs\/keyring/,
+  /electron\/vault\/keyward-engine/,
+  /out\/cli\/chunks\/(keyward-engine|schemas|kdf|token-decoder|totp)-/,
+];
+
+let dir: string;
+let cleanup: () => void;
+let recorder: string;
+let loadedFile: string;
+
+beforeAll(() => {
+  ({ dir, cleanup } = makeTempDir('keyward-cli-startup-'));
+  loadedFile = join(dir, 'loaded.txt');
+  // Preloaded with --import: records every module the process resolves (ES modules through the
+  // loader hooks, CommonJS through require.cache) and writes the list at exit.
+  recorder = join(dir, 'record-loads.mjs');
+  writeFileSync(
+    recorder,
+    `import { registerHooks, createRequire } from 'node:module';
+import { writeFileSync } from 'node:fs';
+const seen = new Set();
+registerHooks({
+  resolve(specifier, context, next) {
+    const result = next(specifier, context);
+    seen.add(result.url);
+    return result;
+  },
+});
+const require = createRequire(import.meta.url);
+process.on('exit', () => {
+  for (const id of Object.keys(require.cache)) seen.add(id);
+  writeFileSync(process.env.KEYWARD_TEST_LOADED, [...seen].join('\\n'));
+});
+`,
+  );
+});
+afterAll(() => cleanup());
+
+function env(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const clean: NodeJS.ProcessEnv = {};
+  for (const [name, value] of Object.entries(process.env)) {
+    if (!name.startsWith('KEYWARD_') && name !== 'DBUS_SESSION_BUS_ADDRESS') {
+      clean[name] = value;
+    }
+  }
+  return { ...clean, KEYWARD_VAULT: join(dir, 'fallback.vault'), KEYWARD_TEST_LOADED: loadedFile, ...extra };
+}
+
+/** Runs `node --import recorder ARGS`; returns the exit code, stdout and what was loaded. */
+function run(args: readonly string[], extra: Record<string, string> = {}) {
+  const result = spawnSync(process.execPath, ['--import', recorder, ...args], {
+    env: env(extra),
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+  const loaded = readFileSync(loadedFile, 'utf8').split('\n');
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr, loaded };
+}
+
+function heavy(loaded: readonly string[]): string[] {
+  return loaded.filter((url) => HEAVY.some((pattern) => pattern.test(url)));
+}
+
+describe('keyward start-up: what it loads', () => {
+  it('--help from the sources loads no command module, no engine and none of its heavy dependencies', () => {
+    const help = run([MAIN, '--help']);
+    expect(help.code, help.stderr).toBe(0);
+    expect(help.stdout).toContain('Usage: keyward');
+    expect(heavy(help.loaded)).toEqual([]);
+    expect(help.loaded.filter((url) => url.includes('/electron/cli/commands/'))).toEqual([]);
+  });
+
+  it('a command loads its own module only', () => {
+    const help = run([MAIN, 'keys', '--help']);
+    expect(help.code, help.stderr).toBe(0);
+    expect(help.stdout).toContain('Usage: keyward keys');
+    const commands = help.loaded.filter((url) => url.includes('/electron/cli/commands/'));
+    expect(commands.map((url) => url.replace(/.*\/commands\//, '')).sort()).toEqual([
+      'keys-copy.ts',
+      'keys.ts',
+    ]);
+  });
+
+  describe('the bundle (bin/keyward.cjs → out/cli/)', () => {
+    beforeAll(() => {
+      const build = spawnSync(process.execPath, [join(root, 'scripts', 'build-cli.ts')], {
+        encoding: 'utf8',
+        timeout: 120_000,
+      });
+      expect(build.status, build.stderr).toBe(0);
+    }, 120_000);
+
+    it('prints the same help as the sources, loading only the bundle entry and no heavy chunk', () => {
+      const fromBundle = run([BIN, '--help']);
+      const fromSources = run([MAIN, '--help']);
+      expect(fromBundle.code).toBe(0);
+      expect(fromBundle.stdout).toBe(fromSources.stdout);
+      expect(fromBundle.loaded.some((id) => id.endsWith('/out/cli/keyward.cjs'))).toBe(true);
+      expect(fromBundle.loaded.filter((id) => id.includes('/electron/'))).toEqual([]);
+      expect(heavy(fromBundle.loaded)).toEqual([]);
+    });
+
+    it('runs real commands: init, integrations add, keys list, secret', () => {
+      const vault = join(dir, 'bundle.vault');
+      const withPassword = { KEYWARD_PASSWORD: PASSWORD };
+      expect(run([BIN, '--vault', vault, 'init', '--json'], withPassword).code).toBe(0);
+      const added = run(
+        [BIN, '--vault', vault, '--json', 'integrations', 'add', '--name', 'Billing', '--platform', 'server'],
+        withPassword,
+      );
+      expect(added.code, added.stderr).toBe(0);
+      const list = run([BIN, '--vault', vault, '--json', 'keys', 'list'], withPassword);
+      expect(list.code, list.stderr).toBe(0);
+      expect((JSON.parse(list.stdout) as { keys: { status: string }[] }).keys).toMatchObject([
+        { status: 'active' },
+      ]);
+      expect(list.loaded.filter((id) => id.includes('/electron/'))).toEqual([]);
+      const secret = run([BIN, '--vault', vault, 'secret', 'Billing'], withPassword);
+      expect(secret.code, secret.stderr).toBe(0);
+      expect(secret.stdout.trim()).toMatch(/^ey[\w-]+\.ey[\w-]+\.[\w-]+$/);
+      // A wrong password is still refused and counted with the Argon2id head start.
+      const wrong = run([BIN, '--vault', vault, 'keys', 'list'], { KEYWARD_PASSWORD: 'not the password' });
+      expect(wrong.code).toBe(3);
+      const status = run([BIN, '--vault', vault, '--json', 'status']);
+      expect((JSON.parse(status.stdout) as { lockout: { failures: number } }).lockout.failures).toBe(1);
+    }, 120_000);
+
+    it('runs the sources instead while a bundled file has changed since the build', () => {
+      const changed = join(root, 'electron', 'cli', 'exit-codes.ts');
+      const { atime, mtime } = statSync(changed);
+      try {
+        utimesSync(changed, atime, new Date(mtime.getTime() + 1000));
+        const help = run([BIN, '--help']);
+        expect(help.code).toBe(0);
+        expect(help.loaded.some((id) => id.endsWith('/electron/cli/main.ts'))).toBe(true);
+        expect(help.loaded.some((id) => id.includes('/out/cli/'))).toBe(false);
+      } finally {
+        utimesSync(changed, atime, mtime);
+      }
+      expect(run([BIN, '--help']).loaded.some((id) => id.endsWith('/out/cli/keyward.cjs'))).toBe(true);
+    });
+  });
+});
