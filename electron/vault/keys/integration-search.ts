@@ -136,30 +136,70 @@ export class IntegrationSearch {
       .map((id) => byId.get(id) as [string, string, string, string] | undefined)
       .filter((row): row is [string, string, string, string] => row !== undefined)
       .sort((a, b) => compareCodePoints(a[1], b[1]));
-    const next: Index = { ids: [], nameKeys: [], haystacks: [], platforms: [] };
-    const push = (id: string, nameKey: string, haystack: string, platform: string): void => {
-      next.ids.push(id);
-      next.nameKeys.push(nameKey);
-      next.haystacks.push(haystack);
-      next.platforms.push(platform);
-    };
-    let j = 0;
-    for (let i = 0; i < index.ids.length; i++) {
-      const id = index.ids[i]!;
-      if (changed.has(id)) {
-        continue;
+    return changed.size <= SPLICE_LIMIT ? spliced(index, changed, fresh) : merged(index, changed, fresh);
+  }
+}
+
+/** Up to this many changed integrations, the index is updated in place by splicing. */
+const SPLICE_LIMIT = 32;
+
+type FreshRow = [id: string, nameKey: string, prefix: string, platform: string];
+
+/** `index` updated in place: the changed entries out, the fresh rows in at their name's place. */
+function spliced(index: Index, changed: ReadonlySet<string>, fresh: readonly FreshRow[]): Index {
+  const arrays = [index.ids, index.nameKeys, index.haystacks, index.platforms];
+  for (const id of changed) {
+    const at = index.ids.indexOf(id);
+    if (at >= 0) {
+      for (const array of arrays) {
+        array.splice(at, 1);
       }
-      const nameKey = index.nameKeys[i]!;
-      while (j < fresh.length && compareCodePoints(fresh[j]![1], nameKey) < 0) {
-        const row = fresh[j++]!;
-        push(row[0], row[1], `${row[1]}\u0000${row[2]}`, row[3]);
-      }
-      push(id, nameKey, index.haystacks[i]!, index.platforms[i]!);
     }
-    for (; j < fresh.length; j++) {
-      const row = fresh[j]!;
+  }
+  for (const [id, nameKey, prefix, platform] of fresh) {
+    let low = 0;
+    let high = index.nameKeys.length;
+    while (low < high) {
+      const mid = (low + high) >>> 1;
+      if (compareCodePoints(index.nameKeys[mid]!, nameKey) < 0) {
+        low = mid + 1;
+      } else {
+        high = mid;
+      }
+    }
+    index.ids.splice(low, 0, id);
+    index.nameKeys.splice(low, 0, nameKey);
+    index.haystacks.splice(low, 0, `${nameKey}\u0000${prefix}`);
+    index.platforms.splice(low, 0, platform);
+  }
+  return index;
+}
+
+/** A new index: `index` without the changed entries, merged with the fresh rows (one pass). */
+function merged(index: Index, changed: ReadonlySet<string>, fresh: readonly FreshRow[]): Index {
+  const next: Index = { ids: [], nameKeys: [], haystacks: [], platforms: [] };
+  const push = (id: string, nameKey: string, haystack: string, platform: string): void => {
+    next.ids.push(id);
+    next.nameKeys.push(nameKey);
+    next.haystacks.push(haystack);
+    next.platforms.push(platform);
+  };
+  let j = 0;
+  for (let i = 0; i < index.ids.length; i++) {
+    const id = index.ids[i]!;
+    if (changed.has(id)) {
+      continue;
+    }
+    const nameKey = index.nameKeys[i]!;
+    while (j < fresh.length && compareCodePoints(fresh[j]![1], nameKey) < 0) {
+      const row = fresh[j++]!;
       push(row[0], row[1], `${row[1]}\u0000${row[2]}`, row[3]);
     }
-    return next;
+    push(id, nameKey, index.haystacks[i]!, index.platforms[i]!);
   }
+  for (; j < fresh.length; j++) {
+    const row = fresh[j]!;
+    push(row[0], row[1], `${row[1]}\u0000${row[2]}`, row[3]);
+  }
+  return next;
 }

@@ -101,6 +101,10 @@ export class KeyTable {
   private readonly orders = new Map<string, Order>();
   /** Integrations changed since the rows were last brought up to date. */
   private pending = new Set<string>();
+  /** The loaded rows grouped by integration (for taking a changed integration's rows out). */
+  private byIntegration: Map<string, Row[]> | null = null;
+  /** `rows` misses changes that `byIntegration` has. */
+  private rowsStale = false;
 
   constructor(db: SqliteDatabase) {
     this.db = db;
@@ -109,6 +113,8 @@ export class KeyTable {
   /** Drops the cache; the next query reloads everything. */
   invalidate(): void {
     this.rows = null;
+    this.byIntegration = null;
+    this.rowsStale = false;
     this.orders.clear();
     this.pending.clear();
   }
@@ -167,15 +173,21 @@ export class KeyTable {
   private load(): Row[] {
     if (this.rows === null) {
       this.rows = (this.db.prepare(TABLE_SQL).raw().all() as RawRow[]).map(toRow);
+      this.byIntegration = null;
+      this.rowsStale = false;
       this.pending.clear();
+    } else if (this.rowsStale && this.byIntegration !== null) {
+      this.rows = [...this.byIntegration.values()].flat();
+      this.rowsStale = false;
     }
     return this.rows;
   }
 
   /**
    * Brings the loaded rows and every cached order up to date with the pending changes: the changed
-   * integrations' rows are dropped and read again (one indexed query each), and merged into each
-   * order at their sorted places. Linear in the table, with no sort and no full reload.
+   * integrations' rows are read again (one indexed query each) and replace the old ones in each
+   * cached order at their sorted places. No sort and no full reload: a few changed integrations
+   * (a rotation) cost a few array splices; more are filtered out and merged in, one pass per order.
    */
   private flush(): void {
     if (this.pending.size === 0 || this.rows === null) {
@@ -188,28 +200,94 @@ export class KeyTable {
     }
     const changed = this.pending;
     this.pending = new Set();
+    const byIntegration = this.rowsByIntegration();
+    const statement = this.db.prepare(`${TABLE_SQL} WHERE k.integration_id = ?`).raw();
+    const old: Row[] = [];
     const fresh: Row[] = [];
-    const byIntegration = this.db.prepare(`${TABLE_SQL} WHERE k.integration_id = ?`).raw();
     for (const id of changed) {
-      for (const raw of byIntegration.all(id) as RawRow[]) {
-        fresh.push(toRow(raw));
+      old.push(...(byIntegration.get(id) ?? []));
+      const rows = (statement.all(id) as RawRow[]).map(toRow);
+      fresh.push(...rows);
+      if (rows.length > 0) {
+        byIntegration.set(id, rows);
+      } else {
+        byIntegration.delete(id);
       }
     }
-    const keep = (row: Row): boolean => !changed.has(row.view.key.integrationId);
-    this.rows = this.rows.filter(keep);
-    for (const row of fresh) {
-      this.rows.push(row);
-    }
+    // The flat list is only for building a new sort order: rebuilt from the groups when one is asked for.
+    this.rowsStale = true;
+    const gone = new Set(old);
     for (const [cacheKey, order] of this.orders) {
       const [sort, direction] = cacheKey.split(':') as [KeyTableSort, 'asc' | 'desc'];
       const compare = comparatorFor(sort, direction);
-      const rows = merge(order.rows.filter(keep), [...fresh].sort(compare), compare);
-      this.orders.set(cacheKey, {
-        rows,
-        haystacks: rows.map((row) => row.haystack),
-        exact: rows.map((row) => row.exact),
-      });
+      if (old.length + fresh.length <= SPLICE_LIMIT) {
+        spliceInto(order, old, fresh, compare);
+      } else {
+        const rows = merge(
+          order.rows.filter((row) => !gone.has(row)),
+          [...fresh].sort(compare),
+          compare,
+        );
+        this.orders.set(cacheKey, {
+          rows,
+          haystacks: rows.map((row) => row.haystack),
+          exact: rows.map((row) => row.exact),
+        });
+      }
     }
+  }
+
+  /** The loaded rows by integration id, built on first need. */
+  private rowsByIntegration(): Map<string, Row[]> {
+    if (this.byIntegration === null) {
+      this.byIntegration = new Map();
+      for (const row of this.load()) {
+        const id = row.view.key.integrationId;
+        const list = this.byIntegration.get(id);
+        if (list) {
+          list.push(row);
+        } else {
+          this.byIntegration.set(id, [row]);
+        }
+      }
+    }
+    return this.byIntegration;
+  }
+}
+
+/** Up to this many rows out and in, an order is updated by splicing; beyond, by one filter-and-merge pass. */
+const SPLICE_LIMIT = 64;
+
+/** Takes `old` rows out of `order` and puts `fresh` ones in at their sorted places, in place. */
+function spliceInto(
+  order: Order,
+  old: readonly Row[],
+  fresh: readonly Row[],
+  compare: (a: Row, b: Row) => number,
+): void {
+  for (const row of old) {
+    const at = order.rows.indexOf(row);
+    if (at >= 0) {
+      order.rows.splice(at, 1);
+      order.haystacks.splice(at, 1);
+      order.exact.splice(at, 1);
+    }
+  }
+  for (const row of fresh) {
+    // First position whose row sorts after `row` (binary search over the sorted order).
+    let low = 0;
+    let high = order.rows.length;
+    while (low < high) {
+      const mid = (low + high) >>> 1;
+      if (compare(order.rows[mid]!, row) <= 0) {
+        low = mid + 1;
+      } else {
+        high = mid;
+      }
+    }
+    order.rows.splice(low, 0, row);
+    order.haystacks.splice(low, 0, row.haystack);
+    order.exact.splice(low, 0, row.exact);
   }
 }
 
