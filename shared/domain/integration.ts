@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PREFIX_PATTERN } from '../keys/key-prefix.ts';
 
 /** Platforms an integration can run on. */
 export const PLATFORMS = ['web', 'mobile', 'desktop', 'server', 'other'] as const;
@@ -17,8 +18,8 @@ export const INTEGRATION_LIMITS = {
 /** The default key prefix. */
 export const DEFAULT_PREFIX = 'kw_';
 
-/** 2–8 characters of `[a-z0-9]`, ending in `_`. */
-export const PREFIX_PATTERN = /^[a-z0-9]{1,7}_$/;
+/** 2–8 characters of `[a-z0-9]`, ending in `_` (defined in shared/keys/key-prefix.ts). */
+export { PREFIX_PATTERN };
 
 const name = z
   .string()

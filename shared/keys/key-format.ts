@@ -1,4 +1,4 @@
-import { PREFIX_PATTERN } from '../domain/integration.ts';
+import { PREFIX_PATTERN } from './key-prefix.ts';
 import { describeChar } from '../encoding/describe-char.ts';
 import { KeywardError } from '../errors.ts';
 import { base62DigitValue, bytesToBigInt, decodeBase62, encodeBase62 } from './base62.ts';
