@@ -78,6 +78,11 @@ export interface KdfPrefetch {
   deriveKey: DeriveKey;
   /** Zeroes the prefetched key if nobody took it. */
   dispose(): void;
+  /**
+   * Settles once the hash is running on the thread pool (or there is nothing to hash). Await it
+   * before loading the engine: loading is synchronous work that would otherwise run first.
+   */
+  started: Promise<void>;
 }
 
 /**
@@ -96,6 +101,10 @@ export interface KdfPrefetch {
 export function prefetchPasswordKey(headerPath: string, password: () => Promise<string>): KdfPrefetch {
   let taken = false;
   let disposed = false;
+  let markRunning: () => void = () => undefined;
+  const running = new Promise<void>((resolve) => {
+    markRunning = resolve;
+  });
   const started = (async () => {
     const params = readKdfParams(headerPath);
     if (params === null) {
@@ -105,15 +114,20 @@ export function prefetchPasswordKey(headerPath: string, password: () => Promise<
       password(),
       import('../vault/crypto/kdf.ts'),
     ]);
-    const key = await deriveKeyFromPassword(given, params);
+    const hashing = deriveKeyFromPassword(given, params);
+    markRunning();
+    const key = await hashing;
     if (disposed) {
       key.fill(0);
       return null;
     }
     return { password: given, params, key, derive: deriveKeyFromPassword };
-  })().catch(() => null); // a failure here only means no head start
+  })()
+    .catch(() => null) // a failure here only means no head start
+    .finally(() => markRunning());
 
   return {
+    started: running,
     deriveKey: async (given, params) => {
       const prefetched = await started;
       if (

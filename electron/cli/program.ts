@@ -7,6 +7,7 @@ import type { CliDependencies, CommandBody, CommandContext, CommandRunner } from
 import { EXIT_CODE_HELP, EXIT_CODES } from './exit-codes.ts';
 import type { ExitCode } from './exit-codes.ts';
 import { commandPath, prefetchPasswordKey, unlocksAtStart } from './kdf-prefetch.ts';
+import type { KdfPrefetch } from './kdf-prefetch.ts';
 import { CliOutput } from './output.ts';
 import { NEW_PASSWORD_ENV, PASSWORD_ENV, PasswordSource } from './password-source.ts';
 
@@ -191,22 +192,35 @@ function usageError(message: string): KeywardError {
   return new KeywardError('USAGE', message);
 }
 
+/** What {@link buildProgram} is given besides the dependencies. */
+export interface BuildOptions {
+  /** The loaded command modules ({@link loadCommands}); the other commands are placeholders. */
+  registrars?: ReadonlyMap<string, CommandRegistrar>;
+  /** Called with a placeholder's name when the arguments select it (nothing else runs). */
+  onPlaceholder?: (name: string) => void;
+  /**
+   * An Argon2id hash already started for the vault at `vaultPath` (runCli starts it as soon as it
+   * knows the command unlocks with the password from the environment); the command takes it over.
+   */
+  early?: { vaultPath: string; prefetch: KdfPrefetch } | null | undefined;
+}
+
 /**
  * Builds the `keyward` commander program over `deps`. Usage errors are thrown (never printed by
  * commander, never `process.exit`), so {@link runCli} can print them in the one error format.
  * `outputFor` gives the output for a run once `--json` is known.
  *
- * `registrars` are the loaded command modules ({@link loadCommands}). Every other command is a
- * placeholder that the root help lists like the real one; when the arguments select it,
- * `onPlaceholder` is called with its name (and nothing runs), so the caller can load it and parse
- * again.
+ * `options.registrars` are the loaded command modules ({@link loadCommands}). Every other command
+ * is a placeholder that the root help lists like the real one; when the arguments select it,
+ * `options.onPlaceholder` is called with its name (and nothing runs), so the caller can load it and
+ * parse again.
  */
 export function buildProgram(
   deps: CliDependencies,
   outputFor: (json: boolean) => CliOutput,
-  registrars: ReadonlyMap<string, CommandRegistrar> = new Map(),
-  onPlaceholder: (name: string) => void = () => undefined,
+  options: BuildOptions = {},
 ): Command {
+  const { registrars = new Map<string, CommandRegistrar>(), onPlaceholder = () => undefined } = options;
   const program = new Command('keyward');
   const placeholders = new Map<Command, CommandEntry>();
   program
@@ -259,12 +273,20 @@ export function buildProgram(
       isTTY: deps.isTTY,
       prompt: deps.prompt,
     });
-    // A command that unlocks with a password given up front: start its Argon2id hash now, so it
-    // runs while the engine's modules load (kdf-prefetch.ts).
-    const prefetch =
-      passwords.supplied && unlocksAtStart(commandPath(command))
-        ? prefetchPasswordKey(vaultFiles(vaultPath).header, () => passwords.current())
-        : null;
+    // A command that unlocks with a password given up front: its Argon2id hash runs while the
+    // engine's modules load (kdf-prefetch.ts); started by runCli already when it could tell.
+    const early = options.early ?? null;
+    let prefetch: KdfPrefetch | null = null;
+    if (passwords.supplied && unlocksAtStart(commandPath(command))) {
+      prefetch =
+        early !== null && early.vaultPath === vaultPath
+          ? early.prefetch
+          : prefetchPasswordKey(vaultFiles(vaultPath).header, () => passwords.current());
+    }
+    if (early !== null && early.prefetch !== prefetch) {
+      early.prefetch.dispose();
+    }
+    await prefetch?.started;
     // One engine per process; commands open it with unlockEngine (vault-access.ts).
     let engine: KeywardEngine;
     try {
@@ -331,13 +353,16 @@ export async function runCli(deps: CliDependencies): Promise<ExitCode> {
       debug: deps.env['KEYWARD_DEBUG'] === '1',
     });
   let program: Command | undefined;
+  let early: BuildOptions['early'] = null;
   try {
     // First with placeholders only: commander finds the command (or prints the root help, or
     // reports an unknown command) without loading any command module. Then, with that one
     // command's module loaded, for real.
     let selected: string | null = null;
-    program = buildProgram(deps, outputFor, new Map(), (name) => {
-      selected = name;
+    program = buildProgram(deps, outputFor, {
+      onPlaceholder: (name) => {
+        selected = name;
+      },
     });
     try {
       await program.parseAsync([...deps.argv], { from: 'user' });
@@ -347,7 +372,9 @@ export async function runCli(deps: CliDependencies): Promise<ExitCode> {
       }
     }
     if (selected !== null) {
-      program = buildProgram(deps, outputFor, await loadCommands([selected]));
+      early = startEarlyPrefetch(selected, program.opts<GlobalOptions>(), deps.env);
+      await early?.prefetch.started; // the hash runs before the command's module loads
+      program = buildProgram(deps, outputFor, { registrars: await loadCommands([selected]), early });
       await program.parseAsync([...deps.argv], { from: 'user' });
     }
     return EXIT_CODES.ok;
@@ -366,5 +393,32 @@ export async function runCli(deps: CliDependencies): Promise<ExitCode> {
       return outputFor(json).fail(usageError(error.message.replace(/^error: /, '')));
     }
     return outputFor(json).fail(error);
+  } finally {
+    early?.prefetch.dispose(); // zeroes the key if the command did not take it
   }
+}
+
+/**
+ * Starts the Argon2id hash as soon as the top-level command is known, before its module and the
+ * engine load: when the whole command group unlocks at start (`keys`, `integrations`, …) with the
+ * master password from KEYWARD_PASSWORD. (`--password-stdin` waits for the command's own runner,
+ * which reads stdin.)
+ */
+function startEarlyPrefetch(
+  name: string,
+  globals: GlobalOptions,
+  env: NodeJS.ProcessEnv,
+): BuildOptions['early'] {
+  const password = env[PASSWORD_ENV];
+  if (!unlocksAtStart(name) || globals.passwordStdin === true || password === undefined || password === '') {
+    return null;
+  }
+  if (globals.vault === '') {
+    return null; // the runner reports the usage error
+  }
+  const vaultPath = resolve(globals.vault ?? defaultVaultPath(env));
+  return {
+    vaultPath,
+    prefetch: prefetchPasswordKey(vaultFiles(vaultPath).header, () => Promise.resolve(password)),
+  };
 }

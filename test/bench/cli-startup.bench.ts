@@ -67,7 +67,7 @@ const { kdf } = JSON.parse(readFileSync(`${vault}.header`, 'utf8')) as { kdf: Kd
 
 printHeader('CLI start-up: keyward --help and a password command vs node -e 0 (+ bare Argon2id)', {
   entry: existsSync(manifest)
-    ? 'bin/keyward.cjs → out/cli/keyward.mjs when current (npm run build:cli), else the sources'
+    ? 'bin/keyward.cjs → out/cli/keyward.cjs when current (npm run build:cli), else the sources'
     : 'bin/keyward.cjs → electron/cli/main.ts (no bundle: run `npm run build:cli`)',
   argon2id: `${kdf.memoryKiB / 1024} MiB, t=${kdf.iterations}, p=${kdf.parallelism} (the vault's)`,
   rounds: `${ROUNDS} measured + ${WARMUP} warm-up; the four measurements rotate their order each round`,
