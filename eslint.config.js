@@ -33,8 +33,9 @@ const zones = {
     folder('renderer', 'The CLI never imports renderer/.'),
   ],
   server: [
-    folder('renderer', 'server/ never imports renderer/.'),
-    folder('main', 'server/ never imports the Electron shell.'),
+    folder('electron', 'server/ imports shared/ only: never the engine, the CLI or the Electron shell.'),
+    folder('renderer', 'server/ imports shared/ only: never renderer/.'),
+    folder('test', 'server/ is production code: never imports test/.'),
   ],
 };
 const restrict = (patterns, paths = []) => ['error', { paths, patterns }];

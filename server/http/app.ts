@@ -1,0 +1,105 @@
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { ApiError, sendError } from './api-error.ts';
+import type { ServerContext } from './context.ts';
+import { registerDeviceRoutes } from './device-routes.ts';
+import { collectOpenApi } from './openapi.ts';
+import { registerStatusRoutes } from './status-routes.ts';
+import { registerVerifyRoutes } from './verify-routes.ts';
+import { zodValidatorCompiler } from './zod-schema.ts';
+
+/** Request headers never logged in clear. */
+export const REDACTED_PATHS = [
+  'req.headers.authorization',
+  'req.headers["x-api-key"]',
+  'req.headers.cookie',
+  'headers.authorization',
+  'headers["x-api-key"]',
+];
+
+/** Options of {@link buildApp}. */
+export interface AppOptions {
+  /** pino options or an instance config; false = no logs. */
+  logger: NonNullable<FastifyServerOptions['logger']>;
+  /** Log every request (with its headers, redacted). Off by default: the request log covers verifications. */
+  logRequests?: boolean | undefined;
+  https?: { cert: Buffer; key: Buffer } | null | undefined;
+}
+
+function codeForStatus(status: number): string {
+  switch (status) {
+    case 404:
+      return 'NOT_FOUND';
+    case 405:
+      return 'METHOD_NOT_ALLOWED';
+    case 413:
+      return 'PAYLOAD_TOO_LARGE';
+    case 415:
+      return 'UNSUPPORTED_MEDIA_TYPE';
+    case 429:
+      return 'RATE_LIMITED';
+    default:
+      return 'INVALID_INPUT';
+  }
+}
+
+/**
+ * The Fastify app: every route, the one error shape (`{"error":{"code","message"}}` +
+ * `X-Keyward-Code`) for our errors and Fastify's own (bad JSON, 404, 413, …), and the OpenAPI
+ * document generated from the route schemas at `/v1/openapi.json`.
+ */
+export function buildApp(context: ServerContext, options: AppOptions): FastifyInstance {
+  const serverOptions = {
+    logger: options.logger,
+    disableRequestLogging: options.logRequests !== true,
+    bodyLimit: 1024 * 1024,
+    maxParamLength: 200,
+    return503OnClosing: true,
+    trustProxy: false,
+    ...(options.https ? { https: options.https } : {}),
+  };
+  const app = Fastify(serverOptions as FastifyServerOptions) as unknown as FastifyInstance;
+  app.setValidatorCompiler(zodValidatorCompiler);
+  const openApi = collectOpenApi(app);
+
+  if (options.logRequests === true) {
+    app.addHook('onRequest', (request, _reply, done) => {
+      request.log.info({ headers: request.headers, url: request.url, method: request.method }, 'request');
+      done();
+    });
+  }
+
+  app.setErrorHandler((error: unknown, request, reply) => {
+    if (error instanceof ApiError) {
+      return sendError(reply, error.status, error.code, error.message, error.headers);
+    }
+    const failure = error as { statusCode?: number; validation?: unknown; message?: string; code?: string };
+    const status = typeof failure.statusCode === 'number' ? failure.statusCode : 500;
+    if (status >= 500) {
+      request.log.error({ err: error }, 'internal error');
+      return sendError(reply, 500, 'INTERNAL', 'an unexpected internal error occurred');
+    }
+    const message =
+      failure.validation !== undefined
+        ? `invalid request: ${failure.message ?? ''}`
+        : status === 413
+          ? 'the request body is too large'
+          : status === 415
+            ? 'unsupported content type: send application/json'
+            : 'the request is not valid (e.g. malformed JSON)';
+    return sendError(reply, status, codeForStatus(status), message);
+  });
+  app.setNotFoundHandler((request, reply) =>
+    sendError(
+      reply,
+      404,
+      'NOT_FOUND',
+      `no route ${request.method} ${request.url.split('?')[0]?.slice(0, 200) ?? ''}`,
+    ),
+  );
+
+  registerVerifyRoutes(app, context);
+  registerStatusRoutes(app, context);
+  registerDeviceRoutes(app, context);
+  app.get('/v1/openapi.json', { schema: { hide: true } }, () => openApi());
+  return app;
+}

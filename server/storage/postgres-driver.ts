@@ -1,0 +1,137 @@
+import pg from 'pg';
+import type { SqlDriver, SqlExecutor } from './sql-driver.ts';
+
+/** PostgreSQL BIGINT (int8) columns read as numbers: every one holds epoch ms, a revision or a count. */
+const types = {
+  getTypeParser: (oid: number, format?: 'text' | 'binary'): ((value: string) => unknown) =>
+    oid === 20
+      ? (value: string) => Number(value)
+      : (pg.types.getTypeParser(oid, format) as (value: string) => unknown),
+};
+
+/** Numbers `?` placeholders as `$1, $2, …` (our SQL never has `?` inside a literal). */
+function numbered(sql: string): string {
+  let index = 0;
+  return sql.replace(/\?/g, () => `$${++index}`);
+}
+
+function executor(client: pg.Pool | pg.PoolClient): SqlExecutor {
+  return {
+    all: async <T extends object>(sql: string, params: readonly unknown[] = []): Promise<T[]> =>
+      (await client.query<T & pg.QueryResultRow>(numbered(sql), params as unknown[])).rows,
+    run: async (sql: string, params: readonly unknown[] = []): Promise<number> =>
+      (await client.query(numbered(sql), params as unknown[])).rowCount ?? 0,
+  };
+}
+
+/**
+ * The PostgreSQL driver (`DATABASE_URL=postgres://…`), for several server instances on one database.
+ * A pool for statements and transactions, and one dedicated connection for `LISTEN`, reconnected
+ * after a failure (the revision poll covers what is missed meanwhile).
+ */
+export class PostgresDriver implements SqlDriver {
+  readonly dialect = 'postgres' as const;
+  readonly maxParams = 60_000;
+  private readonly pool: pg.Pool;
+  private readonly direct: SqlExecutor;
+  private readonly url: string;
+  private closed = false;
+
+  /** Connects lazily to `url`. */
+  constructor(url: string) {
+    this.url = url;
+    this.pool = new pg.Pool({
+      connectionString: url,
+      max: 5,
+      types,
+      connectionTimeoutMillis: 3000,
+      application_name: 'keyward-server',
+    });
+    // An idle client losing its connection must not crash the process: the next query reports it.
+    this.pool.on('error', () => undefined);
+    this.direct = executor(this.pool);
+  }
+
+  all<T extends object>(sql: string, params?: readonly unknown[]): Promise<T[]> {
+    return this.direct.all<T>(sql, params);
+  }
+
+  run(sql: string, params?: readonly unknown[]): Promise<number> {
+    return this.direct.run(sql, params);
+  }
+
+  async transaction<T>(work: (tx: SqlExecutor) => Promise<T>, options?: { snapshot?: boolean }): Promise<T> {
+    const client = await this.pool.connect();
+    let broken = false;
+    try {
+      await client.query(
+        options?.snapshot === true ? 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY' : 'BEGIN',
+      );
+      const result = await work(executor(client));
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => {
+        broken = true;
+      });
+      throw error;
+    } finally {
+      client.release(broken);
+    }
+  }
+
+  async listen(channel: string, onMessage: (payload: string) => void): Promise<() => Promise<void>> {
+    let client: pg.Client | null = null;
+    let stopped = false;
+    let retry: NodeJS.Timeout | null = null;
+    const connect = async (): Promise<void> => {
+      const next = new pg.Client({ connectionString: this.url, types, connectionTimeoutMillis: 3000 });
+      const reconnect = (): void => {
+        next.removeAllListeners('error');
+        next.on('error', () => undefined);
+        void next.end().catch(() => undefined);
+        if (!stopped && !this.closed && retry === null) {
+          retry = setTimeout(() => {
+            retry = null;
+            void connect();
+          }, 1000);
+          retry.unref();
+        }
+      };
+      next.on('error', reconnect);
+      next.on('end', reconnect);
+      next.on('notification', (message) => {
+        onMessage(message.payload ?? '');
+      });
+      try {
+        await next.connect();
+        await next.query(`LISTEN ${channel}`);
+        client = next;
+        // Whatever was published while we were not listening: let the caller catch up.
+        onMessage('');
+      } catch {
+        reconnect();
+      }
+    };
+    await connect();
+    return async () => {
+      stopped = true;
+      if (retry !== null) {
+        clearTimeout(retry);
+      }
+      const current = client;
+      client = null;
+      if (current !== null) {
+        current.removeAllListeners('end');
+        current.removeAllListeners('error');
+        current.on('error', () => undefined);
+        await current.end().catch(() => undefined);
+      }
+    };
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.pool.end();
+  }
+}

@@ -1,0 +1,142 @@
+import { verify as verifySignature } from 'node:crypto';
+import { keyAcceptance, type RefusalCode } from '../../shared/keys/acceptance.ts';
+import { parseApiKey } from '../../shared/keys/key-format.ts';
+import { secretClaimsSchema, secretHeaderSchema } from '../../shared/jwt/secret-claims.ts';
+import type { IndexedKey, KeyIndex } from './key-index.ts';
+import { nodeLookupHash } from './node-lookup-hash.ts';
+
+/** The longest credential read (a Secret is well under 1 KiB; anything longer is malformed). */
+export const MAX_CREDENTIAL_LENGTH = 8192;
+
+/** How far a Secret's `nbf` may be ahead of the server's clock (clock skew between machines). */
+export const NBF_LEEWAY_SECONDS = 60;
+
+/** What a verification decided. */
+export type VerifyOutcome =
+  | {
+      accepted: true;
+      key: IndexedKey;
+      status: 'active' | 'grace';
+      graceEndsAt: number | null;
+      credential: 'key' | 'secret';
+    }
+  | { accepted: false; code: RefusalCode; message: string; key: IndexedKey | null };
+
+const refuse = (code: RefusalCode, message: string, key: IndexedKey | null = null): VerifyOutcome => ({
+  accepted: false,
+  code,
+  message,
+  key,
+});
+
+const MESSAGES: Record<string, string> = {
+  KEY_UNKNOWN: 'the key is not known',
+  KEY_EXPIRED: 'the key has expired',
+  KEY_REVOKED: 'the key was revoked',
+  API_DISABLED: 'API access is disabled for this integration',
+  IP_NOT_ALLOWED: "the caller's IP address is not in the integration's allow list",
+};
+
+function decodeJson(segment: string): unknown {
+  if (!/^[A-Za-z0-9_-]*$/.test(segment)) {
+    return undefined;
+  }
+  try {
+    return JSON.parse(Buffer.from(segment, 'base64url').toString('utf8')) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Checks a raw API key: shape and checksum first (no lookup), then the index and the shared rule. */
+function verifyKey(
+  index: KeyIndex,
+  text: string,
+  now: number,
+  clientIp: string,
+  credential: 'key' | 'secret',
+): VerifyOutcome {
+  const parsed = parseApiKey(text);
+  if (!parsed.ok) {
+    return refuse('KEY_MALFORMED', `not a well-formed API key: ${parsed.error.message}`);
+  }
+  const entry = index.lookup(nodeLookupHash(text)) ?? null;
+  if (entry !== null && credential === 'key' && entry.integration.facts.accepts === 'secret-only') {
+    return refuse('SECRET_REQUIRED', 'this integration accepts only Secrets, not raw keys', entry);
+  }
+  const acceptance = keyAcceptance(entry === null ? null : entry.rule, now, clientIp);
+  if (!acceptance.accepted) {
+    return refuse(acceptance.code, MESSAGES[acceptance.code] ?? acceptance.code, entry);
+  }
+  // Only reachable with an entry: keyAcceptance answers KEY_UNKNOWN for null.
+  return {
+    accepted: true,
+    key: entry as IndexedKey,
+    status: acceptance.status,
+    graceEndsAt: acceptance.graceEndsAt,
+    credential,
+  };
+}
+
+/** Checks a Secret: EdDSA signature against the published keys, then `exp`/`nbf`, then the key inside. */
+function verifySecret(index: KeyIndex, token: string, now: number, clientIp: string): VerifyOutcome {
+  const parts = token.split('.');
+  if (parts.length !== 3) {
+    return refuse('KEY_MALFORMED', 'not a well-formed API key or Secret');
+  }
+  const [headerPart, payloadPart, signaturePart] = parts as [string, string, string];
+  const header = secretHeaderSchema.safeParse(decodeJson(headerPart));
+  if (!header.success || !/^[A-Za-z0-9_-]{86}$/.test(signaturePart)) {
+    return refuse('KEY_MALFORMED', 'not a well-formed Secret (an EdDSA JWT)');
+  }
+  const signingKey = index.signingKey(header.data.kid);
+  if (signingKey === undefined) {
+    return refuse('BAD_SIGNATURE', 'the Secret is signed with a key this server does not know');
+  }
+  const signed = Buffer.from(`${headerPart}.${payloadPart}`, 'ascii');
+  if (!verifySignature(null, signed, signingKey.publicKey, Buffer.from(signaturePart, 'base64url'))) {
+    return refuse('BAD_SIGNATURE', "the Secret's signature does not verify");
+  }
+  const claims = secretClaimsSchema.safeParse(decodeJson(payloadPart));
+  if (!claims.success) {
+    return refuse('KEY_MALFORMED', 'the Secret is signed but its claims are not a Keyward Secret');
+  }
+  const seconds = now / 1000;
+  if (seconds >= claims.data.exp) {
+    return refuse('SECRET_EXPIRED', 'the Secret has expired');
+  }
+  if (claims.data.nbf > seconds + NBF_LEEWAY_SECONDS) {
+    return refuse('SECRET_EXPIRED', 'the Secret is not valid yet (nbf is in the future)');
+  }
+  const outcome = verifyKey(index, claims.data.client_secret, now, clientIp, 'secret');
+  const key = outcome.key;
+  if (
+    key !== null &&
+    (key.facts.keyId !== claims.data.key_id || key.facts.integrationId !== claims.data.sub)
+  ) {
+    return refuse('BAD_SIGNATURE', "the Secret's claims do not match the key inside it", key);
+  }
+  if (outcome.accepted && key !== null && key.integration.facts.accepts === 'key-only') {
+    return refuse('KEY_MALFORMED', 'this integration accepts only raw API keys, not Secrets', key);
+  }
+  return outcome;
+}
+
+/**
+ * Verifies a credential (an API key, or a Secret when it has JWS dots) against the index at `now`
+ * for a caller at `clientIp`. The decision on the key is the shared `keyAcceptance` rule, nothing
+ * else; this adds the credential checks around it. Never throws on any input.
+ */
+export function verifyCredential(
+  index: KeyIndex,
+  credential: string,
+  now: number,
+  clientIp: string,
+): VerifyOutcome {
+  if (credential.length === 0 || credential.length > MAX_CREDENTIAL_LENGTH) {
+    return refuse('KEY_MALFORMED', 'not a well-formed API key or Secret');
+  }
+  return credential.includes('.')
+    ? verifySecret(index, credential, now, clientIp)
+    : verifyKey(index, credential, now, clientIp, 'key');
+}
