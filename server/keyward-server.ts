@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
-import { buildApp } from './http/app.ts';
+import { buildApp, REDACTED_PATHS } from './http/app.ts';
 import { clientIpResolver } from './http/client-ip.ts';
 import type { FailedVerificationLimit, ServerContext } from './http/context.ts';
 import { WindowLimiter } from './limits/window-limiter.ts';
@@ -63,8 +63,12 @@ export class KeywardServer {
       clientIp: clientIpResolver(options.trustedProxies ?? []),
       now,
     };
+    const logger = options.logger ?? false;
     this.app = buildApp(this.context, {
-      logger: options.logger ?? false,
+      logger:
+        typeof logger === 'object' && !('child' in logger)
+          ? { ...logger, redact: { paths: REDACTED_PATHS, censor: '[Redacted]' } }
+          : logger,
       logRequests: options.logRequests,
       https: options.https ?? null,
     });

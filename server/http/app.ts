@@ -1,4 +1,4 @@
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { ApiError, sendError } from './api-error.ts';
 import type { ServerContext } from './context.ts';
 import { registerDeviceRoutes } from './device-routes.ts';
@@ -50,9 +50,9 @@ function codeForStatus(status: number): string {
 export function buildApp(context: ServerContext, options: AppOptions): FastifyInstance {
   const serverOptions = {
     logger: options.logger,
-    disableRequestLogging: options.logRequests !== true,
+    logController: new LogController({ disableRequestLogging: options.logRequests !== true }),
     bodyLimit: 1024 * 1024,
-    maxParamLength: 200,
+    routerOptions: { maxParamLength: 200 },
     return503OnClosing: true,
     trustProxy: false,
     ...(options.https ? { https: options.https } : {}),
