@@ -87,7 +87,7 @@ describe('/v1/verify on the embedded server', () => {
     const loading = await verify(instance, { authorization: `Bearer ${active.material}` });
     expect(loading.statusCode).toBe(503);
     expect(loading.headers['x-keyward-code']).toBe('NOT_READY');
-    expect(loading.json()).toEqual({ error: { code: 'NOT_READY', message: expect.any(String) } });
+    expect(loading.json()).toEqual({ error: { code: 'NOT_READY', message: expect.any(String) as unknown } });
     await instance.context.sync.catchUp();
     const ok = await verify(instance, { authorization: `Bearer ${active.material}` });
     expect(ok.statusCode).toBe(200);
@@ -141,7 +141,7 @@ describe('/v1/verify on the embedded server', () => {
     const response = await verify(instance, { authorization: `Bearer ${credential()}` });
     expect(response.statusCode).toBe(status);
     expect(response.headers['x-keyward-code']).toBe(code);
-    expect(response.json()).toEqual({ error: { code, message: expect.any(String) } });
+    expect(response.json()).toEqual({ error: { code, message: expect.any(String) as unknown } });
     expect(response.body).not.toContain(credential().slice(3));
   });
 
@@ -270,7 +270,9 @@ describe('/v1/verify on the embedded server', () => {
       { remoteAddress: '203.0.113.50' },
     );
     expect(limited429.statusCode).toBe(429);
-    expect(limited429.json()).toEqual({ error: { code: 'RATE_LIMITED', message: expect.any(String) } });
+    expect(limited429.json()).toEqual({
+      error: { code: 'RATE_LIMITED', message: expect.any(String) as unknown },
+    });
     expect(limited429.headers['retry-after']).toBe('60');
     expect(limited429.headers['ratelimit-policy']).toBe('"failed";q=3;w=60');
     expect(limited429.headers.ratelimit).toBe('"failed";r=0;t=60');
@@ -326,10 +328,10 @@ describe('/v1/verify on the embedded server', () => {
     expect((await instance.app.inject({ url: '/v1/jwks.json' })).json()).toEqual({
       keys: [{ kty: 'OKP', crv: 'Ed25519', x: signing.x, kid: signing.kid, alg: 'EdDSA', use: 'sig' }],
     });
-    const openapi = (await instance.app.inject({ url: '/v1/openapi.json' })).json() as {
+    const openapi = (await instance.app.inject({ url: '/v1/openapi.json' })).json<{
       openapi: string;
       paths: Record<string, Record<string, { responses: Record<string, unknown>; requestBody?: unknown }>>;
-    };
+    }>();
     expect(openapi.openapi).toBe('3.1.0');
     expect(Object.keys(openapi.paths['/v1/verify'] ?? {}).sort()).toEqual(['get', 'post']);
     expect(Object.keys(openapi.paths['/v1/verify']?.get?.responses ?? {})).toEqual([
