@@ -15,6 +15,7 @@ if command -v apt-get >/dev/null 2>&1 && command -v dpkg >/dev/null 2>&1; then
     need dbus; need gnome-keyring; need libsecret-tools; need oathtool; need python3-jwt
     need xvfb; need xclip; need xsel  # a real X clipboard for the clipboard tests
     need chromium; need fonts-dejavu-core  # the renderer's end-to-end tests run in real Chromium
+    need postgresql  # the server's storage suite runs on a real, throwaway PostgreSQL cluster
   fi
   if [ "${#apt_pkgs[@]}" -gt 0 ]; then
     sudo=""; [ "$(id -u)" != 0 ] && sudo="sudo"

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The one command that sets up and runs every test: `npm test` (or `bash scripts/test.sh`).
 # .ci/run calls exactly this. Installs what it needs, then: typecheck, lint, format check,
-# the three production bundles, and the unit + integration suites (under a real Secret Service).
+# the three production bundles, and the unit + integration suites (under a real Secret Service and a
+# real PostgreSQL: scripts/with-postgres.sh).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -15,5 +16,5 @@ step typecheck; npm run --silent typecheck
 step lint; npm run --silent lint
 step "format check"; npm run --silent format:check
 step "build (electron-vite: main, preload, renderer)"; npm run --silent build
-step "unit + integration tests (real gnome-keyring on a private D-Bus)"
-bash scripts/with-keyring.sh npx vitest run "$@"
+step "unit + integration tests (real gnome-keyring on a private D-Bus, a throwaway PostgreSQL cluster)"
+KEYWARD_REQUIRE_POSTGRES=1 bash scripts/with-postgres.sh bash scripts/with-keyring.sh npx vitest run "$@"

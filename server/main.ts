@@ -1,0 +1,38 @@
+/**
+ * The `keyward-server` command on the real process (`bin/keyward-server.cjs` starts this file):
+ * runs the CLI, and for `start` keeps serving until SIGINT/SIGTERM, then closes cleanly (the
+ * request log is flushed).
+ */
+import type { KeywardServer } from './keyward-server.ts';
+import { runServerCli } from './cli/program.ts';
+import type { Storage } from './storage/storage.ts';
+
+const started: { running: { server: KeywardServer; storage: Storage } | null } = { running: null };
+
+process.exitCode = await runServerCli({
+  argv: process.argv.slice(2),
+  env: process.env,
+  stdout: process.stdout,
+  stderr: process.stderr,
+  now: Date.now,
+  onStarted: (server, storage) => {
+    started.running = { server, storage };
+  },
+});
+
+if (started.running !== null) {
+  const { server, storage } = started.running;
+  let closing = false;
+  const stop = (): void => {
+    if (closing) {
+      return;
+    }
+    closing = true;
+    void server
+      .close()
+      .then(() => storage.close())
+      .finally(() => process.exit(0));
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
