@@ -1,4 +1,9 @@
-import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, {
+  LogController,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyServerOptions,
+} from 'fastify';
 import { ApiError, sendError } from './api-error.ts';
 import type { ServerContext } from './context.ts';
 import { registerDeviceRoutes } from './device-routes.ts';
@@ -54,6 +59,11 @@ export function buildApp(context: ServerContext, options: AppOptions): FastifyIn
     bodyLimit: 1024 * 1024,
     routerOptions: { maxParamLength: 200 },
     return503OnClosing: true,
+    // Errors Fastify meets before routing (a bad URL encoding, a bad content type): the same shape.
+    frameworkErrors: (error: { statusCode?: number }, _request: unknown, reply: FastifyReply) => {
+      const status = typeof error.statusCode === 'number' && error.statusCode < 500 ? error.statusCode : 400;
+      sendError(reply, status, codeForStatus(status), 'the request is not valid (e.g. a malformed URL)');
+    },
     trustProxy: false,
     ...(options.https ? { https: options.https } : {}),
   };
