@@ -85,7 +85,12 @@ export class PostgresDriver implements SqlDriver {
     let stopped = false;
     let retry: NodeJS.Timeout | null = null;
     const connect = async (): Promise<void> => {
-      const next = new pg.Client({ connectionString: this.url, types, connectionTimeoutMillis: 3000 });
+      const next = new pg.Client({
+        connectionString: this.url,
+        types,
+        connectionTimeoutMillis: 3000,
+        application_name: 'keyward-server-listen',
+      });
       const reconnect = (): void => {
         next.removeAllListeners('error');
         next.on('error', () => undefined);
