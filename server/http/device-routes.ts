@@ -233,6 +233,15 @@ export function registerDeviceRoutes(app: FastifyInstance, context: ServerContex
     async (request) => {
       const device = await requireDevice(request);
       const batch = request.body as PublishBatch;
+      for (const op of batch.ops) {
+        if (op.op === 'putSigningKey' && !isEd25519PublicKey(op.signingKey.x)) {
+          throw new ApiError(
+            400,
+            'INVALID_INPUT',
+            `signing key ${op.signingKey.kid.slice(0, 100)} is not an Ed25519 public key`,
+          );
+        }
+      }
       const outcome = await stored(
         storage.applyBatch(batch, { deviceId: device.deviceId, now: context.now() }),
       );

@@ -139,8 +139,13 @@ export class KeyIndex {
       integration.keyIds.add(facts.keyId);
     }
     for (const facts of changes.signingKeys) {
-      const publicKey = createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: facts.x }, format: 'jwk' });
-      this.signing.set(facts.kid, { facts, publicKey });
+      try {
+        const publicKey = createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: facts.x }, format: 'jwk' });
+        this.signing.set(facts.kid, { facts, publicKey });
+      } catch {
+        // Publish refuses such a key; one that got into storage anyway verifies nothing.
+        this.signing.delete(facts.kid);
+      }
     }
     this.revision = changes.revision;
     this.publishedAt = changes.publishedAt;
