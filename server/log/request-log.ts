@@ -54,8 +54,10 @@ export class RequestLog {
   /** Records one verification (in memory; written with the next batch). */
   record(entry: RequestLogEntry): void {
     if (this.buffer.length >= this.maxBuffered) {
-      this.buffer.shift();
-      this.dropped += 1;
+      // Storage has been down for a while: drop the oldest tenth at once (amortised O(1) per entry).
+      const drop = Math.max(1, Math.floor(this.maxBuffered / 10));
+      this.buffer.splice(0, drop);
+      this.dropped += drop;
     }
     this.buffer.push(entry);
     if (this.buffer.length >= this.flushSize && this.flushing === null) {
