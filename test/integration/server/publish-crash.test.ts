@@ -64,54 +64,58 @@ describe.each(cases)('kill -9 while publishing a large batch ($kind)', ({ kind, 
     }
   });
 
-  it(`never leaves half a batch (${rounds} rounds of ${KEYS_PER_BATCH} keys)`, async () => {
-    const fresh = await freshStorage(kind);
-    cleanups.push(fresh.cleanup);
-    const { enrolmentCode } = await issueEnrolmentCode(fresh.storage, { role: 'owner', now: Date.now() });
-    const env = { KEYWARD_SERVER_DATA: fresh.dataDir, DATABASE_URL: fresh.databaseUrl ?? '' };
-    const device = newDeviceKey();
-    let revision = 0;
-    let integrationIds = new Set<string>();
-    const outcomes: string[] = [];
-    for (let round = 0; round < rounds; round += 1) {
-      const { child, base } = await startServer(env);
-      cleanups.push(() => {
+  it(
+    `never leaves half a batch (${rounds} rounds of ${KEYS_PER_BATCH} keys)`,
+    { timeout: 90_000 },
+    async () => {
+      const fresh = await freshStorage(kind);
+      cleanups.push(fresh.cleanup);
+      const { enrolmentCode } = await issueEnrolmentCode(fresh.storage, { role: 'owner', now: Date.now() });
+      const env = { KEYWARD_SERVER_DATA: fresh.dataDir, DATABASE_URL: fresh.databaseUrl ?? '' };
+      const device = newDeviceKey();
+      let revision = 0;
+      let integrationIds = new Set<string>();
+      const outcomes: string[] = [];
+      for (let round = 0; round < rounds; round += 1) {
+        const { child, base } = await startServer(env);
+        cleanups.push(() => {
+          child.kill('SIGKILL');
+        });
+        if (round === 0) {
+          expect((await enrol(base, device, enrolmentCode)).status).toBe(201);
+        }
+        const { token } = await signIn(base, device);
+        const batch = snapshot();
+        const sent = fetch(`${base}/v1/publish`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+          body: JSON.stringify(batch),
+        }).catch(() => null);
+        // Kill at a point that moves through the request: upload, validation, the transaction.
+        await new Promise((resolve) => setTimeout(resolve, 150 + round * 450));
+        const exited = new Promise((resolve) => child.once('exit', resolve));
         child.kill('SIGKILL');
-      });
-      if (round === 0) {
-        expect((await enrol(base, device, enrolmentCode)).status).toBe(201);
+        await exited;
+        await sent;
+        const storage = await openStorage({ dataDir: fresh.dataDir, databaseUrl: fresh.databaseUrl });
+        const state = await storage.changesSince(0);
+        await storage.close();
+        const newIntegration =
+          batch.ops[0]?.op === 'putIntegration' ? batch.ops[0].integration.integrationId : '';
+        if (state.revision === revision + 1) {
+          outcomes.push('applied');
+          expect(state.integrations.map((row) => row.integrationId)).toEqual([newIntegration]);
+          expect(state.keys).toHaveLength(KEYS_PER_BATCH);
+          revision += 1;
+          integrationIds = new Set([newIntegration]);
+        } else {
+          outcomes.push('not applied');
+          expect(state.revision).toBe(revision);
+          expect(new Set(state.integrations.map((row) => row.integrationId))).toEqual(integrationIds);
+          expect(state.keys).toHaveLength(integrationIds.size === 0 ? 0 : KEYS_PER_BATCH);
+        }
       }
-      const { token } = await signIn(base, device);
-      const batch = snapshot();
-      const sent = fetch(`${base}/v1/publish`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-        body: JSON.stringify(batch),
-      }).catch(() => null);
-      // Kill at a point that moves through the request: upload, validation, the transaction.
-      await new Promise((resolve) => setTimeout(resolve, 150 + round * 450));
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGKILL');
-      await exited;
-      await sent;
-      const storage = await openStorage({ dataDir: fresh.dataDir, databaseUrl: fresh.databaseUrl });
-      const state = await storage.changesSince(0);
-      await storage.close();
-      const newIntegration =
-        batch.ops[0]?.op === 'putIntegration' ? batch.ops[0].integration.integrationId : '';
-      if (state.revision === revision + 1) {
-        outcomes.push('applied');
-        expect(state.integrations.map((row) => row.integrationId)).toEqual([newIntegration]);
-        expect(state.keys).toHaveLength(KEYS_PER_BATCH);
-        revision += 1;
-        integrationIds = new Set([newIntegration]);
-      } else {
-        outcomes.push('not applied');
-        expect(state.revision).toBe(revision);
-        expect(new Set(state.integrations.map((row) => row.integrationId))).toEqual(integrationIds);
-        expect(state.keys).toHaveLength(integrationIds.size === 0 ? 0 : KEYS_PER_BATCH);
-      }
-    }
-    console.log(`kill -9 during publish (${kind}): ${outcomes.join(', ')}`);
-  });
+      console.log(`kill -9 during publish (${kind}): ${outcomes.join(', ')}`);
+    },
+  );
 });
