@@ -17,6 +17,7 @@ if command -v apt-get >/dev/null 2>&1 && command -v dpkg >/dev/null 2>&1; then
     need chromium; need fonts-dejavu-core  # the renderer's end-to-end tests run in real Chromium
     need postgresql  # the server's storage suite runs on a real, throwaway PostgreSQL cluster
     need openssl  # a throwaway certificate for the server's HTTPS test
+    need nginx; need caddy  # the gateway configurations in server/deploy/ are tested end to end
   fi
   if [ "${#apt_pkgs[@]}" -gt 0 ]; then
     sudo=""; [ "$(id -u)" != 0 ] && sudo="sudo"

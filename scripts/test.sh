@@ -16,5 +16,5 @@ step typecheck; npm run --silent typecheck
 step lint; npm run --silent lint
 step "format check"; npm run --silent format:check
 step "build (electron-vite: main, preload, renderer)"; npm run --silent build
-step "unit + integration tests (real gnome-keyring on a private D-Bus, a throwaway PostgreSQL cluster)"
-KEYWARD_REQUIRE_POSTGRES=1 bash scripts/with-postgres.sh bash scripts/with-keyring.sh npx vitest run "$@"
+step "unit + integration tests (real gnome-keyring on a private D-Bus, a throwaway PostgreSQL cluster, real nginx and Caddy)"
+KEYWARD_REQUIRE_POSTGRES=1 KEYWARD_REQUIRE_GATEWAYS=1 bash scripts/with-postgres.sh bash scripts/with-keyring.sh npx vitest run "$@"
