@@ -97,6 +97,8 @@ export interface RunningGateway {
 /** Where a gateway sends verifications and accepted requests. */
 export interface GatewayTargets {
   verifyPort: number;
+  /** nginx only: more Keyward instances, one `server` line each in `upstream keyward_verify`. */
+  moreVerifyPorts?: readonly number[];
   apiPort: number;
 }
 
@@ -115,7 +117,12 @@ export async function startNginx(targets: GatewayTargets): Promise<RunningGatewa
   chmodSync(dir, 0o755);
   const shipped = readFileSync(NGINX_CONF, 'utf8');
   const site = shipped
-    .replace(/server 127\.0\.0\.1:8787;/, `server 127.0.0.1:${targets.verifyPort};`)
+    .replace(
+      /server 127\.0\.0\.1:8787;/,
+      [targets.verifyPort, ...(targets.moreVerifyPorts ?? [])]
+        .map((verifyPort) => `server 127.0.0.1:${verifyPort};`)
+        .join(' '),
+    )
     .replace(/server 127\.0\.0\.1:9000;/, `server 127.0.0.1:${targets.apiPort};`)
     .replace(/listen 8080;/, `listen 127.0.0.1:${port};`);
   if (site === shipped || !site.includes(String(port))) {
