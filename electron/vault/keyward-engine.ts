@@ -19,7 +19,11 @@ import { AutoLock } from './auto-lock.ts';
 import type { Clock } from './clock.ts';
 import type { SqliteDatabase } from './db/sqlite.ts';
 import { TokenDecoder } from './decoder/token-decoder.ts';
-import { KeyLifecycle } from './keys/key-lifecycle.ts';
+import type { Integrations } from './keys/integrations.ts';
+import type { KeyLifecycle } from './keys/key-lifecycle.ts';
+import type { KeyVerification } from './keys/key-verification.ts';
+import { createVaultKeys } from './keys/vault-keys.ts';
+import type { DueSteps } from './schedule/due-steps.ts';
 import type { Keychain } from './keychain/keychain.ts';
 import type { Notice } from './schedule/notices.ts';
 import { NoticeService } from './schedule/notices.ts';
@@ -58,7 +62,10 @@ export interface EngineServices {
   db: SqliteDatabase;
   log: ActivityLog;
   settings: SettingsService;
+  integrations: Integrations;
   lifecycle: KeyLifecycle;
+  verification: KeyVerification;
+  due: DueSteps;
   signingKeys: SigningKeys;
   minter: SecretMinter;
   /** The offline decoder, with this vault's signing keys and keys (imported trusted keys: memory only). */
@@ -336,7 +343,7 @@ export class KeywardEngine {
       input !== null &&
       (input as { neverExpire?: unknown }).neverExpire === true;
     const services = neverExpire ? this.guard('integration.never-expire') : this.services();
-    return services.lifecycle.createIntegration(input, {
+    return services.integrations.createIntegration(input, {
       actor: this.actor,
       ...(options.confirmNeverExpire ? { confirmNeverExpire: true } : {}),
     });
@@ -441,12 +448,12 @@ export class KeywardEngine {
         'Deleting an integration ends all its keys at once; it needs an explicit confirmation.',
       );
     }
-    this.guard('integration.delete').lifecycle.deleteIntegration(ref, { actor: this.actor, confirmed });
+    this.guard('integration.delete').integrations.deleteIntegration(ref, { actor: this.actor, confirmed });
   }
 
   setNeverExpire(ref: string, on: boolean, confirmed: boolean) {
     const services = on ? this.guard('integration.never-expire') : this.services();
-    return services.lifecycle.setNeverExpire(ref, on, { actor: this.actor, confirmed });
+    return services.integrations.setNeverExpire(ref, on, { actor: this.actor, confirmed });
   }
 
   /**
@@ -469,7 +476,7 @@ export class KeywardEngine {
       }
       ip = parsed.value.text;
     }
-    const { lifecycle, log, db } = this.services();
+    const { lifecycle, verification, log, db } = this.services();
     const key = lifecycle.requireKey(keyId);
     const material = lifecycle.material(key.id);
     const checkedAt = this.deps.clock.now();
@@ -477,7 +484,7 @@ export class KeywardEngine {
     if (!parseApiKey(material).ok) {
       reason = 'KEY_MALFORMED';
     } else {
-      const result = lifecycle.check(material, checkedAt, ip);
+      const result = verification.check(material, checkedAt, ip);
       // A hash that names another key (never expected) is not this key: unknown.
       reason = result.accepted ? (result.key.keyId === key.id ? null : 'KEY_UNKNOWN') : result.code;
     }
@@ -605,7 +612,7 @@ export class KeywardEngine {
     const settings = new SettingsService(db, clock, log, (action) => {
       this.guard(action);
     });
-    const lifecycle = new KeyLifecycle({
+    const { integrations, lifecycle, verification, due } = createVaultKeys({
       db,
       clock,
       log,
@@ -621,7 +628,7 @@ export class KeywardEngine {
     const decoder = new TokenDecoder({
       clock,
       signingKeys,
-      lifecycle,
+      verification,
       vaultId: this.vault.vaultId(),
       utc: () => settings.get().utc,
     });
@@ -630,7 +637,8 @@ export class KeywardEngine {
     let lastBackupAt = backups.lastBackupAt();
     const scheduler = new RotationScheduler({
       clock,
-      lifecycle,
+      due,
+      integrations,
       notices,
       onPlanned: () => this.writeSchedule(),
       logger: this.logger,
@@ -688,7 +696,10 @@ export class KeywardEngine {
       db,
       log,
       settings,
+      integrations,
       lifecycle,
+      verification,
+      due,
       signingKeys,
       minter,
       decoder,

@@ -17,16 +17,16 @@ printHeader('Decode + verify a Secret: offline decoder vs raw jose jwtVerify', {
   batch: String(BATCH),
 });
 
-const { lifecycle, db, clock, log, cleanup } = makeLifecycle(Date.now());
+const { integrations, lifecycle, verification, db, clock, log, cleanup } = makeLifecycle(Date.now());
 process.on('exit', cleanup);
 const vaultId = randomUUID();
 for (let i = 0; i < 1000; i++) {
-  lifecycle.createIntegration(
+  integrations.createIntegration(
     { name: `integration ${i}`, platform: 'server', ipAcl: ['10.0.0.0/8'] },
     { actor: 'bench' },
   );
 }
-const { integration } = lifecycle.createIntegration(
+const { integration } = integrations.createIntegration(
   { name: 'bench', platform: 'server' },
   { actor: 'bench' },
 );
@@ -37,7 +37,7 @@ const publicKey = signingKeys.publicKey(kid);
 if (!publicKey) {
   throw new Error('no public key');
 }
-const decoder = new TokenDecoder({ clock, signingKeys, lifecycle, vaultId });
+const decoder = new TokenDecoder({ clock, signingKeys, verification, vaultId });
 const check = await decoder.decode(token);
 if (!check.ok || check.value.kind !== 'jws' || check.value.signature.status !== 'verified-vault') {
   throw new Error(`the decoder did not verify the Secret: ${JSON.stringify(check).slice(0, 200)}`);

@@ -6,7 +6,7 @@ import { RotationScheduler } from '../../electron/vault/schedule/rotation-schedu
 import { createSystemClock } from '../../electron/vault/clock.ts';
 import type { Clock, TimerHandle } from '../../electron/vault/clock.ts';
 import { ActivityLog } from '../../electron/vault/audit/activity-log.ts';
-import { KeyLifecycle } from '../../electron/vault/keys/key-lifecycle.ts';
+import { createVaultKeys } from '../../electron/vault/keys/vault-keys.ts';
 import { makeLifecycle } from '../support/lifecycle-fixture.ts';
 import { envCount, percentile, printHeader, reportResult } from './bench-kit.ts';
 
@@ -67,9 +67,9 @@ function seed(count: number) {
     }
   })();
   const log = new ActivityLog(db, clock);
-  const lifecycle = new KeyLifecycle({ db, clock, log });
+  const { due, integrations } = createVaultKeys({ db, clock, log });
   const notices = new NoticeService(db, clock, () => 30);
-  const scheduler = new RotationScheduler({ clock, lifecycle, notices });
+  const scheduler = new RotationScheduler({ clock, due, integrations, notices });
   return { ...made, clock, scheduler };
 }
 

@@ -14,9 +14,9 @@ printHeader('Secret minting: vault SecretMinter vs raw jose SignJWT', {
   rounds: String(ROUNDS),
   batch: String(BATCH),
 });
-const { lifecycle, db, clock, log, cleanup } = makeLifecycle();
+const { lifecycle, integrations, db, clock, log, cleanup } = makeLifecycle();
 process.on('exit', cleanup);
-const { integration } = lifecycle.createIntegration(
+const { integration } = integrations.createIntegration(
   { name: 'bench', platform: 'server' },
   { actor: 'bench' },
 );

@@ -97,7 +97,7 @@ function seedOne(
 function integrationId(app: E2eApp, name: string): string {
   const found = app.engine
     .services()
-    .lifecycle.searchIntegrations(name, { limit: 10 })
+    .integrations.searchIntegrations(name, { limit: 10 })
     .items.find((item) => item.name === name);
   if (found === undefined) {
     throw new Error(`no integration ${name}`);
@@ -137,7 +137,7 @@ const NAMES = [
  * that never expires, an integration with API access off, and last-used times.
  */
 function seedVaried(engine: KeywardEngine, clock: FakeClock): void {
-  const { lifecycle } = engine.services();
+  const { lifecycle, integrations } = engine.services();
   const ids: string[] = [];
   NAMES.forEach((name, index) => {
     const { integration } = engine.createIntegration({
@@ -164,9 +164,9 @@ function seedVaried(engine: KeywardEngine, clock: FakeClock): void {
   lifecycle.revoke(at(2), { graceDays: 0, newLifetimeDays: 365 }, ACTOR);
   lifecycle.revoke(at(15), { graceDays: 0, newLifetimeDays: 365 }, ACTOR);
   // Never expires, API access off.
-  lifecycle.setNeverExpire(at(6), true, { ...ACTOR, confirmed: true });
-  lifecycle.setEnabled(at(10), false, ACTOR);
-  lifecycle.setEnabled(at(17), false, ACTOR);
+  integrations.setNeverExpire(at(6), true, { ...ACTOR, confirmed: true });
+  integrations.setEnabled(at(10), false, ACTOR);
+  integrations.setEnabled(at(17), false, ACTOR);
   // Used now and then.
   for (const [index, agoHours] of [
     [0, 2],
@@ -226,7 +226,7 @@ describe('the Keys screen', () => {
 
     const created = dialogNamed(page, 'Payments gateway is ready');
     await created.waitFor();
-    const [integration] = app.engine.services().lifecycle.listIntegrations();
+    const [integration] = app.engine.services().integrations.listIntegrations();
     expect(integration?.ipAcl).toEqual(['203.0.113.0/24', '10.0.0.0/8', '2001:db8::1/128']);
     expect(integration?.rotationDays).toBe(90);
     const first = activeKeyOf(app.engine, integration?.id ?? '');
@@ -445,7 +445,7 @@ describe('the Keys screen', () => {
     await edit.getByRole('button', { name: 'Save changes' }).click();
     await edit.waitFor({ state: 'detached' });
     await panel.getByRole('heading', { name: 'Payments', level: 2 }).waitFor();
-    expect(app.engine.services().lifecycle.requireIntegration(id).ipAcl).toEqual([
+    expect(app.engine.services().integrations.requireIntegration(id).ipAcl).toEqual([
       '203.0.113.0/24',
       '198.51.100.7/32',
     ]);
@@ -459,7 +459,7 @@ describe('the Keys screen', () => {
     await reauthenticate(page);
     await remove.waitFor({ state: 'detached' });
     await page.getByText('No integrations yet').waitFor();
-    expect(app.engine.services().lifecycle.listIntegrations()).toHaveLength(0);
+    expect(app.engine.services().integrations.listIntegrations()).toHaveLength(0);
   }, 60_000);
 
   it('works with the keyboard alone: create an integration, find it, open it and reveal its key', async () => {

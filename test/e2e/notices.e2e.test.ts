@@ -139,8 +139,9 @@ describe('Notices', () => {
     });
     await openScreen(app.page, 'Notices');
     await app.page.getByText(/^No notices/).waitFor();
-    const integration = app.engine.services().lifecycle.searchIntegrations('Gateway', { offset: 0, limit: 1 })
-      .items[0];
+    const integration = app.engine
+      .services()
+      .integrations.searchIntegrations('Gateway', { offset: 0, limit: 1 }).items[0];
     if (integration === undefined) {
       throw new Error('Gateway is missing');
     }

@@ -53,7 +53,7 @@ class Workload {
     this.services = services;
     this.clock = clock;
     this.random = random;
-    this.integrations = services.lifecycle.listIntegrations().map((integration) => integration.id);
+    this.integrations = services.integrations.listIntegrations().map((integration) => integration.id);
   }
 
   /** One operation of the normal mix. */
@@ -136,7 +136,7 @@ class Workload {
 
   private create(): void {
     const neverExpire = this.random() < 0.1;
-    const { integration } = this.services.lifecycle.createIntegration(
+    const { integration } = this.services.integrations.createIntegration(
       {
         name: `crash ${randomUUID().slice(0, 8)}`,
         platform: this.pick(PLATFORMS),
@@ -156,7 +156,7 @@ class Workload {
   /** Moves time on by an hour to five days, then applies what fell due (rotations, grace ends). */
   private runDue(): void {
     this.clock.advance(randomInt(this.random, 1, 120) * HOUR_MS);
-    const { rotated, expired, failed } = this.services.lifecycle.runDue(this.clock.now());
+    const { rotated, expired, failed } = this.services.due.runDue(this.clock.now());
     if (failed.length > 0) {
       throw new Error(`runDue failed: ${JSON.stringify(failed)}`);
     }
@@ -168,9 +168,9 @@ class Workload {
 
   /** The fault: rotate in two transactions, with a window between them. */
   private async tornRotate(id: string): Promise<void> {
-    const { db, lifecycle, log } = this.services;
+    const { db, lifecycle, integrations, log } = this.services;
     const repo = new ApiKeysRepo(db);
-    const integration = lifecycle.requireIntegration(id);
+    const integration = integrations.requireIntegration(id);
     const old = lifecycle.activeKey(id);
     const now = this.clock.now();
     const newKeyId = randomUUID();

@@ -22,7 +22,7 @@ import { parseApiKey, maskKey } from '../../shared/keys/key-format.ts';
 import { ActivityLog } from '../../electron/vault/audit/activity-log.ts';
 import { ApiKeysRepo } from '../../electron/vault/keys/api-keys.repo.ts';
 import type { StoredKey } from '../../electron/vault/keys/api-keys.repo.ts';
-import { KeyLifecycle } from '../../electron/vault/keys/key-lifecycle.ts';
+import { createVaultKeys } from '../../electron/vault/keys/vault-keys.ts';
 import { KeywardEngine } from '../../electron/vault/keyward-engine.ts';
 import { FakeClock } from '../support/fake-clock.ts';
 import { makeTempDir, MemoryKeychain } from '../support/temp-vault.ts';
@@ -116,7 +116,7 @@ async function checkVault(path: string, ledger: Ledger): Promise<{ problems: str
     const now = db.prepare('SELECT coalesce(max(at), 0) FROM activity_log').pluck().get() as number;
     const clock = new FakeClock(now);
     const log = new ActivityLog(db, clock);
-    const lifecycle = new KeyLifecycle({ db, clock, log });
+    const { lifecycle, verification } = createVaultKeys({ db, clock, log });
 
     // Exactly one active key per integration, and the index that makes "at most one" a constraint.
     for (const { integrationId, n } of lifecycle.invariantViolations()) {
@@ -210,7 +210,7 @@ async function checkVault(path: string, ledger: Ledger): Promise<{ problems: str
 
     // The master list holds the active key of every enabled integration (unless it is past its expiry:
     // a kill in the middle of runDue leaves that for the next catch-up).
-    const accepted = new Map(lifecycle.masterList(now).map((entry) => [entry.keyId, entry]));
+    const accepted = new Map(verification.masterList(now).map((entry) => [entry.keyId, entry]));
     for (const row of rows.values()) {
       const due = row.expiresAt !== null && row.expiresAt <= now;
       if (row.status !== 'active' || due || integrations.get(row.integrationId) !== true) {

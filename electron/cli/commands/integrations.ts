@@ -3,7 +3,7 @@ import type { ApiKeyView } from '../../../shared/domain/api-key.ts';
 import type { Integration } from '../../../shared/domain/integration.ts';
 import { PLATFORMS } from '../../../shared/domain/integration.ts';
 import { KeywardError } from '../../../shared/errors.ts';
-import type { KeyLifecycle } from '../../vault/keys/key-lifecycle.ts';
+import type { Integrations } from '../../vault/keys/integrations.ts';
 import {
   addReauthOption,
   collectList,
@@ -204,13 +204,13 @@ function groupKeys(keys: readonly ApiKeyView[]): Map<string, ApiKeyView[]> {
 }
 
 /** Every integration matching `filter` (all pages of the search index), or all of them. */
-function findIntegrations(lifecycle: KeyLifecycle, filter: string | undefined): Integration[] {
+function findIntegrations(service: Integrations, filter: string | undefined): Integration[] {
   if (filter === undefined || filter.trim() === '') {
-    return lifecycle.listIntegrations();
+    return service.listIntegrations();
   }
   const found: Integration[] = [];
   for (;;) {
-    const page = lifecycle.searchIntegrations(filter, { offset: found.length, limit: 1000 });
+    const page = service.searchIntegrations(filter, { offset: found.length, limit: 1000 });
     found.push(...page.items);
     if (page.items.length === 0 || found.length >= page.total) {
       return found;
@@ -287,7 +287,7 @@ export async function runEdit(
     );
   }
   const { services, time } = await unlockEngine(context);
-  const integration = services.lifecycle.editIntegration(ref, patch, { actor: context.engine.actor });
+  const integration = services.integrations.editIntegration(ref, patch, { actor: context.engine.actor });
   return {
     json: { integration: integrationJson(integration, time) },
     lines: [`Updated "${printableLine(integration.name)}".`, ...detailLines(integration, time)],
@@ -298,7 +298,7 @@ export async function runEdit(
 export async function runList(context: CommandContext, options: ListOptions): Promise<CommandResult> {
   const { services, time } = await unlockEngine(context);
   const { lifecycle } = services;
-  const integrations = findIntegrations(lifecycle, options.filter);
+  const integrations = findIntegrations(services.integrations, options.filter);
   const keys = groupKeys(lifecycle.listKeys());
   const rows = integrations.map((integration) => ({
     integration,
@@ -346,7 +346,7 @@ export async function runList(context: CommandContext, options: ListOptions): Pr
 /** `integrations show`: one integration and all its keys. */
 export async function runShow(context: CommandContext, ref: string): Promise<CommandResult> {
   const { services, time } = await unlockEngine(context);
-  const integration = services.lifecycle.requireIntegration(ref);
+  const integration = services.integrations.requireIntegration(ref);
   const keys = services.lifecycle.listKeys(integration.id);
   return {
     json: { integration: integrationJson(integration, time), keys: keys.map((key) => keyJson(key, time)) },
@@ -366,7 +366,7 @@ export async function runSetEnabled(
   enabled: boolean,
 ): Promise<CommandResult> {
   const { services, time } = await unlockEngine(context);
-  const integration = services.lifecycle.setEnabled(ref, enabled, { actor: context.engine.actor });
+  const integration = services.integrations.setEnabled(ref, enabled, { actor: context.engine.actor });
   const name = printableLine(integration.name);
   return {
     json: { integration: integrationJson(integration, time) },
@@ -393,7 +393,7 @@ export async function runDelete(
   const { services } = await unlockEngine(context, {
     reauth: { purpose: 'integrations delete', totp: options.totp },
   });
-  const integration = services.lifecycle.requireIntegration(ref);
+  const integration = services.integrations.requireIntegration(ref);
   const keysEnded = services.lifecycle.listKeys(integration.id).length;
   context.engine.deleteIntegration(integration.id, true);
   return {

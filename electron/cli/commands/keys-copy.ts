@@ -37,8 +37,8 @@ export async function runCopy(
   const { services, time } = await unlockEngine(context, {
     reauth: { purpose: 'keys copy', totp: options.totp },
   });
-  const { lifecycle, settings } = services;
-  const integration = lifecycle.requireIntegration(ref);
+  const { lifecycle, integrations, settings } = services;
+  const integration = integrations.requireIntegration(ref);
   const write = (text: string) =>
     context.clipboard.copy(text, { clearAfterSeconds: settings.get().clipboardClearSeconds });
   let keyId: string;

@@ -130,8 +130,8 @@ function replacementResult(
 export async function runKeysList(context: CommandContext, ref: string | undefined): Promise<CommandResult> {
   const { services, time } = await unlockEngine(context);
   const { lifecycle } = services;
-  const one = ref === undefined ? null : lifecycle.requireIntegration(ref);
-  const integrations = one === null ? lifecycle.listIntegrations() : [one];
+  const one = ref === undefined ? null : services.integrations.requireIntegration(ref);
+  const integrations = one === null ? services.integrations.listIntegrations() : [one];
   const names = new Map(integrations.map((integration) => [integration.id, integration.name]));
   const keys = one === null ? lifecycle.listKeys() : lifecycle.listKeys(one.id);
   const nameOf = (id: string): string => names.get(id) ?? id;
@@ -171,8 +171,8 @@ export async function runReveal(
 /** `keys rotate INTEGRATION`: a new key now; the old one in grace. */
 export async function runRotate(context: CommandContext, ref: string): Promise<CommandResult> {
   const { services, time } = await unlockEngine(context);
-  const { lifecycle } = services;
-  const integration = lifecycle.requireIntegration(ref);
+  const { lifecycle, integrations } = services;
+  const integration = integrations.requireIntegration(ref);
   const old = lifecycle.activeKey(integration.id);
   const next = lifecycle.rotate(integration.id, { actor: context.engine.actor });
   return replacementResult('Rotated', integration, next, lifecycle.requireKey(old.id), time);
@@ -190,8 +190,8 @@ export async function runRevoke(
   const { services, time } = await unlockEngine(context, {
     reauth: { purpose: 'keys revoke', totp: options.totp },
   });
-  const { lifecycle } = services;
-  const integration = lifecycle.requireIntegration(ref);
+  const { lifecycle, integrations } = services;
+  const integration = integrations.requireIntegration(ref);
   const old = lifecycle.activeKey(integration.id);
   // Without --lifetime the new key lives as the integration's keys do (never, if it was set so).
   const newLifetimeDays =
@@ -219,8 +219,8 @@ export async function runRegenerate(
   const { services, time } = await unlockEngine(context, {
     reauth: { purpose: 'keys regenerate', totp: options.totp },
   });
-  const { lifecycle } = services;
-  const integration = lifecycle.requireIntegration(ref);
+  const { lifecycle, integrations } = services;
+  const integration = integrations.requireIntegration(ref);
   const old = lifecycle.activeKey(integration.id);
   const next = context.engine.regenerate(integration.id);
   return replacementResult('Regenerated the key of', integration, next, lifecycle.requireKey(old.id), time);
@@ -258,7 +258,7 @@ export async function runNeverExpire(
     context,
     on ? { reauth: { purpose: 'keys never-expire on', totp: options.totp } } : {},
   );
-  const integration = context.engine.setNeverExpire(services.lifecycle.requireIntegration(ref).id, on, on);
+  const integration = context.engine.setNeverExpire(services.integrations.requireIntegration(ref).id, on, on);
   const active = services.lifecycle.activeKey(integration.id);
   return {
     json: {

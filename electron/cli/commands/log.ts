@@ -45,7 +45,7 @@ spreadsheet would run as a formula (starting with = + - @) get a leading '.
 
 function integrationNames(services: EngineServices): Map<string, string> {
   return new Map(
-    services.lifecycle.listIntegrations().map((integration) => [integration.id, integration.name]),
+    services.integrations.listIntegrations().map((integration) => [integration.id, integration.name]),
   );
 }
 

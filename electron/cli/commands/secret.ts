@@ -26,7 +26,7 @@ export async function runSecret(
   const { services, time } = await unlockEngine(context, {
     reauth: { purpose: 'secret', totp: options.totp },
   });
-  const integration = services.lifecycle.requireIntegration(ref);
+  const integration = services.integrations.requireIntegration(ref);
   const secret = await context.engine.mintSecret(integration.id);
   if (!integration.enabled) {
     context.stderr.write(

@@ -118,8 +118,8 @@ export function createEngineHandlers(engine: KeywardEngine, desktop: DesktopServ
     'reauth.password': ({ password }) => engine.reauthenticate({ password }),
     'reauth.totp': ({ code }) => engine.reauthenticate({ totp: code }),
     'integrations.search': later(({ term, offset, limit }) => {
-      const { lifecycle } = services();
-      const page = lifecycle.searchIntegrations(term, { offset, limit });
+      const { lifecycle, integrations } = services();
+      const page = integrations.searchIntegrations(term, { offset, limit });
       return {
         total: page.total,
         offset: page.offset,
@@ -133,9 +133,11 @@ export function createEngineHandlers(engine: KeywardEngine, desktop: DesktopServ
       engine.createIntegration(integration, confirmNeverExpire ? { confirmNeverExpire } : {}),
     ),
     'integrations.edit': later(({ integrationId, patch }) =>
-      services().lifecycle.editIntegration(integrationId, patch, actor()),
+      services().integrations.editIntegration(integrationId, patch, actor()),
     ),
-    'integrations.get': later(({ integrationId }) => services().lifecycle.requireIntegration(integrationId)),
+    'integrations.get': later(({ integrationId }) =>
+      services().integrations.requireIntegration(integrationId),
+    ),
     'integrations.setNeverExpire': later(({ integrationId, neverExpire, confirmed }) =>
       engine.setNeverExpire(integrationId, neverExpire, confirmed),
     ),
@@ -144,7 +146,7 @@ export function createEngineHandlers(engine: KeywardEngine, desktop: DesktopServ
       return {};
     }),
     'integrations.setEnabled': later(({ integrationId, enabled }) =>
-      services().lifecycle.setEnabled(integrationId, enabled, actor()),
+      services().integrations.setEnabled(integrationId, enabled, actor()),
     ),
     'keys.list': later(({ integrationId }) => services().lifecycle.listKeys(integrationId)),
     'keys.table': later((query) => services().lifecycle.keyTable(query)),
@@ -205,11 +207,11 @@ export function createEngineHandlers(engine: KeywardEngine, desktop: DesktopServ
       return { marked };
     }),
     'log.list': later(({ limit, beforeSeq, integrationId }) => {
-      const { log, lifecycle } = services();
+      const { log, integrations } = services();
       const names = new Map<string, string | null>();
       const nameOf = (id: string) => {
         if (!names.has(id)) {
-          names.set(id, lifecycle.integrationName(id));
+          names.set(id, integrations.integrationName(id));
         }
         return names.get(id) ?? null;
       };
@@ -239,7 +241,7 @@ export function createEngineHandlers(engine: KeywardEngine, desktop: DesktopServ
       return { previous };
     },
     'log.export': async ({ format }) => {
-      const { log, lifecycle, settings } = services();
+      const { log, integrations, settings } = services();
       const path = await desktop.chooseSaveFile({
         title: 'Export the activity log',
         defaultName: datedName('keyward-activity', format, Date.now()),
@@ -251,7 +253,7 @@ export function createEngineHandlers(engine: KeywardEngine, desktop: DesktopServ
       }
       const utc = settings.get().utc;
       const names = new Map(
-        lifecycle.listIntegrations().map((integration) => [integration.id, integration.name]),
+        integrations.listIntegrations().map((integration) => [integration.id, integration.name]),
       );
       const { entries } = exportActivityLog({
         log,

@@ -9,7 +9,7 @@ import { parseToken } from '../../../shared/jwt/parse-token.ts';
 import { maskKey, parseApiKey } from '../../../shared/keys/key-format.ts';
 import { maskKeyShaped } from '../../../shared/keys/redact.ts';
 import { describeValidity, formatRelative, formatTimestamp } from '../../../shared/time/format-time.ts';
-import type { KeyLifecycle } from '../keys/key-lifecycle.ts';
+import type { KeyVerification } from '../keys/key-verification.ts';
 import type { SigningKeys } from '../secrets/signing-keys.ts';
 import type { TrustedKey, TrustedKeyImportOptions, TrustedKeyInfo } from './trusted-keys.ts';
 import {
@@ -20,13 +20,13 @@ import {
   VERIFIABLE_ALGS,
 } from './trusted-keys.ts';
 
-/** What the decoder needs. Without `signingKeys` and `lifecycle` (a locked vault) it still decodes. */
+/** What the decoder needs. Without `signingKeys` and `verification` (a locked vault) it still decodes. */
 export interface TokenDecoderDependencies {
   clock: { now(): number };
   /** The vault's signing keys: Secrets whose `kid` is one of them are verified with it. */
   signingKeys?: Pick<SigningKeys, 'publicKey' | 'isPublished'>;
   /** The vault's keys: a `client_secret` or a pasted raw key is looked up here. */
-  lifecycle?: Pick<KeyLifecycle, 'findByMaterial'>;
+  verification?: Pick<KeyVerification, 'findByMaterial'>;
   /** The vault's id, to recognise its own `iss`. */
   vaultId?: string;
   /** Why the vault is not available, when it is not (shown in the report). */
@@ -231,7 +231,7 @@ export class TokenDecoder {
   }
 
   private vaultCheck(): VaultCheck {
-    if (this.deps.signingKeys !== undefined && this.deps.lifecycle !== undefined) {
+    if (this.deps.signingKeys !== undefined && this.deps.verification !== undefined) {
       return { checked: true, vaultId: this.deps.vaultId ?? null };
     }
     return { checked: false, reason: this.deps.vaultUnavailable ?? 'the vault is not open' };
@@ -495,11 +495,11 @@ export class TokenDecoder {
   }
 
   private matchKey(material: string, now: number, time: (ms: number) => TimeValue): KeyMatch {
-    const { lifecycle } = this.deps;
-    if (lifecycle === undefined) {
+    const { verification } = this.deps;
+    if (verification === undefined) {
       return { state: 'not-checked', reason: this.deps.vaultUnavailable ?? 'the vault is not open' };
     }
-    const found = lifecycle.findByMaterial(material);
+    const found = verification.findByMaterial(material);
     if (found === null) {
       return { state: 'not-in-vault' };
     }

@@ -1,5 +1,6 @@
 import type { Clock, TimerHandle } from '../clock.ts';
-import type { KeyLifecycle } from '../keys/key-lifecycle.ts';
+import type { Integrations } from '../keys/integrations.ts';
+import type { DueSteps } from './due-steps.ts';
 import type { Notice, NoticeService } from './notices.ts';
 import { noopLogger } from '../../../shared/log/logger.ts';
 import type { Logger } from '../../../shared/log/logger.ts';
@@ -30,7 +31,8 @@ const FAILURE_RETRY_MAX_MS = 3_600_000;
  */
 export class RotationScheduler {
   private readonly clock: Clock;
-  private readonly lifecycle: KeyLifecycle;
+  private readonly due: DueSteps;
+  private readonly integrations: Pick<Integrations, 'requireIntegration'>;
   private readonly notices: NoticeService;
   private readonly onNotices: (notices: Notice[]) => void;
   private readonly extraDueAt: () => number | null;
@@ -45,7 +47,8 @@ export class RotationScheduler {
 
   constructor(deps: {
     clock: Clock;
-    lifecycle: KeyLifecycle;
+    due: DueSteps;
+    integrations: Pick<Integrations, 'requireIntegration'>;
     notices: NoticeService;
     onNotices?: (notices: Notice[]) => void;
     extraDueAt?: () => number | null;
@@ -56,7 +59,8 @@ export class RotationScheduler {
     logger?: Logger;
   }) {
     this.clock = deps.clock;
-    this.lifecycle = deps.lifecycle;
+    this.due = deps.due;
+    this.integrations = deps.integrations;
     this.notices = deps.notices;
     this.onNotices = deps.onNotices ?? (() => undefined);
     this.extraDueAt = deps.extraDueAt ?? (() => null);
@@ -91,7 +95,7 @@ export class RotationScheduler {
     try {
       const now = this.clock.now();
       const fired: Notice[] = [];
-      const { rotated, expired, failed } = this.lifecycle.runDue(now, {
+      const { rotated, expired, failed } = this.due.runDue(now, {
         onRotated: ({ key, integration, previous }) => {
           const notice = this.notices.recordRotation({
             integrationId: integration.id,
@@ -163,11 +167,9 @@ export class RotationScheduler {
       return null;
     }
     const now = this.clock.now();
-    const candidates = [
-      this.lifecycle.nextTransitionAt(),
-      this.notices.nextDueAt(now),
-      this.extraDueAt(),
-    ].filter((at): at is number => at !== null);
+    const candidates = [this.due.nextTransitionAt(), this.notices.nextDueAt(now), this.extraDueAt()].filter(
+      (at): at is number => at !== null,
+    );
     if (candidates.length === 0) {
       this.plannedAt = null;
       return null;
@@ -199,7 +201,7 @@ export class RotationScheduler {
 
   private safeName(integrationId: string): string {
     try {
-      return this.lifecycle.requireIntegration(integrationId).name;
+      return this.integrations.requireIntegration(integrationId).name;
     } catch {
       // Deleted since its rotation failed: the notice still needs a name, and nothing else is wrong.
       return 'An integration';

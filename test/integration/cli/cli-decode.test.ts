@@ -33,7 +33,7 @@ async function sandboxWithSecret(onTestFinished: (handler: () => void) => void):
   });
   try {
     const services = await engine.create(PASSWORD);
-    const { integration, key } = services.lifecycle.createIntegration(
+    const { integration, key } = services.integrations.createIntegration(
       { name: 'Payments', platform: 'server', ipAcl: ['10.0.0.0/8'] },
       { actor: 'owner@test' },
     );

@@ -101,7 +101,7 @@ describe.skipIf(unavailable !== null)('PyJWT verifies vault Secrets with only th
     const vaultId = '0f6c8a52-4d1e-4a8b-9c3e-2b7d5e1f9a40';
     const signingKeys = new SigningKeys(made.db, made.clock, made.log);
     const minter = new SecretMinter({ lifecycle: made.lifecycle, signingKeys, clock: made.clock, vaultId });
-    const { integration, key } = made.lifecycle.createIntegration(
+    const { integration, key } = made.integrations.createIntegration(
       { name: 'Interop', platform: 'server' },
       { actor: 'owner@test' },
     );
@@ -140,10 +140,10 @@ describe.skipIf(unavailable !== null)('PyJWT verifies vault Secrets with only th
   });
 
   it('verifies every Secret of a batch minted by the one-shot signing path', async () => {
-    const { minter, lifecycle, signingKeys, issuer, exportJwks } = setup();
+    const { minter, integrations, signingKeys, issuer, exportJwks } = setup();
     const tokens: string[] = [];
     for (let i = 0; i < 8; i++) {
-      const { integration } = lifecycle.createIntegration(
+      const { integration } = integrations.createIntegration(
         { name: `Batch ${i} — ünïcode`, platform: 'server' },
         { actor: 'owner@test' },
       );

@@ -51,7 +51,7 @@ describe('backups', () => {
 
   it('holds no plaintext: markers and key material never appear in a backup file', async () => {
     const { engine, services } = await setup();
-    const { key } = services.lifecycle.createIntegration(
+    const { key } = services.integrations.createIntegration(
       { name: 'MARKER-INTEGRATION-NAME', platform: 'web' },
       { actor: 'o' },
     );
@@ -67,10 +67,10 @@ describe('backups', () => {
 
   it('restores an earlier state with the password of its time; the current vault is kept aside', async () => {
     const { engine, services, clock, dir } = await setup();
-    services.lifecycle.createIntegration({ name: 'before backup', platform: 'web' }, { actor: 'o' });
+    services.integrations.createIntegration({ name: 'before backup', platform: 'web' }, { actor: 'o' });
     clock.advance(1000);
     const info = engine.backupNow();
-    services.lifecycle.createIntegration({ name: 'after backup', platform: 'web' }, { actor: 'o' });
+    services.integrations.createIntegration({ name: 'after backup', platform: 'web' }, { actor: 'o' });
     engine.lock();
     await engine.vault.changePassword(PASSWORD, 'a newer password');
 
@@ -78,7 +78,7 @@ describe('backups', () => {
     const restored = await engine.restoreBackup(info.name, PASSWORD);
     expect(restored.previous).not.toBeNull();
     const services2 = await engine.unlockWithPassword(PASSWORD);
-    expect(services2.lifecycle.listIntegrations().map((i) => i.name)).toEqual(['before backup']);
+    expect(services2.integrations.listIntegrations().map((i) => i.name)).toEqual(['before backup']);
     expect(services2.log.verify().ok).toBe(true);
     expect(services2.log.list({ limit: 5 }).map((entry) => entry.action)).toContain('backup.restore');
     expect(readdirSync(dir).some((file) => file.includes('before-restore'))).toBe(true);
@@ -163,7 +163,7 @@ describe('master password change', () => {
 describe('encrypted export and import', () => {
   it('round-trips the whole vault into a new path, protected by the master password', async () => {
     const { engine, services, dir, make } = await setup();
-    const { key } = services.lifecycle.createIntegration(
+    const { key } = services.integrations.createIntegration(
       { name: 'exported', platform: 'server' },
       { actor: 'o' },
     );

@@ -25,7 +25,7 @@ function worker(path: string, n: number): Promise<{ code: number | null; stderr:
       const engine = new KeywardEngine({ path: ${JSON.stringify(path)}, clock: createSystemClock(), keychain, actor: 'worker-${n}',
         kdfTuning: ${JSON.stringify(WEAK)}, allowWeakKdf: true });
       const services = await engine.unlockWithPassword(${JSON.stringify(PASSWORD)});
-      const { integration } = services.lifecycle.createIntegration({ name: 'w${n}-' + round, platform: 'server' }, { actor: 'worker-${n}' });
+      const { integration } = services.integrations.createIntegration({ name: 'w${n}-' + round, platform: 'server' }, { actor: 'worker-${n}' });
       services.lifecycle.rotate(integration.id, { actor: 'worker-${n}' });
       engine.lock();
     }
@@ -63,7 +63,7 @@ describe('several processes on one vault (CLI commands run side by side)', () =>
     }
     const check = new KeywardEngine(deps);
     const services = await check.unlockWithPassword(PASSWORD);
-    expect(services.lifecycle.listIntegrations()).toHaveLength(20);
+    expect(services.integrations.listIntegrations()).toHaveLength(20);
     expect(services.lifecycle.invariantViolations()).toEqual([]);
     expect(services.log.verify().ok).toBe(true);
     check.lock();

@@ -81,7 +81,7 @@ describe('engine handlers over dispatch', () => {
 
   it('keys.reveal without re-auth → REAUTH_REQUIRED; after reauth.password → the material', async () => {
     const { call, services } = await setup();
-    const { key } = services.lifecycle.createIntegration(
+    const { key } = services.integrations.createIntegration(
       { name: 'Mail', platform: 'web' },
       { actor: 'owner@test' },
     );
@@ -97,7 +97,7 @@ describe('engine handlers over dispatch', () => {
 
   it('no other channel carries key material', async () => {
     const { call, services, engine } = await setup();
-    const { integration, key } = services.lifecycle.createIntegration(
+    const { integration, key } = services.integrations.createIntegration(
       { name: 'Mail', platform: 'web' },
       { actor: 'owner@test' },
     );
@@ -121,7 +121,7 @@ describe('engine handlers over dispatch', () => {
 
   it('revoke needs re-auth and confirmation for a never-expiring key', async () => {
     const { call, services } = await setup();
-    const { integration } = services.lifecycle.createIntegration(
+    const { integration } = services.integrations.createIntegration(
       { name: 'Ads', platform: 'web' },
       { actor: 'owner@test' },
     );
@@ -157,7 +157,7 @@ describe('engine handlers over dispatch', () => {
     const { call, services, clipboard, guard, clock } = await setup();
     const events: unknown[] = [];
     forwardClipboardChanges(guard, (payload) => events.push(payload));
-    const { integration, key } = services.lifecycle.createIntegration(
+    const { integration, key } = services.integrations.createIntegration(
       { name: 'Mail', platform: 'web' },
       { actor: 'owner@test' },
     );
@@ -192,12 +192,12 @@ describe('engine handlers over dispatch', () => {
     const { call, services } = await setup();
     // Names with '-': masked keys (prefix + base62) can never contain it, so the filter's matches are exact.
     for (const name of ['Billing', 'Ads', 'Mail-relay', 'Maps-relay']) {
-      services.lifecycle.createIntegration(
+      services.integrations.createIntegration(
         { name, platform: name === 'Ads' ? 'mobile' : 'web' },
         { actor: 'o' },
       );
     }
-    const mail = services.lifecycle.requireIntegration('Mail-relay');
+    const mail = services.integrations.requireIntegration('Mail-relay');
     services.lifecycle.rotate(mail.id, { actor: 'o' });
     type Page = { total: number; rows: { integrationName: string; key: { status: string } }[] };
     const all = value(
@@ -237,7 +237,7 @@ describe('engine handlers over dispatch', () => {
 
   it('keys.test: an active key verifies; a revoked one does not, with the reason', async () => {
     const { call, services, clock } = await setup();
-    const { integration, key } = services.lifecycle.createIntegration(
+    const { integration, key } = services.integrations.createIntegration(
       { name: 'Mail', platform: 'web' },
       { actor: 'o' },
     );
@@ -258,7 +258,7 @@ describe('engine handlers over dispatch', () => {
 
   it('regenerate, delete a revoked key, never-expire, delete an integration — each guarded', async () => {
     const { call, services } = await setup();
-    const { integration, key } = services.lifecycle.createIntegration(
+    const { integration, key } = services.integrations.createIntegration(
       { name: 'Mail', platform: 'web' },
       { actor: 'o' },
     );
@@ -343,7 +343,7 @@ describe('engine handlers over dispatch', () => {
 
   it('log.export and vault.export write where the save dialog says, and nothing when it is cancelled', async () => {
     const { call, saveAnswers, dir, services } = await setup();
-    services.lifecycle.createIntegration({ name: 'Mail', platform: 'web' }, { actor: 'o' });
+    services.integrations.createIntegration({ name: 'Mail', platform: 'web' }, { actor: 'o' });
     expect(value(await call('log.export', { format: 'csv' }))).toEqual({ saved: false, entries: 0 });
     const csv = join(dir, 'log.csv');
     saveAnswers.push(csv);
@@ -369,7 +369,7 @@ describe('engine handlers over dispatch', () => {
   it('backup.restore: the vault locks and comes back as it was at the backup', async () => {
     const { call, services, engine } = await setup();
     const backup = value(await call('backup.now', {})) as { name: string };
-    services.lifecycle.createIntegration({ name: 'After the backup', platform: 'web' }, { actor: 'o' });
+    services.integrations.createIntegration({ name: 'After the backup', platform: 'web' }, { actor: 'o' });
     expect(code(await call('backup.restore', { name: backup.name, password: 'not the password' }))).toBe(
       'WRONG_PASSWORD',
     );
@@ -383,7 +383,7 @@ describe('engine handlers over dispatch', () => {
     expect(
       engine
         .services()
-        .lifecycle.listIntegrations()
+        .integrations.listIntegrations()
         .map((i) => i.name),
     ).not.toContain('After the backup');
     expect(code(await call('backup.restore', { name: '../../etc/passwd', password: PASSWORD }))).toBe(

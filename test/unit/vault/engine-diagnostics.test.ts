@@ -36,7 +36,7 @@ describe('the engine logs through the logger it is given', () => {
   it('unlocks and locks are recorded, with no password or key in any record', async () => {
     const { engine, sink } = engineWithLog();
     const services = await engine.create(PASSWORD);
-    const { key } = services.lifecycle.createIntegration(
+    const { key } = services.integrations.createIntegration(
       { name: 'Payments', platform: 'server' },
       { actor: 'owner@test' },
     );

@@ -16,7 +16,7 @@ async function setup() {
   const made = await createTestEngine({ password: PASSWORD, autoLock: true });
   cleanups.push(made.cleanup);
   const { engine, clock, services } = made;
-  const { integration, key } = services.lifecycle.createIntegration(
+  const { integration, key } = services.integrations.createIntegration(
     { name: 'Payments', platform: 'server' },
     { actor: 'owner@test' },
   );

@@ -55,7 +55,10 @@ describe('changing the master password re-keys the vault', () => {
     const path = join(dir, 'k.vault');
     const engine = engineAt(path);
     const services = await engine.create(OLD);
-    services.lifecycle.createIntegration({ name: 'Payments', platform: 'server' }, { actor: 'owner@test' });
+    services.integrations.createIntegration(
+      { name: 'Payments', platform: 'server' },
+      { actor: 'owner@test' },
+    );
     const backup = engine.backupNow();
     await engine.changePassword(OLD, NEW);
     engine.lock();
@@ -112,13 +115,13 @@ describe('changing the master password re-keys the vault', () => {
     const path = join(dir, 'k.vault');
     const engine = engineAt(path, keychain);
     const services = await engine.create(OLD, { remember: true });
-    const { integration } = services.lifecycle.createIntegration(
+    const { integration } = services.integrations.createIntegration(
       { name: 'Payments', platform: 'server' },
       { actor: 'owner@test' },
     );
     expect(await engine.changePassword(OLD, NEW)).toEqual({ remembered: true });
     // Unlocked all along: the session continues on the new key.
-    expect(services.lifecycle.requireIntegration(integration.id).name).toBe('Payments');
+    expect(services.integrations.requireIntegration(integration.id).name).toBe('Payments');
     expect(services.log.list({ limit: 1 })[0]).toMatchObject({
       action: 'vault.password-changed',
       details: { rekeyed: true, remembered: true },
@@ -127,7 +130,7 @@ describe('changing the master password re-keys the vault', () => {
 
     const byKeychain = engineAt(path, keychain);
     await byKeychain.unlockWithKeychain();
-    expect(byKeychain.services().lifecycle.requireIntegration(integration.id).name).toBe('Payments');
+    expect(byKeychain.services().integrations.requireIntegration(integration.id).name).toBe('Payments');
     byKeychain.lock();
     expect(await codeOf(engineAt(path, keychain).unlockWithPassword(OLD))).toBe('WRONG_PASSWORD');
   });

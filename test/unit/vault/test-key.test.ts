@@ -15,7 +15,7 @@ afterEach(() => {
 async function setup(input: Record<string, unknown> = {}) {
   const made = await createTestEngine({ password: PASSWORD });
   cleanups.push(made.cleanup);
-  const { integration, key } = made.services.lifecycle.createIntegration(
+  const { integration, key } = made.services.integrations.createIntegration(
     { name: 'Payments', platform: 'server', graceDays: 2, ...input },
     owner,
   );
@@ -47,9 +47,9 @@ describe('test key answers with the acceptance rule and a reason code', () => {
 
   it('disabled API access → API_DISABLED; revoked → KEY_REVOKED', async () => {
     const { engine, key, integration, services } = await setup();
-    services.lifecycle.setEnabled(integration.id, false, owner);
+    services.integrations.setEnabled(integration.id, false, owner);
     expect(engine.testKey(key.id)).toMatchObject({ accepted: false, reason: 'API_DISABLED' });
-    services.lifecycle.setEnabled(integration.id, true, owner);
+    services.integrations.setEnabled(integration.id, true, owner);
     services.lifecycle.revoke(integration.id, { graceDays: 0, newLifetimeDays: 30 }, owner);
     expect(engine.testKey(key.id)).toMatchObject({ accepted: false, reason: 'KEY_REVOKED' });
     // Not used: a refused test does not count as a use.

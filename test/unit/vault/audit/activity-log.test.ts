@@ -98,8 +98,8 @@ describe('activity log', () => {
   });
 
   it('lifecycle actions are logged without key material', () => {
-    const { lifecycle, log } = setup(0);
-    const { integration, key } = lifecycle.createIntegration(
+    const { lifecycle, integrations, log } = setup(0);
+    const { integration, key } = integrations.createIntegration(
       { name: 'logged', platform: 'web' },
       { actor: 'owner' },
     );

@@ -17,12 +17,12 @@ afterEach(() => {
 async function setup() {
   const made = makeLifecycle(Date.UTC(2026, 0, 1, 9));
   cleanups.push(made.cleanup);
-  const { db, clock, log, lifecycle } = made;
+  const { db, clock, log, verification } = made;
   const signingKeys = new SigningKeys(db, clock, log);
   const decoder = new TokenDecoder({
     clock,
     signingKeys,
-    lifecycle,
+    verification,
     vaultId: '11111111-2222-4333-8444-555555555555',
   });
   const { kid, privateKey } = await signingKeys.currentKey();

@@ -52,12 +52,12 @@ afterEach(() => {
 function setup(options: { ipAcl?: string[]; graceDays?: number } = {}) {
   const made = makeLifecycle(Date.UTC(2026, 0, 1, 9));
   cleanups.push(made.cleanup);
-  const { db, clock, log, lifecycle } = made;
+  const { db, clock, log, lifecycle, integrations, verification } = made;
   const vaultId = '11111111-2222-4333-8444-555555555555';
   const signingKeys = new SigningKeys(db, clock, log);
   const minter = new SecretMinter({ lifecycle, signingKeys, clock, vaultId });
-  const decoder = new TokenDecoder({ clock, signingKeys, lifecycle, vaultId });
-  const { integration, key } = lifecycle.createIntegration(
+  const decoder = new TokenDecoder({ clock, signingKeys, verification, vaultId });
+  const { integration, key } = integrations.createIntegration(
     {
       name: 'Payments',
       platform: 'server',
@@ -173,7 +173,7 @@ describe('Secrets minted by this vault', () => {
     const withSetting = new TokenDecoder({
       clock: made.clock,
       signingKeys: made.signingKeys,
-      lifecycle: made.lifecycle,
+      verification: made.verification,
       utc: () => true,
     });
     const utc = jws(await withSetting.decode(secret.token));
@@ -185,7 +185,7 @@ describe('Secrets minted by this vault', () => {
   });
 
   it('after a rotation the old key shows grace (accepted until its end), then expired', async () => {
-    const { minter, decoder, integration, lifecycle, clock } = setup({ graceDays: 7 });
+    const { minter, decoder, integration, lifecycle, due, clock } = setup({ graceDays: 7 });
     const old = await minter.mint(integration.id);
     clock.advance(HOUR);
     lifecycle.rotate(integration.id, actor);
@@ -216,7 +216,7 @@ describe('Secrets minted by this vault', () => {
       notAcceptedReason: 'KEY_EXPIRED',
     });
     // …and after it does, the same.
-    lifecycle.runDue();
+    due.runDue();
     expect((jws(await decoder.decode(old.token)).clientSecret?.match as { key: unknown }).key).toMatchObject({
       status: 'expired',
       recordedStatus: 'expired',
@@ -253,9 +253,9 @@ describe('Secrets minted by this vault', () => {
   });
 
   it('a tampered payload, a swapped alg, or a forged kid is INVALID', async () => {
-    const { minter, decoder, integration, lifecycle, vaultId } = setup();
+    const { minter, decoder, integration, integrations, vaultId } = setup();
     const secret = await minter.mint(integration.id);
-    const other = lifecycle.createIntegration({ name: 'Other', platform: 'web' }, actor);
+    const other = integrations.createIntegration({ name: 'Other', platform: 'web' }, actor);
 
     const longer = withPayload(secret.token, (claims) => {
       claims.exp = Number(claims.exp) + 365 * 86_400;
@@ -330,7 +330,7 @@ describe('Secrets minted by this vault', () => {
     });
     const services = await engine.create('engine test password');
     services.settings.set({ utc: true }, { actor: 'owner@test' });
-    const { integration } = services.lifecycle.createIntegration(
+    const { integration } = services.integrations.createIntegration(
       { name: 'Billing', platform: 'server' },
       { actor: 'owner@test' },
     );
@@ -592,12 +592,14 @@ describe('raw API keys', () => {
   });
 
   it('acceptance agrees with the lifecycle (master list) in every state', async () => {
-    const { decoder, lifecycle, integration, clock, key } = setup({ graceDays: 2 });
+    const { decoder, lifecycle, due, integrations, verification, integration, clock, key } = setup({
+      graceDays: 2,
+    });
     const materials = [lifecycle.material(key.id)];
     const expectAgreement = async (): Promise<void> => {
       for (const material of materials) {
         const match = apiKey(await decoder.decode(material)).key.match;
-        const check = lifecycle.check(material);
+        const check = verification.check(material);
         expect(match.state === 'found' && match.accepted).toBe(check.accepted);
       }
     };
@@ -608,12 +610,12 @@ describe('raw API keys', () => {
     lifecycle.revoke(integration.id, { graceDays: 0, newLifetimeDays: 1 }, actor); // second: revoked
     materials.push(lifecycle.material(lifecycle.activeKey(integration.id).id));
     await expectAgreement();
-    lifecycle.setEnabled(integration.id, false, actor);
+    integrations.setEnabled(integration.id, false, actor);
     await expectAgreement();
-    lifecycle.setEnabled(integration.id, true, actor);
+    integrations.setEnabled(integration.id, true, actor);
     clock.advance(3 * DAY_MS); // grace over, third key past its 1-day expiry (not yet rotated)
     await expectAgreement();
-    lifecycle.runDue();
+    due.runDue();
     await expectAgreement();
   });
 });

@@ -6,7 +6,8 @@ import { generateApiKey } from '../../../../shared/keys/key-format.ts';
 import { lookupHash } from '../../../../shared/keys/lookup-hash.ts';
 import { publishedKeySchema } from '../../../../shared/keys/published-key.ts';
 import { TokenDecoder } from '../../../../electron/vault/decoder/token-decoder.ts';
-import type { KeyCheck, KeyLifecycle } from '../../../../electron/vault/keys/key-lifecycle.ts';
+import type { KeyCheck } from '../../../../electron/vault/keys/key-verification.ts';
+import type { VaultKeys } from '../../../../electron/vault/keys/vault-keys.ts';
 import { makeLifecycle } from '../../../support/lifecycle-fixture.ts';
 
 const actor = { actor: 'owner' };
@@ -29,27 +30,27 @@ function outcome(result: Acceptance | KeyCheck): { accepted: true } | { code: st
 
 describe('the engine answers by the one acceptance rule', () => {
   it('a rotated key still verifies during its grace, then KEY_EXPIRED', () => {
-    const { lifecycle, clock } = setup();
-    const { integration, key } = lifecycle.createIntegration(
+    const { lifecycle, integrations, verification, clock } = setup();
+    const { integration, key } = integrations.createIntegration(
       { name: 'Billing', platform: 'server', graceDays: 3 },
       actor,
     );
     const material = lifecycle.material(key.id);
     lifecycle.rotate(integration.id, actor);
-    expect(lifecycle.check(material)).toMatchObject({
+    expect(verification.check(material)).toMatchObject({
       accepted: true,
       status: 'grace',
       key: { keyId: key.id },
     });
     clock.advance(3 * DAY_MS - 1);
-    expect(outcome(lifecycle.check(material))).toEqual({ accepted: true });
+    expect(outcome(verification.check(material))).toEqual({ accepted: true });
     clock.advance(1);
-    expect(outcome(lifecycle.check(material))).toEqual({ code: 'KEY_EXPIRED' });
+    expect(outcome(verification.check(material))).toEqual({ code: 'KEY_EXPIRED' });
   });
 
   it('an active key past its expiry that nobody rotated is accepted for the grace days, then KEY_EXPIRED', () => {
-    const { lifecycle, clock } = setup();
-    const { key } = lifecycle.createIntegration(
+    const { lifecycle, due, integrations, verification, clock } = setup();
+    const { key } = integrations.createIntegration(
       { name: 'Billing', platform: 'server', rotationDays: 10, graceDays: 5 },
       actor,
     );
@@ -57,27 +58,27 @@ describe('the engine answers by the one acceptance rule', () => {
     // No scheduler runs here (no desktop): the vault still records the key as active.
     clock.advance(12 * DAY_MS);
     expect(lifecycle.requireKey(key.id).status).toBe('active');
-    expect(lifecycle.check(material)).toMatchObject({
+    expect(verification.check(material)).toMatchObject({
       accepted: true,
       status: 'grace',
       graceEndsAt: key.createdAt + 15 * DAY_MS,
     });
-    expect(lifecycle.masterList().map((entry) => entry.keyId)).toEqual([key.id]);
+    expect(verification.masterList().map((entry) => entry.keyId)).toEqual([key.id]);
     clock.advance(3 * DAY_MS);
-    expect(outcome(lifecycle.check(material))).toEqual({ code: 'KEY_EXPIRED' });
-    expect(lifecycle.masterList()).toEqual([]);
+    expect(outcome(verification.check(material))).toEqual({ code: 'KEY_EXPIRED' });
+    expect(verification.masterList()).toEqual([]);
     // When the scheduler catches up, the answer stays the same.
-    lifecycle.runDue();
-    expect(outcome(lifecycle.check(material))).toEqual({ code: 'KEY_EXPIRED' });
+    due.runDue();
+    expect(outcome(verification.check(material))).toEqual({ code: 'KEY_EXPIRED' });
   });
 
   it('the decoder says the same: a key past its expiry reads grace and is accepted, then expired', async () => {
-    const { lifecycle, clock } = setup();
-    const { key } = lifecycle.createIntegration(
+    const { lifecycle, integrations, verification, clock } = setup();
+    const { key } = integrations.createIntegration(
       { name: 'Billing', platform: 'server', rotationDays: 10, graceDays: 5 },
       actor,
     );
-    const decoder = new TokenDecoder({ clock, lifecycle });
+    const decoder = new TokenDecoder({ clock, verification });
     const match = async () => {
       const report = await decoder.decode(lifecycle.material(key.id), { utc: true });
       if (!report.ok || report.value.kind !== 'api-key' || report.value.key.match.state !== 'found') {
@@ -104,21 +105,23 @@ describe('the engine answers by the one acceptance rule', () => {
   });
 
   it('disabled API access → API_DISABLED; IP outside the ACL → IP_NOT_ALLOWED; revoked → KEY_REVOKED; unknown → KEY_UNKNOWN', () => {
-    const { lifecycle } = setup();
-    const { integration, key } = lifecycle.createIntegration(
+    const { lifecycle, integrations, verification } = setup();
+    const { integration, key } = integrations.createIntegration(
       { name: 'Billing', platform: 'server', ipAcl: ['203.0.113.0/24'] },
       actor,
     );
     const material = lifecycle.material(key.id);
-    expect(outcome(lifecycle.check(material, undefined, '203.0.113.50'))).toEqual({ accepted: true });
-    expect(outcome(lifecycle.check(material, undefined, '198.51.100.7'))).toEqual({ code: 'IP_NOT_ALLOWED' });
-    expect(lifecycle.masterList(undefined, '198.51.100.7')).toEqual([]);
-    lifecycle.setEnabled(integration.id, false, actor);
-    expect(outcome(lifecycle.check(material))).toEqual({ code: 'API_DISABLED' });
-    lifecycle.setEnabled(integration.id, true, actor);
+    expect(outcome(verification.check(material, undefined, '203.0.113.50'))).toEqual({ accepted: true });
+    expect(outcome(verification.check(material, undefined, '198.51.100.7'))).toEqual({
+      code: 'IP_NOT_ALLOWED',
+    });
+    expect(verification.masterList(undefined, '198.51.100.7')).toEqual([]);
+    integrations.setEnabled(integration.id, false, actor);
+    expect(outcome(verification.check(material))).toEqual({ code: 'API_DISABLED' });
+    integrations.setEnabled(integration.id, true, actor);
     lifecycle.revoke(integration.id, { graceDays: 0, newLifetimeDays: 30 }, actor);
-    expect(outcome(lifecycle.check(material))).toEqual({ code: 'KEY_REVOKED' });
-    expect(lifecycle.check(generateApiKey('kw_'))).toEqual({
+    expect(outcome(verification.check(material))).toEqual({ code: 'KEY_REVOKED' });
+    expect(verification.check(generateApiKey('kw_'))).toEqual({
       accepted: false,
       code: 'KEY_UNKNOWN',
       key: null,
@@ -126,14 +129,14 @@ describe('the engine answers by the one acceptance rule', () => {
   });
 
   it('check() reads one key by its lookup hash, never the whole master list', () => {
-    const { lifecycle } = setup();
-    const { key } = lifecycle.createIntegration({ name: 'Billing', platform: 'server' }, actor);
+    const { lifecycle, integrations, verification } = setup();
+    const { key } = integrations.createIntegration({ name: 'Billing', platform: 'server' }, actor);
     for (let index = 0; index < 20; index += 1) {
-      lifecycle.createIntegration({ name: `other ${index}`, platform: 'web' }, actor);
+      integrations.createIntegration({ name: `other ${index}`, platform: 'web' }, actor);
     }
-    const masterList = vi.spyOn(lifecycle, 'masterList');
+    const masterList = vi.spyOn(verification, 'masterList');
     const material = lifecycle.material(key.id);
-    const result = lifecycle.check(material);
+    const result = verification.check(material);
     expect(masterList).not.toHaveBeenCalled();
     expect(result).toMatchObject({
       accepted: true,
@@ -142,12 +145,12 @@ describe('the engine answers by the one acceptance rule', () => {
   });
 
   it('publishes facts in the wire shape the server reads', () => {
-    const { lifecycle } = setup();
-    const { key } = lifecycle.createIntegration(
+    const { lifecycle, integrations, verification } = setup();
+    const { key } = integrations.createIntegration(
       { name: 'Billing', platform: 'server', ipAcl: ['2001:db8::/32'] },
       actor,
     );
-    const [entry] = lifecycle.masterList();
+    const [entry] = verification.masterList();
     expect(publishedKeySchema.parse(entry)).toEqual({
       keyId: key.id,
       integrationId: key.integrationId,
@@ -217,7 +220,7 @@ const step: fc.Arbitrary<Step> = fc.oneof(
 );
 
 function apply(
-  lifecycle: KeyLifecycle,
+  { lifecycle, integrations, due }: VaultKeys,
   ids: string[],
   item: Step,
   advance: (ms: number) => void,
@@ -226,7 +229,7 @@ function apply(
   const pick = (at: number) => ids[at % ids.length] as string;
   switch (item.op) {
     case 'create': {
-      const { integration } = lifecycle.createIntegration(
+      const { integration } = integrations.createIntegration(
         {
           name: `integration ${index}`,
           platform: 'server',
@@ -245,7 +248,7 @@ function apply(
       advance(item.ms);
       return;
     case 'run-due':
-      lifecycle.runDue();
+      due.runDue();
       return;
   }
   if (ids.length === 0) {
@@ -264,13 +267,13 @@ function apply(
       );
       return;
     case 'enable':
-      lifecycle.setEnabled(id, item.on, actor);
+      integrations.setEnabled(id, item.on, actor);
       return;
     case 'edit':
-      lifecycle.editIntegration(id, { graceDays: item.graceDays, ipAcl: ACLS[item.acl] }, actor);
+      integrations.editIntegration(id, { graceDays: item.graceDays, ipAcl: ACLS[item.acl] }, actor);
       return;
     case 'never-expire':
-      lifecycle.setNeverExpire(id, item.on, { ...actor, confirmed: true });
+      integrations.setNeverExpire(id, item.on, { ...actor, confirmed: true });
       return;
   }
 }
@@ -284,13 +287,14 @@ describe('the master list (SQL pre-filter + rule) agrees with the rule alone', (
         fc.array(step, { minLength: 1, maxLength: 25 }),
         fc.array(fc.integer({ min: -2 * DAY_MS, max: 12 * DAY_MS }), { minLength: 1, maxLength: 4 }),
         (steps, offsets) => {
-          const { lifecycle, clock, cleanup } = makeLifecycle();
+          const made = makeLifecycle();
+          const { lifecycle, integrations, verification, clock, cleanup } = made;
           try {
             const ids: string[] = [];
-            steps.forEach((item, index) => apply(lifecycle, ids, item, (ms) => clock.advance(ms), index));
+            steps.forEach((item, index) => apply(made, ids, item, (ms) => clock.advance(ms), index));
             const keys = lifecycle.listKeys().map((key) => ({
               key,
-              integration: lifecycle.requireIntegration(key.integrationId),
+              integration: integrations.requireIntegration(key.integrationId),
               material: lifecycle.material(key.id),
             }));
             // Times: each key's boundaries (and a millisecond either side) plus random offsets.
@@ -318,11 +322,11 @@ describe('the master list (SQL pre-filter + rule) agrees with the rule alone', (
                   }
                   return verdict.accepted;
                 });
-                const listed = lifecycle.masterList(now, ip).map((entry) => entry.keyId);
+                const listed = verification.masterList(now, ip).map((entry) => entry.keyId);
                 expect(listed.sort()).toEqual(alone.map(({ key }) => key.id).sort());
                 for (const { key, integration, material } of keys) {
                   const expected = keyAcceptance(compileKeyFacts(keyFactsOf(key, integration)), now, ip);
-                  const checked = lifecycle.check(material, now, ip);
+                  const checked = verification.check(material, now, ip);
                   expect(outcome(checked)).toEqual(outcome(expected));
                   if (!checked.accepted) {
                     refusedCodes = refusedCodes.add(checked.code);

@@ -20,9 +20,9 @@ describe('the key table', () => {
   it('sorts "never" and "not yet" last in both directions', async () => {
     const { services } = await setup();
     const actor = { actor: 'o' };
-    services.lifecycle.createIntegration({ name: 'Short', platform: 'web', rotationDays: 10 }, actor);
-    services.lifecycle.createIntegration({ name: 'Long', platform: 'web', rotationDays: 300 }, actor);
-    services.lifecycle.createIntegration(
+    services.integrations.createIntegration({ name: 'Short', platform: 'web', rotationDays: 10 }, actor);
+    services.integrations.createIntegration({ name: 'Long', platform: 'web', rotationDays: 300 }, actor);
+    services.integrations.createIntegration(
       { name: 'Forever', platform: 'web', neverExpire: true },
       {
         ...actor,
@@ -39,7 +39,7 @@ describe('the key table', () => {
 
   it('shows a change at once: a rotation adds the grace row and the new key', async () => {
     const { services } = await setup();
-    const { integration } = services.lifecycle.createIntegration(
+    const { integration } = services.integrations.createIntegration(
       { name: 'Mail', platform: 'web' },
       { actor: 'o' },
     );
@@ -55,7 +55,7 @@ describe('the key table', () => {
   it('pages never overlap or skip a row', async () => {
     const { services } = await setup();
     for (let i = 0; i < 25; i++) {
-      services.lifecycle.createIntegration(
+      services.integrations.createIntegration(
         { name: `svc-${String(i).padStart(2, '0')}`, platform: 'server' },
         { actor: 'o' },
       );

@@ -4,7 +4,7 @@ import type { KeyTableSort } from '../../../../shared/domain/key-table.ts';
 import { IntegrationSearch } from '../../../../electron/vault/keys/integration-search.ts';
 import { IntegrationsRepo } from '../../../../electron/vault/keys/integrations.repo.ts';
 import type { KeyChange } from '../../../../electron/vault/keys/key-change.ts';
-import { KeyLifecycle } from '../../../../electron/vault/keys/key-lifecycle.ts';
+import { createVaultKeys } from '../../../../electron/vault/keys/vault-keys.ts';
 import { KeyTable } from '../../../../electron/vault/keys/key-table.ts';
 import { makeLifecycle } from '../../../support/lifecycle-fixture.ts';
 
@@ -24,13 +24,13 @@ function setup() {
   const made = makeLifecycle();
   cleanups.push(made.cleanup);
   const changes: KeyChange[] = [];
-  const lifecycle = new KeyLifecycle({
+  const keys = createVaultKeys({
     db: made.db,
     clock: made.clock,
     log: made.log,
     onChange: (change) => changes.push(change),
   });
-  return { ...made, lifecycle, changes };
+  return { ...made, ...keys, changes };
 }
 
 const SORTS: KeyTableSort[] = [
@@ -91,7 +91,7 @@ describe('read models updated from change events', () => {
   it('always show what a fresh build from the database shows (property)', () => {
     fc.assert(
       fc.property(fc.array(op, { minLength: 1, maxLength: 25 }), (ops) => {
-        const { lifecycle, db, clock } = setup();
+        const { lifecycle, due, integrations, db, clock } = setup();
         const actor = { actor: 'owner@test' };
         const check = (): void => {
           const fresh = new KeyTable(db);
@@ -105,19 +105,19 @@ describe('read models updated from change events', () => {
           }
           const search = new IntegrationSearch(db, new IntegrationsRepo(db));
           for (const term of TERMS) {
-            expect(lifecycle.searchIntegrations(term, { limit: 1000 })).toEqual(
+            expect(integrations.searchIntegrations(term, { limit: 1000 })).toEqual(
               search.search(term, { limit: 1000 }),
             );
           }
         };
         check(); // build the read models first, so every later change is an update
         for (const step of ops) {
-          const all = lifecycle.listIntegrations();
+          const all = integrations.listIntegrations();
           const target = 'target' in step && all.length > 0 ? all[step.target % all.length] : undefined;
           try {
             switch (step.kind) {
               case 'create':
-                lifecycle.createIntegration(
+                integrations.createIntegration(
                   {
                     name: nameFor(step.name),
                     platform: step.platform,
@@ -129,7 +129,7 @@ describe('read models updated from change events', () => {
                 break;
               case 'rename':
                 if (target) {
-                  lifecycle.editIntegration(target.id, { name: nameFor(step.name) }, actor);
+                  integrations.editIntegration(target.id, { name: nameFor(step.name) }, actor);
                 }
                 break;
               case 'rotate':
@@ -150,12 +150,12 @@ describe('read models updated from change events', () => {
               case 'enable':
               case 'disable':
                 if (target) {
-                  lifecycle.setEnabled(target.id, step.kind === 'enable', actor);
+                  integrations.setEnabled(target.id, step.kind === 'enable', actor);
                 }
                 break;
               case 'delete':
                 if (target) {
-                  lifecycle.deleteIntegration(target.id, { ...actor, confirmed: true });
+                  integrations.deleteIntegration(target.id, { ...actor, confirmed: true });
                 }
                 break;
               case 'use':
@@ -174,7 +174,7 @@ describe('read models updated from change events', () => {
               }
               case 'advance':
                 clock.advance(step.days * DAY);
-                lifecycle.runDue();
+                due.runDue();
                 break;
             }
           } catch (error) {
@@ -191,18 +191,18 @@ describe('read models updated from change events', () => {
   });
 
   it('change events name the integrations each change touched', () => {
-    const { lifecycle, changes, clock } = setup();
+    const { lifecycle, due, integrations, changes, clock } = setup();
     const actor = { actor: 'owner@test' };
-    const a = lifecycle.createIntegration(
+    const a = integrations.createIntegration(
       { name: 'A', platform: 'web', rotationDays: 5, graceDays: 1 },
       actor,
     );
-    const b = lifecycle.createIntegration({ name: 'B', platform: 'web', rotationDays: 30 }, actor);
+    const b = integrations.createIntegration({ name: 'B', platform: 'web', rotationDays: 30 }, actor);
     lifecycle.rotate(b.integration.id, actor);
-    lifecycle.editIntegration(a.integration.id, { name: 'A2' }, actor);
+    integrations.editIntegration(a.integration.id, { name: 'A2' }, actor);
     clock.advance(6 * DAY); // A's key is due: rotated by the scheduler's step
-    lifecycle.runDue();
-    lifecycle.deleteIntegration(b.integration.id, { ...actor, confirmed: true });
+    due.runDue();
+    integrations.deleteIntegration(b.integration.id, { ...actor, confirmed: true });
     expect(changes.map((change) => change.integrationIds)).toEqual([
       [a.integration.id],
       [b.integration.id],

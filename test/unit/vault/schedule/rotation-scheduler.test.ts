@@ -20,7 +20,8 @@ function setup(leadDays = 30) {
   const shown: Notice[] = [];
   const scheduler = new RotationScheduler({
     clock: made.clock,
-    lifecycle: made.lifecycle,
+    due: made.due,
+    integrations: made.integrations,
     notices,
     onNotices: (batch) => shown.push(...batch),
   });
@@ -36,8 +37,8 @@ function kindsFor(shown: Notice[], keyId: string): string[] {
 
 describe('rotation scheduler', () => {
   it('rotates at expiry with one timer, re-planned on changes', () => {
-    const { lifecycle, clock, scheduler } = setup();
-    const { integration, key } = lifecycle.createIntegration(
+    const { lifecycle, integrations, clock, scheduler } = setup();
+    const { integration, key } = integrations.createIntegration(
       { name: 'a', platform: 'web', rotationDays: 60, graceDays: 5 },
       actor,
     );
@@ -45,7 +46,7 @@ describe('rotation scheduler', () => {
     expect(clock.pendingTimers).toBe(1);
     expect(scheduler.nextAt).toBe((key.expiresAt ?? 0) - 30 * DAY_MS); // the first notice
     for (let i = 0; i < 50; i++) {
-      lifecycle.createIntegration({ name: `more ${i}`, platform: 'web' }, actor);
+      integrations.createIntegration({ name: `more ${i}`, platform: 'web' }, actor);
       scheduler.plan();
     }
     expect(clock.pendingTimers).toBe(1);
@@ -58,8 +59,8 @@ describe('rotation scheduler', () => {
   });
 
   it('two years of automatic rotations: every notice fires exactly once, in order', () => {
-    const { lifecycle, clock, scheduler, shown, notices } = setup();
-    const { integration, key: first } = lifecycle.createIntegration(
+    const { lifecycle, integrations, clock, scheduler, shown, notices } = setup();
+    const { integration, key: first } = integrations.createIntegration(
       { name: 'two years', platform: 'server', rotationDays: 90, graceDays: 10 },
       actor,
     );
@@ -88,8 +89,8 @@ describe('rotation scheduler', () => {
   });
 
   it('after a 40-day sleep, catches up once: rotates, and shows only what still matters', () => {
-    const { lifecycle, clock, scheduler, shown } = setup();
-    const { integration, key: old } = lifecycle.createIntegration(
+    const { lifecycle, integrations, clock, scheduler, shown } = setup();
+    const { integration, key: old } = integrations.createIntegration(
       { name: 'sleeper', platform: 'web', rotationDays: 50, graceDays: 30 },
       actor,
     );
@@ -113,8 +114,8 @@ describe('rotation scheduler', () => {
   });
 
   it('a sleep across several thresholds shows only the most urgent notice', () => {
-    const { lifecycle, clock, scheduler, shown, notices } = setup();
-    const { key } = lifecycle.createIntegration(
+    const { integrations, clock, scheduler, shown, notices } = setup();
+    const { key } = integrations.createIntegration(
       { name: 'urgent', platform: 'web', rotationDays: 100 },
       actor,
     );
@@ -129,16 +130,19 @@ describe('rotation scheduler', () => {
   });
 
   it('honours the configurable lead and skips thresholds that were before the key existed', () => {
-    const { lifecycle, clock, scheduler, shown } = setup(60);
-    const { key } = lifecycle.createIntegration({ name: 'short', platform: 'web', rotationDays: 20 }, actor);
+    const { integrations, clock, scheduler, shown } = setup(60);
+    const { key } = integrations.createIntegration(
+      { name: 'short', platform: 'web', rotationDays: 20 },
+      actor,
+    );
     scheduler.start();
     clock.advance(20 * DAY_MS - 1);
     expect(kindsFor(shown, key.id)).toEqual(['expires-soon:7', 'expires-soon:1']);
   });
 
   it('never-expiring keys plan no timer at all', () => {
-    const { lifecycle, clock, scheduler } = setup();
-    lifecycle.createIntegration(
+    const { integrations, clock, scheduler } = setup();
+    integrations.createIntegration(
       { name: 'forever', platform: 'web', neverExpire: true },
       { ...actor, confirmNeverExpire: true },
     );
@@ -148,8 +152,8 @@ describe('rotation scheduler', () => {
   });
 
   it('a rotation that keeps failing is a notice and is retried with backoff, not in a loop', () => {
-    const { lifecycle, clock, scheduler, shown, db } = setup();
-    const { integration, key: stuck } = lifecycle.createIntegration(
+    const { lifecycle, integrations, clock, scheduler, shown, db } = setup();
+    const { integration, key: stuck } = integrations.createIntegration(
       { name: 'broken', platform: 'web', rotationDays: 1, graceDays: 0 },
       actor,
     );

@@ -22,7 +22,7 @@ async function setup() {
 describe('the schedule file (notices while locked)', () => {
   it('lists what is coming up and what is unread, readable without the password, with no key material', async () => {
     const { engine, clock, services } = await setup();
-    const { integration, key } = services.lifecycle.createIntegration(
+    const { integration, key } = services.integrations.createIntegration(
       {
         name: 'Payments API',
         platform: 'server',
@@ -61,7 +61,7 @@ describe('the schedule file (notices while locked)', () => {
     const { engine, services } = await setup();
     writeFileSync(engine.vault.files.schedule, 'not json');
     expect(() => readScheduleFile(engine.vault.files.schedule)).toThrow(KeywardError);
-    services.lifecycle.createIntegration({ name: 'x', platform: 'web' }, { actor: 'owner' });
+    services.integrations.createIntegration({ name: 'x', platform: 'web' }, { actor: 'owner' });
     expect(readScheduleFile(engine.vault.files.schedule).upcoming).toHaveLength(0); // 365 days away: beyond the horizon
   });
 });

@@ -20,7 +20,7 @@ describe('a minted Secret matches the shared wire schema', () => {
   it('header and claims parse, and name the vault, the integration and its active key', async () => {
     const made = makeLifecycle();
     cleanups.push(made.cleanup);
-    const { db, clock, log, lifecycle } = made;
+    const { db, clock, log, lifecycle, integrations } = made;
     const vaultId = '11111111-2222-4333-8444-555555555555';
     const minter = new SecretMinter({
       lifecycle,
@@ -28,7 +28,7 @@ describe('a minted Secret matches the shared wire schema', () => {
       clock,
       vaultId,
     });
-    const { integration, key } = lifecycle.createIntegration(
+    const { integration, key } = integrations.createIntegration(
       { name: 'Payments', platform: 'server' },
       { actor: 'o' },
     );

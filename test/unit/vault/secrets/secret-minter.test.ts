@@ -22,7 +22,7 @@ function setup() {
     clock: made.clock,
     vaultId: VAULT_ID,
   });
-  const { integration } = made.lifecycle.createIntegration(
+  const { integration } = made.integrations.createIntegration(
     { name: 'Billing — prod', platform: 'server' },
     { actor: 'owner@test' },
   );
