@@ -1,29 +1,9 @@
-import { existsSync } from 'node:fs';
 import { KeywardError } from '../../shared/errors.ts';
-import type { EngineServices } from '../vault/keyward-engine.ts';
-import type { UnlockMethod, Vault } from '../vault/vault.ts';
+import type { KeywardEngine } from '../vault/keyward-engine.ts';
+import type { UnlockMethod } from '../vault/vault.ts';
 import type { CommandContext } from './cli-context.ts';
 import { PASSWORD_ENV } from './password-source.ts';
 import { CliTime } from './present.ts';
-
-/**
- * Fails before any password is asked for when there is nothing to open: VAULT_NOT_FOUND without a
- * database file, VAULT_CORRUPT when the database is there but its header is gone.
- */
-export function assertVaultExists(vault: Vault): void {
-  if (!vault.exists()) {
-    throw new KeywardError(
-      'VAULT_NOT_FOUND',
-      `No vault at ${vault.files.database}. Create one with \`keyward init\`, or choose another with --vault PATH or KEYWARD_VAULT.`,
-    );
-  }
-  if (!existsSync(vault.files.header)) {
-    throw new KeywardError(
-      'VAULT_CORRUPT',
-      `The vault header ${vault.files.header} is missing; without it the vault cannot be opened. Restore it from a backup.`,
-    );
-  }
-}
 
 /**
  * Runs `remember` (the engine's: re-authentication guarded and logged). A missing keychain stays
@@ -62,9 +42,8 @@ export interface UnlockOptions {
   };
 }
 
-/** An unlocked engine, how it was opened, and how this command prints time. */
+/** How the engine was opened, and how this command prints time. */
 export interface UnlockedVault {
-  services: EngineServices;
   method: UnlockMethod;
   /** Timestamps in UTC when `--utc` or the vault's `utc` setting is on, local time otherwise. */
   time: CliTime;
@@ -81,8 +60,8 @@ function canFallBackToPassword(error: unknown): error is KeywardError {
  * How this command prints time: UTC with `--utc` or, once the vault is open, its `utc` setting;
  * local time with offset otherwise. For commands that never unlock, pass `null`.
  */
-export function timeFor(context: CommandContext, services: EngineServices | null): CliTime {
-  const utc = context.utc || (services?.settings.get().utc ?? false);
+export function timeFor(context: CommandContext, unlocked: KeywardEngine | null): CliTime {
+  const utc = context.utc || (unlocked?.settings().utc ?? false);
   return new CliTime(utc, context.now());
 }
 
@@ -102,29 +81,26 @@ export async function unlockEngine(
   options: UnlockOptions = {},
 ): Promise<UnlockedVault> {
   const { engine, passwords } = context;
-  assertVaultExists(engine.vault);
+  engine.requireVault();
   const countsAsReauth = options.reauth !== undefined;
-  let services: EngineServices;
   let method: UnlockMethod = 'password';
   if (passwords.supplied) {
-    services = await engine.unlockWithPassword(await passwords.current(), { countsAsReauth });
+    await engine.unlockWithPassword(await passwords.current(), { countsAsReauth });
   } else {
     try {
-      services = await engine.unlockWithKeychain();
+      await engine.unlockWithKeychain();
       method = 'keychain';
     } catch (error) {
       if (!canFallBackToPassword(error)) {
         throw error;
       }
-      services = await engine.unlockWithPassword(await passwords.current(error.message), {
-        countsAsReauth,
-      });
+      await engine.unlockWithPassword(await passwords.current(error.message), { countsAsReauth });
     }
   }
   if (method === 'keychain' && options.reauth !== undefined && options.reauth.onlyIfAsked !== true) {
     await reauthenticateAfterKeychain(context, options.reauth);
   }
-  return { services, method, time: timeFor(context, services) };
+  return { method, time: timeFor(context, engine) };
 }
 
 /**

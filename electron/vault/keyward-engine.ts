@@ -1,4 +1,7 @@
-import type { RevokeOptions } from '../../shared/domain/api-key.ts';
+import type { ApiKeyView, RevokeOptions } from '../../shared/domain/api-key.ts';
+import type { Integration } from '../../shared/domain/integration.ts';
+import type { Settings } from '../../shared/domain/settings.ts';
+import { formatTimestamp } from '../../shared/time/format-time.ts';
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { RefusalCode } from '../../shared/keys/acceptance.ts';
@@ -9,6 +12,9 @@ import { noopLogger } from '../../shared/log/logger.ts';
 import type { Logger } from '../../shared/log/logger.ts';
 import { quoteSafely } from '../../shared/keys/redact.ts';
 import { ActivityLog } from './audit/activity-log.ts';
+import type { ActivityEntry, ChainVerdict } from './audit/activity-log.ts';
+import { exportActivityLog } from './audit/log-export.ts';
+import type { LogExportFormat } from './audit/log-export.ts';
 import { ReauthService } from './auth/reauth.ts';
 import { BACKUP_INTERVAL_MS, BackupService } from './backup/backup-service.ts';
 import type { BackupInfo } from './backup/backup-service.ts';
@@ -19,6 +25,10 @@ import { AutoLock } from './auto-lock.ts';
 import type { Clock } from './clock.ts';
 import type { SqliteDatabase } from './db/sqlite.ts';
 import { TokenDecoder } from './decoder/token-decoder.ts';
+import type { DecodeOptions, DecodeReport } from './decoder/token-decoder.ts';
+import type { TrustedKeyImportOptions, TrustedKeyInfo } from './decoder/trusted-keys.ts';
+import type { SearchPage } from './keys/integration-search.ts';
+import type { KeyTablePage, KeyTableQuery } from './keys/key-table.ts';
 import type { Integrations } from './keys/integrations.ts';
 import type { KeyLifecycle } from './keys/key-lifecycle.ts';
 import type { KeyVerification } from './keys/key-verification.ts';
@@ -33,6 +43,7 @@ import type { CatchUpReason } from './schedule/rotation-scheduler.ts';
 import { SecretMinter } from './secrets/secret-minter.ts';
 import type { MintedSecret } from './secrets/secret-minter.ts';
 import { SigningKeys } from './secrets/signing-keys.ts';
+import type { Jwks } from './secrets/signing-keys.ts';
 import { SettingsService } from './settings/settings-service.ts';
 import type { DeriveKey } from './crypto/kdf.ts';
 import { Vault } from './vault.ts';
@@ -57,7 +68,11 @@ export interface EngineDependencies {
   logger?: Logger;
 }
 
-/** The services of an unlocked vault. */
+/**
+ * The services of an unlocked vault. Internal to the engine: no method hands them out, so every
+ * change goes through an engine method that guards, names the actor and logs. (Tests that arrange
+ * data below the engine reach them through test/support/engine-internals.ts.)
+ */
 export interface EngineServices {
   db: SqliteDatabase;
   log: ActivityLog;
@@ -78,9 +93,11 @@ export interface EngineServices {
 }
 
 /**
- * The whole engine behind one object: the vault (create, unlock, lock) and, while unlocked, every
- * service over its database. Operations that SPEC.md puts behind re-authentication are only
- * reachable through the guarded methods here, which check the window and log the action.
+ * The whole engine behind one object, and the only surface the desktop's IPC handlers and the CLI
+ * use: the vault (create, unlock, lock) and, while unlocked, every read and change of its data.
+ * Every change is a method here that applies the re-authentication SPEC.md asks for, acts as this
+ * engine's actor (captured once, from its host) and writes the activity log. Reads of an unlocked
+ * vault throw VAULT_LOCKED while it is locked.
  */
 export class KeywardEngine {
   readonly vault: Vault;
@@ -128,7 +145,7 @@ export class KeywardEngine {
   async create(
     password: string,
     options: { remember?: boolean; settings?: Record<string, unknown> } = {},
-  ): Promise<EngineServices> {
+  ): Promise<void> {
     await this.vault.create(password);
     const services = this.open('password', 0);
     if (options.settings !== undefined) {
@@ -138,7 +155,6 @@ export class KeywardEngine {
     if (options.remember) {
       await this.rememberAfterPassword();
     }
-    return services;
   }
 
   /**
@@ -148,9 +164,9 @@ export class KeywardEngine {
   async unlockWithPassword(
     password: string,
     options: { countsAsReauth?: boolean; remember?: boolean } = {},
-  ): Promise<EngineServices> {
+  ): Promise<void> {
     if (this.current) {
-      return this.current;
+      return;
     }
     const failuresBefore = this.vault.failedAttempts();
     await this.vault.unlockWithPassword(password);
@@ -162,7 +178,6 @@ export class KeywardEngine {
       // The master password was typed for this very unlock: that is the re-authentication.
       await this.rememberAfterPassword();
     }
-    return services;
   }
 
   /**
@@ -177,13 +192,13 @@ export class KeywardEngine {
   }
 
   /** Unlocks with the key remembered in the OS keychain. */
-  async unlockWithKeychain(): Promise<EngineServices> {
+  async unlockWithKeychain(): Promise<void> {
     if (this.current) {
-      return this.current;
+      return;
     }
     const failuresBefore = this.vault.failedAttempts();
     await this.vault.unlockWithKeychain();
-    return this.open('keychain', failuresBefore);
+    this.open('keychain', failuresBefore);
   }
 
   /** Locks: stops timers, forgets re-authentication, closes the database, zeroes the key. */
@@ -191,12 +206,50 @@ export class KeywardEngine {
     this.vault.lock(reason);
   }
 
-  /** The services; VAULT_LOCKED when locked. */
-  services(): EngineServices {
-    if (!this.current) {
-      throw new KeywardError('VAULT_LOCKED', 'The vault is locked; unlock it first.');
+  /**
+   * Fails before any password is asked for when there is nothing to open: VAULT_NOT_FOUND without a
+   * database file (or with a folder in its place), VAULT_CORRUPT when the database is there but its
+   * header is gone.
+   */
+  requireVault(): void {
+    const { database, header } = this.vault.files;
+    if (!this.vault.exists()) {
+      throw new KeywardError(
+        'VAULT_NOT_FOUND',
+        `No vault at ${database}. Create one with \`keyward init\`, or choose another with --vault PATH or KEYWARD_VAULT.`,
+      );
     }
-    return this.current;
+    if (!existsSync(header)) {
+      throw new KeywardError(
+        'VAULT_CORRUPT',
+        `The vault header ${header} is missing; without it the vault cannot be opened. Restore it from a backup.`,
+      );
+    }
+  }
+
+  /**
+   * Refuses (VAULT_EXISTS) when a vault is already at the path: creating and importing never
+   * overwrite one. Interfaces call it before asking for a password that could not help.
+   */
+  requireNoVault(purpose: 'create' | 'import'): void {
+    if (this.vault.exists()) {
+      throw new KeywardError(
+        'VAULT_EXISTS',
+        purpose === 'create'
+          ? `A vault already exists at ${this.vault.files.database}; it was left untouched.`
+          : `A vault already exists at ${this.vault.files.database}; an export is imported only where there is no vault yet.`,
+      );
+    }
+  }
+
+  /** VAULT_LOCKED unless the vault is unlocked (checked before asking the user anything). */
+  requireUnlocked(): void {
+    this.services();
+  }
+
+  /** Marks the owner active now (the idle auto-lock starts again); nothing while locked. */
+  touch(): void {
+    this.current?.autoLock.touch();
   }
 
   /** Runs the scheduler's catch-up (the shell calls this on OS resume). */
@@ -209,11 +262,50 @@ export class KeywardEngine {
     return this.services().reauth.reauthenticate(credential, { actor: this.actor });
   }
 
+  /** How long the re-authentication stays fresh (0: none), and whether an authenticator is enrolled. */
+  reauthStatus(): { freshForMs: number; totpEnrolled: boolean } {
+    const { reauth } = this.services();
+    return { freshForMs: reauth.remainingMs(), totpEnrolled: reauth.totpEnrolled };
+  }
+
+  /** Starts enrolling an authenticator (needs a fresh re-authentication): the secret and URI to show once. */
+  beginTotpEnrollment(): { secret: string; uri: string } {
+    const account = `vault-${this.vault.vaultId().slice(0, 8)}`;
+    return this.services().reauth.beginTotpEnrollment(account);
+  }
+
+  /** Finishes enrolling with a code from the new authenticator; logged. */
+  confirmTotpEnrollment(code: string): void {
+    this.services().reauth.confirmTotpEnrollment(code, { actor: this.actor });
+  }
+
+  /** Removes the enrolled authenticator (needs a fresh re-authentication); logged. */
+  disableTotp(): void {
+    this.services().reauth.disableTotp({ actor: this.actor });
+  }
+
+  // ── settings ──────────────────────────────────────────────────────────────
+
+  /** The vault's settings. */
+  settings(): Settings {
+    return this.services().settings.get();
+  }
+
+  /** Changes settings (validated; logged with the fields changed). */
+  updateSettings(patch: unknown): Settings {
+    return this.services().settings.set(patch, { actor: this.actor });
+  }
+
   // ── backups, export, import ───────────────────────────────────────────────
 
-  /** Backups of this vault (works while locked). */
-  backupService(): BackupService {
-    return new BackupService(this.vault.files, this.deps.clock);
+  /** Backups of this vault, newest first (works while locked). */
+  listBackups(): BackupInfo[] {
+    return this.backups().list();
+  }
+
+  /** The folder the backups are in. */
+  backupDirectory(): string {
+    return this.backups().directory;
   }
 
   /** Makes a backup now. */
@@ -258,7 +350,7 @@ export class KeywardEngine {
     // The backup's own header is then checked with the unlock counter (LOCKED_OUT while it backs
     // off; a wrong password counts as a failed unlock and is logged with the next unlock).
     const failuresBefore = this.vault.failedAttempts();
-    return this.backupService().restore(
+    return this.backups().restore(
       name,
       password,
       (db) => {
@@ -293,8 +385,9 @@ export class KeywardEngine {
     return result;
   }
 
-  /** Imports an export as this engine's vault (only where no vault exists yet). */
+  /** Imports an export as this engine's vault (only where no vault exists yet: VAULT_EXISTS otherwise). */
   async importFrom(source: string, password: string): Promise<{ vaultId: string }> {
+    this.requireNoVault('import');
     return importVault({
       source,
       files: this.vault.files,
@@ -320,8 +413,10 @@ export class KeywardEngine {
   async changePassword(currentPassword: string, newPassword: string): Promise<{ remembered: boolean }> {
     const wasUnlocked = this.current !== null;
     const { remembered } = await this.vault.changePassword(currentPassword, newPassword);
-    const services = wasUnlocked ? this.services() : await this.unlockWithPassword(newPassword);
-    services.log.append({
+    if (!wasUnlocked) {
+      await this.unlockWithPassword(newPassword);
+    }
+    this.services().log.append({
       actor: this.actor,
       action: 'vault.password-changed',
       outcome: 'success',
@@ -347,6 +442,174 @@ export class KeywardEngine {
       actor: this.actor,
       ...(options.confirmNeverExpire ? { confirmNeverExpire: true } : {}),
     });
+  }
+
+  // ── integrations and keys ─────────────────────────────────────────────────
+
+  /** An integration by id or by name (case-insensitive); NOT_FOUND otherwise. */
+  integration(ref: string): Integration {
+    return this.services().integrations.requireIntegration(ref);
+  }
+
+  /** Every integration, in name order. */
+  listIntegrations(): Integration[] {
+    return this.services().integrations.listIntegrations();
+  }
+
+  /**
+   * Filter-as-you-type: a page of the integrations whose name or prefix contains `term` (or whose
+   * platform equals it), each with its active key, and how many match in all (fast at 100k).
+   */
+  searchIntegrations(
+    term: string,
+    page: { offset?: number; limit?: number } = {},
+  ): SearchPage<{ integration: Integration; activeKey: ApiKeyView | null }> {
+    const { integrations, lifecycle } = this.services();
+    const found = integrations.searchIntegrations(term, page);
+    return {
+      total: found.total,
+      offset: found.offset,
+      items: found.items.map((integration) => ({
+        integration,
+        activeKey: lifecycle.listKeys(integration.id).find((key) => key.status === 'active') ?? null,
+      })),
+    };
+  }
+
+  /** Edits an integration's details and IP ACL (never key material); logged. */
+  editIntegration(ref: string, patch: unknown): Integration {
+    return this.services().integrations.editIntegration(ref, patch, { actor: this.actor });
+  }
+
+  /** Turns an integration's API access on or off; logged. */
+  setIntegrationEnabled(ref: string, enabled: boolean): Integration {
+    return this.services().integrations.setEnabled(ref, enabled, { actor: this.actor });
+  }
+
+  /** Keys of one integration (newest first), or of all. Masked only. */
+  listKeys(integrationRef?: string): ApiKeyView[] {
+    return this.services().lifecycle.listKeys(integrationRef);
+  }
+
+  /** A page of the desktop's key table: every key with its integration, filtered and sorted. */
+  keyTable(query: KeyTableQuery): KeyTablePage {
+    return this.services().lifecycle.keyTable(query);
+  }
+
+  /** A key by id (masked); NOT_FOUND otherwise. */
+  key(keyId: string): ApiKeyView {
+    return this.services().lifecycle.requireKey(keyId);
+  }
+
+  /** The active key of an integration (masked). */
+  activeKey(integrationRef: string): ApiKeyView {
+    return this.services().lifecycle.activeKey(integrationRef);
+  }
+
+  /** Rotates now: a new active key; the old one keeps working for the grace days. Logged. */
+  rotate(integrationRef: string): ApiKeyView {
+    return this.services().lifecycle.rotate(integrationRef, { actor: this.actor });
+  }
+
+  // ── decoder ───────────────────────────────────────────────────────────────
+
+  /** Decodes a token or a raw key offline, matched against this vault and the trusted keys. */
+  decode(input: string, options: DecodeOptions = {}): Promise<DecodeReport> {
+    return this.services().decoder.decode(input, options);
+  }
+
+  /** Trusts public keys (JWKS, JWK, PEM) for verifying tokens; in memory until lock. */
+  importTrustedKeys(text: string, options: TrustedKeyImportOptions = {}): Promise<TrustedKeyInfo[]> {
+    return this.services().decoder.importTrustedKeys(text, options);
+  }
+
+  /** Trusts an HMAC secret (only on explicit request); in memory until lock. */
+  importSharedSecret(secret: Uint8Array, options: { label?: string; kid?: string } = {}): TrustedKeyInfo {
+    return this.services().decoder.importSharedSecret(secret, options);
+  }
+
+  /** The keys trusted so far. */
+  trustedKeys(): TrustedKeyInfo[] {
+    return this.services().decoder.trustedKeys();
+  }
+
+  /** Forgets every trusted key. */
+  clearTrustedKeys(): void {
+    this.services().decoder.clearTrustedKeys();
+  }
+
+  // ── notices ───────────────────────────────────────────────────────────────
+
+  /** Notices, newest first (superseded ones hidden unless asked for). */
+  notices(options: { unreadOnly?: boolean; includeSuperseded?: boolean; limit?: number } = {}): Notice[] {
+    return this.services().notices.list(options);
+  }
+
+  /**
+   * Marks notices read: these ids, or all. Returns how many changed; the schedule file's unread
+   * list (what notifications show while locked) follows.
+   */
+  markNoticesRead(ids: readonly string[] | 'all'): number {
+    const { notices } = this.services();
+    const marked =
+      ids === 'all' ? notices.markRead() : ids.reduce((sum, id) => sum + notices.markRead(id), 0);
+    if (marked > 0) {
+      this.writeSchedule();
+    }
+    return marked;
+  }
+
+  // ── activity log ──────────────────────────────────────────────────────────
+
+  /** Entries, newest first, each with the current name of its integration (null when gone or none). */
+  activity(
+    options: { limit?: number; beforeSeq?: number; action?: string; integrationId?: string } = {},
+  ): (ActivityEntry & { integrationName: string | null })[] {
+    const { log, integrations } = this.services();
+    const names = new Map<string, string | null>();
+    const nameOf = (id: string) => {
+      if (!names.has(id)) {
+        names.set(id, integrations.integrationName(id));
+      }
+      return names.get(id) ?? null;
+    };
+    return log.list(options).map((entry) => ({
+      ...entry,
+      integrationName: entry.integrationId === null ? null : nameOf(entry.integrationId),
+    }));
+  }
+
+  /** Walks the log's hash chain; names the first entry that fails. */
+  verifyLog(): ChainVerdict {
+    return this.services().log.verify();
+  }
+
+  /**
+   * Writes every log entry to `file` (a NEW file: never overwrites) as JSON or CSV, times in UTC
+   * when `utc` or the vault's setting says so, integrations named; the export is logged.
+   */
+  exportLog(file: string, format: LogExportFormat, options: { utc?: boolean } = {}): { entries: number } {
+    const { log, integrations, settings } = this.services();
+    const utc = options.utc === true || settings.get().utc;
+    return exportActivityLog({
+      log,
+      file,
+      format,
+      time: { at: (epochMs) => formatTimestamp(epochMs, { utc }) },
+      names: new Map(
+        integrations.listIntegrations().map((integration) => [integration.id, integration.name]),
+      ),
+      actor: this.actor,
+    });
+  }
+
+  // ── Secrets' public keys ──────────────────────────────────────────────────
+
+  /** The public keys that verify this vault's Secrets (JWKS); publishes a key even before the first Secret. */
+  async jwks(): Promise<Jwks> {
+    const { signingKeys } = this.services();
+    await signingKeys.currentKey();
+    return signingKeys.jwks();
   }
 
   // ── guarded operations ────────────────────────────────────────────────────
@@ -567,6 +830,18 @@ export class KeywardEngine {
       outcome: 'success',
       details: { method: 'password-unlock' },
     });
+  }
+
+  /** The services of the unlocked vault; VAULT_LOCKED when locked. Never handed out. */
+  private services(): EngineServices {
+    if (!this.current) {
+      throw new KeywardError('VAULT_LOCKED', 'The vault is locked; unlock it first.');
+    }
+    return this.current;
+  }
+
+  private backups(): BackupService {
+    return new BackupService(this.vault.files, this.deps.clock);
   }
 
   private guard(action: GuardedAction): EngineServices {

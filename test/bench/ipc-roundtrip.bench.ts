@@ -105,7 +105,7 @@ try {
     },
     baseline: () => {
       const start = performance.now();
-      app.engine.services().lifecycle.listKeys();
+      app.engine.listKeys();
       return performance.now() - start;
     },
   });

@@ -59,9 +59,7 @@ const GRID = '[role="grid"][aria-label="Keys"]';
 
 /** What the grid must show once the filter `term` has been answered: its row count and first name. */
 function expectedFor(engine: KeywardEngine, term: string): { rowCount: string; first: string | null } {
-  const page = engine
-    .services()
-    .lifecycle.keyTable({ term, sort: 'integration', direction: 'asc', offset: 0, limit: 1 });
+  const page = engine.keyTable({ term, sort: 'integration', direction: 'asc', offset: 0, limit: 1 });
   return { rowCount: String(page.total + 1), first: page.rows[0]?.integrationName ?? null };
 }
 

@@ -5,6 +5,7 @@ import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import type { KeywardEngine } from '../../electron/vault/keyward-engine.ts';
 import { checkA11y, openScreen, saveScreenshot, setupE2e } from '../support/e2e/index.ts';
+import { engineInternals } from '../support/engine-internals.ts';
 
 const e2e = setupE2e();
 
@@ -13,8 +14,8 @@ async function seedActivity(engine: KeywardEngine): Promise<void> {
   const { integration } = engine.createIntegration({ name: 'Payments', platform: 'server' });
   engine.createIntegration({ name: 'Mobile app', platform: 'mobile' });
   await engine.reauthenticate({ password: 'not the password' }).catch(() => undefined);
-  engine.services().settings.set({ noticeLeadDays: 14 }, { actor: engine.actor });
-  engine.services().lifecycle.rotate(integration.id, { actor: engine.actor });
+  engine.updateSettings({ noticeLeadDays: 14 });
+  engine.rotate(integration.id);
 }
 
 async function chainState(page: Page): Promise<string | null> {
@@ -27,7 +28,7 @@ describe('Activity', () => {
     const { page, engine } = app;
     await openScreen(page, 'Activity');
     await expect.poll(() => chainState(page)).toBe('ok');
-    const verdict = engine.services().log.verify();
+    const verdict = engine.verifyLog();
     if (!verdict.ok) {
       throw new Error('the fresh log should verify');
     }
@@ -70,7 +71,7 @@ describe('Activity', () => {
     await saveScreenshot(page, 'activity');
 
     // Tamper: drop the append-only guards and edit entry 3 in the database itself.
-    const { db } = engine.services();
+    const { db } = engineInternals(engine);
     db.exec('DROP TRIGGER activity_log_no_update; DROP TRIGGER activity_log_no_delete;');
     const { actor } = db.prepare('SELECT actor FROM activity_log WHERE seq = 3').get() as { actor: string };
     db.prepare(`UPDATE activity_log SET actor = 'mallory' WHERE seq = 3`).run();
@@ -108,12 +109,12 @@ describe('Activity', () => {
     const app = await e2e.openApp({
       seed: (engine) => {
         for (let i = 0; i < 230; i++) {
-          engine.services().settings.set({ noticeLeadDays: (i % 89) + 2 }, { actor: engine.actor });
+          engine.updateSettings({ noticeLeadDays: (i % 89) + 2 });
         }
       },
     });
     const { page, engine } = app;
-    const total = engine.services().log.verify().entries;
+    const total = engine.verifyLog().entries;
     expect(total).toBeGreaterThan(230);
     await openScreen(page, 'Activity');
     const rows = page.getByTestId('activity-row');
@@ -129,7 +130,7 @@ describe('Activity', () => {
     await expect
       .poll(() => page.getByTestId('chain-status').textContent())
       .toBe(
-        `Chain verified — ${total} entries, head ${(engine.services().log.verify() as { headHash: string }).headHash.slice(0, 12)}`,
+        `Chain verified — ${total} entries, head ${(engine.verifyLog() as { headHash: string }).headHash.slice(0, 12)}`,
       );
   });
 });

@@ -8,6 +8,7 @@ import type { KeywardEngine } from '../../electron/vault/keyward-engine.ts';
 import { FakeClock } from '../support/fake-clock.ts';
 import { bridgeCall, okValue, rawBridgeCall, REPO_ROOT, setupE2e } from '../support/e2e/index.ts';
 import type { E2eApp, PageGlobals } from '../support/e2e/index.ts';
+import { engineInternals } from '../support/engine-internals.ts';
 
 const e2e = setupE2e();
 const { version } = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string };
@@ -22,7 +23,7 @@ function createIntegrations(engine: KeywardEngine, count: number): string[] {
 
 /** The material of every key in the vault right now (test-side only: straight from the engine). */
 function allMaterial(engine: KeywardEngine): string[] {
-  const { lifecycle } = engine.services();
+  const { lifecycle } = engineInternals(engine);
   return lifecycle.listKeys().map((key) => lifecycle.material(key.id));
 }
 
@@ -256,11 +257,11 @@ describe('the clipboard main writes', () => {
       },
     });
     const { page, engine } = app;
-    const [key] = engine.services().lifecycle.listKeys(integrationId);
+    const [key] = engine.listKeys(integrationId);
     if (key === undefined) {
       throw new Error('the integration has no key');
     }
-    const material = engine.services().lifecycle.material(key.id);
+    const material = engineInternals(engine).lifecycle.material(key.id);
     await recordEvents(app, 'clipboard.changed');
 
     expect(await bridgeCall(page, 'keys.copy', { keyId: key.id })).toMatchObject({
@@ -316,14 +317,13 @@ describe('key material', () => {
       clock,
       seed: (engine) => {
         ids = createIntegrations(engine, 3);
-        engine.services().lifecycle.rotate(ids[0] as string, { actor: 'owner@seed' });
+        engine.rotate(ids[0] as string);
       },
     });
     const { page, engine } = app;
     const [first = '', second = ''] = ids;
     const keyOf = (integrationId: string) =>
-      engine
-        .services()
+      engineInternals(engine)
         .lifecycle.listKeys(integrationId)
         .find((key) => key.status === 'active')?.id ?? '';
     const material = () => allMaterial(engine);
@@ -370,7 +370,7 @@ describe('key material', () => {
 
     // The one channel that carries it, after the re-authentication above.
     const revealed = okValue(await bridgeCall(page, 'keys.reveal', { keyId: keyOf(first) }));
-    expect(revealed.material).toBe(engine.services().lifecycle.material(keyOf(first)));
+    expect(revealed.material).toBe(engineInternals(engine).lifecycle.material(keyOf(first)));
 
     const secrets = material();
     expect(secrets.length).toBeGreaterThanOrEqual(6);

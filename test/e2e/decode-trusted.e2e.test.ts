@@ -40,6 +40,6 @@ describe('Decode with the keys of another issuer', () => {
 
     await page.getByRole('button', { name: 'Forget all' }).click();
     await expect.poll(() => banner.getAttribute('data-status')).toBe('unverified');
-    expect(app.engine.services().decoder.trustedKeys()).toEqual([]);
+    expect(app.engine.trustedKeys()).toEqual([]);
   });
 });

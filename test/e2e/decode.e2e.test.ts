@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import type { KeywardEngine } from '../../electron/vault/keyward-engine.ts';
 import { FakeClock } from '../support/fake-clock.ts';
 import { checkA11y, openScreen, saveScreenshot, setupE2e } from '../support/e2e/index.ts';
+import { engineInternals } from '../support/engine-internals.ts';
 
 const e2e = setupE2e();
 const HOUR_MS = 3_600_000;
@@ -23,7 +24,7 @@ async function mintPaymentsSecret(
   });
   await engine.reauthenticate({ password });
   const secret = await engine.mintSecret(integration.id);
-  return { token: secret.token, keyId: key.id, material: engine.services().lifecycle.material(key.id) };
+  return { token: secret.token, keyId: key.id, material: engineInternals(engine).lifecycle.material(key.id) };
 }
 
 async function paste(page: Page, text: string): Promise<void> {
@@ -102,7 +103,7 @@ describe('Decode', () => {
     const { page } = await e2e.openApp({
       seed: (engine) => {
         const { key } = engine.createIntegration({ name: 'Mobile app', platform: 'mobile', prefix: 'mb_' });
-        material = engine.services().lifecycle.material(key.id);
+        material = engineInternals(engine).lifecycle.material(key.id);
       },
     });
     await openScreen(page, 'Decode');

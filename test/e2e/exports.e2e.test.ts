@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkA11y, E2E_PASSWORD, openScreen, setupE2e } from '../support/e2e/index.ts';
 import { createTestEngine } from '../support/temp-engine.ts';
+import { engineInternals } from '../support/engine-internals.ts';
 
 const e2e = setupE2e();
 
@@ -38,9 +39,7 @@ describe('exports and restore', () => {
     await page.getByText(/^Exported \d+ log entries as JSON\.$/).waitFor();
     const json = JSON.parse(readFileSync(app.savedFiles[1] ?? '', 'utf8')) as { action: string }[];
     expect(json.map((entry) => entry.action)).toContain('log.export'); // the CSV export, logged
-    const material = app.engine
-      .services()
-      .lifecycle.material(app.engine.services().lifecycle.listKeys()[0]?.id ?? '');
+    const material = engineInternals(app.engine).lifecycle.material(app.engine.listKeys()[0]?.id ?? '');
     expect(csv + JSON.stringify(json)).not.toContain(material);
   });
 

@@ -11,6 +11,7 @@ import { FakeClock } from '../support/fake-clock.ts';
 import { checkA11y, E2E_PASSWORD, saveScreenshot, setupE2e } from '../support/e2e/index.ts';
 import type { E2eApp } from '../support/e2e/index.ts';
 import { bulkName, seedBulk } from '../support/e2e/bulk-keys.ts';
+import { engineInternals } from '../support/engine-internals.ts';
 
 const e2e = setupE2e();
 
@@ -60,7 +61,7 @@ const keyItems = (page: Page) => details(page).locator('.key-item');
 
 /** Keys of an integration as the engine has them (test-side). */
 function keysOf(engine: KeywardEngine, integrationId: string) {
-  return engine.services().lifecycle.listKeys(integrationId);
+  return engine.listKeys(integrationId);
 }
 
 function activeKeyOf(engine: KeywardEngine, integrationId: string) {
@@ -72,7 +73,7 @@ function activeKeyOf(engine: KeywardEngine, integrationId: string) {
 }
 
 function material(engine: KeywardEngine, keyId: string): string {
-  return engine.services().lifecycle.material(keyId);
+  return engineInternals(engine).lifecycle.material(keyId);
 }
 
 /** The payload of a compact JWT, decoded (test-side). */
@@ -96,13 +97,12 @@ function seedOne(
 
 function integrationId(app: E2eApp, name: string): string {
   const found = app.engine
-    .services()
-    .integrations.searchIntegrations(name, { limit: 10 })
-    .items.find((item) => item.name === name);
+    .searchIntegrations(name, { limit: 10 })
+    .items.find((item) => item.integration.name === name);
   if (found === undefined) {
     throw new Error(`no integration ${name}`);
   }
-  return found.id;
+  return found.integration.id;
 }
 
 const PLATFORMS = ['web', 'mobile', 'desktop', 'server', 'other'] as const;
@@ -137,7 +137,7 @@ const NAMES = [
  * that never expires, an integration with API access off, and last-used times.
  */
 function seedVaried(engine: KeywardEngine, clock: FakeClock): void {
-  const { lifecycle, integrations } = engine.services();
+  const { lifecycle, integrations } = engineInternals(engine);
   const ids: string[] = [];
   NAMES.forEach((name, index) => {
     const { integration } = engine.createIntegration({
@@ -226,7 +226,7 @@ describe('the Keys screen', () => {
 
     const created = dialogNamed(page, 'Payments gateway is ready');
     await created.waitFor();
-    const [integration] = app.engine.services().integrations.listIntegrations();
+    const [integration] = app.engine.listIntegrations();
     expect(integration?.ipAcl).toEqual(['203.0.113.0/24', '10.0.0.0/8', '2001:db8::1/128']);
     expect(integration?.rotationDays).toBe(90);
     const first = activeKeyOf(app.engine, integration?.id ?? '');
@@ -445,10 +445,7 @@ describe('the Keys screen', () => {
     await edit.getByRole('button', { name: 'Save changes' }).click();
     await edit.waitFor({ state: 'detached' });
     await panel.getByRole('heading', { name: 'Payments', level: 2 }).waitFor();
-    expect(app.engine.services().integrations.requireIntegration(id).ipAcl).toEqual([
-      '203.0.113.0/24',
-      '198.51.100.7/32',
-    ]);
+    expect(app.engine.integration(id).ipAcl).toEqual(['203.0.113.0/24', '198.51.100.7/32']);
 
     await panel.getByRole('button', { name: 'Delete integration…' }).click();
     const remove = alertDialogNamed(page, 'Delete Payments');
@@ -459,7 +456,7 @@ describe('the Keys screen', () => {
     await reauthenticate(page);
     await remove.waitFor({ state: 'detached' });
     await page.getByText('No integrations yet').waitFor();
-    expect(app.engine.services().integrations.listIntegrations()).toHaveLength(0);
+    expect(app.engine.listIntegrations()).toHaveLength(0);
   }, 60_000);
 
   it('works with the keyboard alone: create an integration, find it, open it and reveal its key', async () => {

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { DAY_MS } from '../../electron/vault/keys/key-lifecycle.ts';
 import { FakeClock } from '../support/fake-clock.ts';
 import { checkA11y, openScreen, saveScreenshot, setupE2e } from '../support/e2e/index.ts';
+import { engineInternals } from '../support/engine-internals.ts';
 
 const e2e = setupE2e();
 
@@ -68,7 +69,7 @@ describe('Notices', () => {
     await app.advanceClock(3 * DAY_MS);
     await fired;
     // Everything the engine has fired by now (it stores a notice before it announces it) is listed.
-    const fromEngine = app.engine.services().notices.list();
+    const fromEngine = app.engine.notices();
     expect(fromEngine.length).toBeGreaterThanOrEqual(4);
     await expect.poll(async () => (await shown(page)).length).toBe(fromEngine.length);
     const kinds = (await shown(page)).map((notice) => notice.kind);
@@ -124,7 +125,7 @@ describe('Notices', () => {
     expect(await page.getByRole('button', { name: 'Mark all read' }).getAttribute('aria-disabled')).toBe(
       'true',
     );
-    expect(app.engine.services().notices.list({ unreadOnly: true })).toEqual([]);
+    expect(app.engine.notices({ unreadOnly: true })).toEqual([]);
 
     // The integration link goes to the key table.
     await page.getByRole('button', { name: 'Show Short-lived in key table' }).first().click();
@@ -139,14 +140,13 @@ describe('Notices', () => {
     });
     await openScreen(app.page, 'Notices');
     await app.page.getByText(/^No notices/).waitFor();
-    const integration = app.engine
-      .services()
-      .integrations.searchIntegrations('Gateway', { offset: 0, limit: 1 }).items[0];
+    const integration = app.engine.searchIntegrations('Gateway', { offset: 0, limit: 1 }).items[0]
+      ?.integration;
     if (integration === undefined) {
       throw new Error('Gateway is missing');
     }
     // Recorded without an event (as a rotation that failed would be), then announced as main does.
-    const notice = app.engine.services().notices.recordRotationFailure({
+    const notice = engineInternals(app.engine).notices.recordRotationFailure({
       integrationId: integration.id,
       integrationName: integration.name,
       message: 'the vault is read-only',

@@ -73,7 +73,7 @@ describe('Settings', () => {
     expect(await page.getByTestId('utc-example').textContent()).toMatch(/\+01:00$/);
     await utc.check();
     await expect.poll(() => page.getByTestId('utc-example').textContent()).toMatch(/Z$/);
-    expect(engine.services().settings.get().utc).toBe(true);
+    expect(engine.settings().utc).toBe(true);
 
     await openScreen(page, 'Notices');
     expect(await firstTime(page, 'notice-time')).toBe('2026-11-27T09:30:00Z');
@@ -84,7 +84,7 @@ describe('Settings', () => {
     // Off again, from the settings screen, and the other screens follow.
     await openScreen(page, 'Settings');
     await page.getByRole('switch', { name: 'ISO 8601 UTC timestamps' }).uncheck();
-    await expect.poll(() => engine.services().settings.get().utc).toBe(false);
+    await expect.poll(() => engine.settings().utc).toBe(false);
     await openScreen(page, 'Notices');
     expect(await firstTime(page, 'notice-time')).toBe('2026-11-27T10:30:00+01:00');
 
@@ -95,20 +95,20 @@ describe('Settings', () => {
     expect(await html.getAttribute('data-theme')).toBeNull();
     await themes.getByRole('radio', { name: 'Dark' }).click();
     await expect.poll(() => html.getAttribute('data-theme')).toBe('dark');
-    expect(engine.services().settings.get().theme).toBe('dark');
+    expect(engine.settings().theme).toBe('dark');
     await checkA11y(page, undefined, { colorSchemes: ['light'] }); // forced dark whatever the OS says
     await page.keyboard.press('ArrowLeft');
     await expect.poll(() => html.getAttribute('data-theme')).toBe('light');
     expect(await themes.getByRole('radio', { name: 'Light' }).getAttribute('aria-checked')).toBe('true');
     await page.keyboard.press('ArrowLeft');
     await expect.poll(() => html.getAttribute('data-theme')).toBeNull();
-    await expect.poll(() => engine.services().settings.get().theme).toBe('system');
+    await expect.poll(() => engine.settings().theme).toBe('system');
   });
 
   it('checks every number against its bounds as you type and saves only valid values', async () => {
     const { page, engine } = await e2e.openApp();
     await openScreen(page, 'Settings');
-    const settings = () => engine.services().settings.get();
+    const settings = () => engine.settings();
 
     const lead = page.getByLabel('First expiry notice');
     await lead.fill('0');
@@ -221,7 +221,7 @@ describe('Settings', () => {
     await codeField.fill(right);
     await totp.getByRole('button', { name: 'Confirm and turn on' }).click();
     await expect.poll(() => totp.getByTestId('totp-state').textContent()).toBe('Set up');
-    expect(engine.services().reauth.totpEnrolled).toBe(true);
+    expect(engine.reauthStatus().totpEnrolled).toBe(true);
 
     // Later (the re-authentication window over, a new 30 s step), removing it asks again: by code.
     await app.advanceClock(90_000);
@@ -230,11 +230,8 @@ describe('Settings', () => {
     await dialog.getByLabel('Authenticator code').fill(totpCode(app, secretText));
     await dialog.getByRole('button', { name: 'Confirm' }).click();
     await expect.poll(() => totp.getByTestId('totp-state').textContent()).toBe('Not set up');
-    expect(engine.services().reauth.totpEnrolled).toBe(false);
-    const reauths = engine
-      .services()
-      .log.list({ action: 'reauth' })
-      .map((entry) => entry.details['method']);
+    expect(engine.reauthStatus().totpEnrolled).toBe(false);
+    const reauths = engine.activity({ action: 'reauth' }).map((entry) => entry.details['method']);
     expect(reauths).toEqual(['totp', 'password']);
   });
 
@@ -279,11 +276,11 @@ describe('Settings', () => {
 
     // Backups: the list, and one more now.
     const backups = page.getByTestId('backups').locator('tbody tr');
-    const before = engine.backupService().list().length;
+    const before = engine.listBackups().length;
     await expect.poll(() => backups.count()).toBe(before);
     await page.getByRole('button', { name: 'Back up now' }).click();
     await expect.poll(() => backups.count()).toBe(before + 1);
-    expect(engine.backupService().list()).toHaveLength(before + 1);
+    expect(engine.listBackups()).toHaveLength(before + 1);
     expect(await backups.first().locator('time').textContent()).toMatch(
       /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00$/,
     );

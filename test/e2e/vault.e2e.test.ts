@@ -86,7 +86,7 @@ describe('creating and unlocking the vault', () => {
     });
     const { page, engine } = app;
     await keysHeading(page).waitFor();
-    const minutes = engine.services().settings.get().autoLockMinutes;
+    const minutes = engine.settings().autoLockMinutes;
     // Open a guarded action's dialog, then go idle past the auto-lock.
     await page.getByRole('grid', { name: 'Keys' }).getByRole('row').nth(1).click();
     await page

@@ -19,6 +19,7 @@ import { DAY_MS } from '../../electron/vault/keys/key-lifecycle.ts';
 import type { EngineServices } from '../../electron/vault/keyward-engine.ts';
 import { KeywardEngine } from '../../electron/vault/keyward-engine.ts';
 import { FakeClock } from '../support/fake-clock.ts';
+import { engineInternals } from '../support/engine-internals.ts';
 import { MemoryKeychain } from '../support/temp-vault.ts';
 import { WEAK_KDF } from './crash-workload.ts';
 import { randomInt, reportLine as report, seededRandom } from './kill-harness.ts';
@@ -254,7 +255,10 @@ async function main(): Promise<void> {
   });
   // Unlocking runs the scheduler's catch-up: whatever a kill left due is applied here, as in the app.
   // The password typed to unlock is the re-authentication that turning auto-lock off asks for.
-  const services = await engine.unlockWithPassword(LIFECYCLE_PASSWORD, { countsAsReauth: true });
+  await engine.unlockWithPassword(LIFECYCLE_PASSWORD, { countsAsReauth: true });
+  // Below the engine's surface on purpose: the workload drives the lifecycle without re-authentication
+  // and injects faults (a torn rotation) no interface can make.
+  const services = engineInternals(engine);
   // The child moves time itself and calls runDue directly: no timer may rotate keys, or lock the
   // vault, behind its back.
   services.settings.set({ autoLockMinutes: 0 }, { actor: ACTOR });

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { KeywardEngine } from '../../electron/vault/keyward-engine.ts';
 import type { EngineServices } from '../../electron/vault/keyward-engine.ts';
+import { engineInternals } from './engine-internals.ts';
 import type { Keychain } from '../../electron/vault/keychain/keychain.ts';
 import { FakeClock } from './fake-clock.ts';
 import { makeTempDir, MemoryKeychain } from './temp-vault.ts';
@@ -8,7 +9,8 @@ import { makeTempDir, MemoryKeychain } from './temp-vault.ts';
 /** A created, unlocked engine on a temp vault with a fake clock and (by default) an in-memory keychain. */
 export interface TestEngine {
   engine: KeywardEngine;
-  services: EngineServices;
+  /** What is below the engine's surface, for arranging and asserting only (see engine-internals.ts). */
+  internals: () => EngineServices;
   clock: FakeClock;
   dir: string;
   path: string;
@@ -36,13 +38,10 @@ export async function createTestEngine(options: {
   const engine = another();
   // Turning auto-lock off weakens a protection: done as part of creating the vault, whose new
   // password is the proof a re-authentication would ask for.
-  const services = await engine.create(
-    options.password,
-    options.autoLock ? {} : { settings: { autoLockMinutes: 0 } },
-  );
+  await engine.create(options.password, options.autoLock ? {} : { settings: { autoLockMinutes: 0 } });
   return {
     engine,
-    services,
+    internals: () => engineInternals(engine),
     clock,
     dir,
     path,

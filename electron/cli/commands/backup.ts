@@ -58,20 +58,20 @@ export async function runBackupNow(context: CommandContext): Promise<CommandResu
 
 /** `backup list`: works while locked. */
 export function runBackupList(context: CommandContext): Promise<CommandResult> {
-  const service = context.engine.backupService();
-  const backups = service.list();
+  const backups = context.engine.listBackups();
+  const directory = context.engine.backupDirectory();
   const time = timeFor(context, null);
   return Promise.resolve({
-    json: { directory: service.directory, backups: backups.map((backup) => backupJson(backup, time)) },
+    json: { directory, backups: backups.map((backup) => backupJson(backup, time)) },
     lines:
       backups.length === 0
-        ? [`No backups in ${service.directory}.`]
+        ? [`No backups in ${directory}.`]
         : [
             ...table(
               ['NAME', 'CREATED', 'SIZE'],
               backups.map((backup) => [backup.name, time.at(backup.createdAt), size(backup.bytes)]),
             ),
-            `${backups.length} backup${backups.length === 1 ? '' : 's'} in ${service.directory}.`,
+            `${backups.length} backup${backups.length === 1 ? '' : 's'} in ${directory}.`,
           ],
   });
 }

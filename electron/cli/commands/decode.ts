@@ -4,7 +4,6 @@ import { KeywardError } from '../../../shared/errors.ts';
 import { describeRefusal } from '../../../shared/keys/acceptance.ts';
 import { TokenDecoder } from '../../vault/decoder/token-decoder.ts';
 import type { DecodedToken, KeyReport, TimeValue } from '../../vault/decoder/token-decoder.ts';
-import type { EngineServices } from '../../vault/keyward-engine.ts';
 import type { CommandContext, CommandRunner } from '../cli-context.ts';
 import type { CommandResult } from '../output.ts';
 import { printable, printableLine } from '../present.ts';
@@ -131,7 +130,10 @@ function prefixed(flag: string, path: string, error: unknown): unknown {
     : error;
 }
 
-async function importTrust(decoder: TokenDecoder, options: DecodeCommandOptions): Promise<void> {
+/** What decoding needs: the engine's decoder while the vault is open, a bare decoder otherwise. */
+type Decoder = Pick<TokenDecoder, 'decode' | 'importTrustedKeys' | 'importSharedSecret'>;
+
+async function importTrust(decoder: Decoder, options: DecodeCommandOptions): Promise<void> {
   for (const path of options.trust ?? []) {
     const text = readTrustFile('--trust', path).toString('utf8');
     await decoder.importTrustedKeys(text, { label: path }).catch((error: unknown) => {
@@ -169,7 +171,7 @@ const SOFT_VAULT_ERRORS = new Set([
 async function openVault(
   context: CommandContext,
   options: DecodeCommandOptions,
-): Promise<{ services: EngineServices } | { reason: string }> {
+): Promise<{ opened: true } | { reason: string }> {
   if (options.offline === true) {
     return { reason: 'not opened (--offline)' };
   }
@@ -177,13 +179,15 @@ async function openVault(
     if (!context.engine.vault.exists() && options.unlock !== true) {
       return { reason: `no vault at ${context.vaultPath}` };
     }
-    return { services: (await unlockEngine(context)).services };
+    await unlockEngine(context);
+    return { opened: true };
   }
   try {
     if (!context.engine.vault.exists()) {
       return { reason: `no vault at ${context.vaultPath}` };
     }
-    return { services: await context.engine.unlockWithKeychain() };
+    await context.engine.unlockWithKeychain();
+    return { opened: true };
   } catch (error) {
     if (error instanceof KeywardError && SOFT_VAULT_ERRORS.has(error.code)) {
       const why =
@@ -319,15 +323,15 @@ export async function runDecode(
   }
   const input = await tokenInput(context, token);
   const vault = await openVault(context, options);
-  const services = 'services' in vault ? vault.services : null;
-  const decoder =
-    services?.decoder ??
+  const unlocked = 'opened' in vault ? context.engine : null;
+  const decoder: Decoder =
+    unlocked ??
     new TokenDecoder({
       clock: { now: context.now },
       vaultUnavailable: 'reason' in vault ? vault.reason : '',
     });
   await importTrust(decoder, options);
-  const report = await decoder.decode(input, { utc: timeFor(context, services).utc });
+  const report = await decoder.decode(input, { utc: timeFor(context, unlocked).utc });
   if (!report.ok) {
     const { code, message } = report.error;
     if (code === 'DECODE_FAILED') {

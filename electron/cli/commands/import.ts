@@ -19,12 +19,7 @@ that master password and is not remembered on this device.
 export async function runImport(context: CommandContext, source: string): Promise<CommandResult> {
   const file = resolve(source);
   // Both checks again in the engine; here they spare asking for a password that cannot help.
-  if (context.vault.exists()) {
-    throw new KeywardError(
-      'VAULT_EXISTS',
-      `A vault already exists at ${context.vaultPath}; import into a new path (--vault).`,
-    );
-  }
+  context.engine.requireNoVault('import');
   if (!existsSync(file)) {
     throw new KeywardError('NOT_FOUND', `No file at ${file}.`);
   }

@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { KeywardError } from '../../../shared/errors.ts';
 import type { CommandContext, CommandRunner } from '../cli-context.ts';
 import type { CommandResult } from '../output.ts';
 import { rememberOnThisDevice, timeFor } from '../vault-access.ts';
@@ -24,9 +23,7 @@ and the command exits with code 7.
 /** Creates a vault; with `--remember`, also remembers it on this device. */
 export async function runInit(context: CommandContext, options: InitOptions): Promise<CommandResult> {
   const { engine, vault, vaultPath } = context;
-  if (vault.exists()) {
-    throw new KeywardError('VAULT_EXISTS', `A vault already exists at ${vaultPath}; it was left untouched.`);
-  }
+  engine.requireNoVault('create');
   const password = await context.passwords.forNewVault();
   // The new password is the proof `--remember` needs; a keychain failure leaves the vault created.
   await rememberOnThisDevice(`The vault was created at ${vaultPath}`, () =>

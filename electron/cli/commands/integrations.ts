@@ -3,7 +3,7 @@ import type { ApiKeyView } from '../../../shared/domain/api-key.ts';
 import type { Integration } from '../../../shared/domain/integration.ts';
 import { PLATFORMS } from '../../../shared/domain/integration.ts';
 import { KeywardError } from '../../../shared/errors.ts';
-import type { Integrations } from '../../vault/keys/integrations.ts';
+import type { KeywardEngine } from '../../vault/keyward-engine.ts';
 import {
   addReauthOption,
   collectList,
@@ -204,14 +204,14 @@ function groupKeys(keys: readonly ApiKeyView[]): Map<string, ApiKeyView[]> {
 }
 
 /** Every integration matching `filter` (all pages of the search index), or all of them. */
-function findIntegrations(service: Integrations, filter: string | undefined): Integration[] {
+function findIntegrations(engine: KeywardEngine, filter: string | undefined): Integration[] {
   if (filter === undefined || filter.trim() === '') {
-    return service.listIntegrations();
+    return engine.listIntegrations();
   }
   const found: Integration[] = [];
   for (;;) {
-    const page = service.searchIntegrations(filter, { offset: found.length, limit: 1000 });
-    found.push(...page.items);
+    const page = engine.searchIntegrations(filter, { offset: found.length, limit: 1000 });
+    found.push(...page.items.map((item) => item.integration));
     if (page.items.length === 0 || found.length >= page.total) {
       return found;
     }
@@ -286,8 +286,8 @@ export async function runEdit(
       'Nothing to change: give at least one of --name, --platform, --website, --ip, --clear-ip, --rotation-days, --grace-days, --notes.',
     );
   }
-  const { services, time } = await unlockEngine(context);
-  const integration = services.integrations.editIntegration(ref, patch, { actor: context.engine.actor });
+  const { time } = await unlockEngine(context);
+  const integration = context.engine.editIntegration(ref, patch);
   return {
     json: { integration: integrationJson(integration, time) },
     lines: [`Updated "${printableLine(integration.name)}".`, ...detailLines(integration, time)],
@@ -296,10 +296,9 @@ export async function runEdit(
 
 /** `integrations list`: the key table, one row per integration. */
 export async function runList(context: CommandContext, options: ListOptions): Promise<CommandResult> {
-  const { services, time } = await unlockEngine(context);
-  const { lifecycle } = services;
-  const integrations = findIntegrations(services.integrations, options.filter);
-  const keys = groupKeys(lifecycle.listKeys());
+  const { time } = await unlockEngine(context);
+  const integrations = findIntegrations(context.engine, options.filter);
+  const keys = groupKeys(context.engine.listKeys());
   const rows = integrations.map((integration) => ({
     integration,
     summary: summarize(integration, keys.get(integration.id) ?? [], time),
@@ -345,9 +344,9 @@ export async function runList(context: CommandContext, options: ListOptions): Pr
 
 /** `integrations show`: one integration and all its keys. */
 export async function runShow(context: CommandContext, ref: string): Promise<CommandResult> {
-  const { services, time } = await unlockEngine(context);
-  const integration = services.integrations.requireIntegration(ref);
-  const keys = services.lifecycle.listKeys(integration.id);
+  const { time } = await unlockEngine(context);
+  const integration = context.engine.integration(ref);
+  const keys = context.engine.listKeys(integration.id);
   return {
     json: { integration: integrationJson(integration, time), keys: keys.map((key) => keyJson(key, time)) },
     lines: [
@@ -365,8 +364,8 @@ export async function runSetEnabled(
   ref: string,
   enabled: boolean,
 ): Promise<CommandResult> {
-  const { services, time } = await unlockEngine(context);
-  const integration = services.integrations.setEnabled(ref, enabled, { actor: context.engine.actor });
+  const { time } = await unlockEngine(context);
+  const integration = context.engine.setIntegrationEnabled(ref, enabled);
   const name = printableLine(integration.name);
   return {
     json: { integration: integrationJson(integration, time) },
@@ -390,11 +389,11 @@ export async function runDelete(
       '--yes',
     );
   }
-  const { services } = await unlockEngine(context, {
+  await unlockEngine(context, {
     reauth: { purpose: 'integrations delete', totp: options.totp },
   });
-  const integration = services.integrations.requireIntegration(ref);
-  const keysEnded = services.lifecycle.listKeys(integration.id).length;
+  const integration = context.engine.integration(ref);
+  const keysEnded = context.engine.listKeys(integration.id).length;
   context.engine.deleteIntegration(integration.id, true);
   return {
     json: { deleted: true, integration: { id: integration.id, name: integration.name }, keysEnded },

@@ -30,9 +30,8 @@ export async function runJwks(context: CommandContext, options: JwksOptions): Pr
   if (options.out === '') {
     throw new KeywardError('USAGE', '--out needs a file name.');
   }
-  const { services } = await unlockEngine(context);
-  await services.signingKeys.currentKey(); // publish a key even before the first Secret
-  const jwks = services.signingKeys.jwks();
+  await unlockEngine(context);
+  const jwks = await context.engine.jwks();
   const kids = jwks.keys.map((key) => key.kid);
   if (options.out === undefined) {
     return { json: { keys: jwks.keys }, lines: JSON.stringify(jwks, null, 2).split('\n') };

@@ -34,18 +34,18 @@ export async function runCopy(
 ): Promise<CommandResult> {
   // No clipboard (SSH, a container): say so before asking for any password or logging a copy.
   await context.clipboard.check();
-  const { services, time } = await unlockEngine(context, {
+  const { engine } = context;
+  const { time } = await unlockEngine(context, {
     reauth: { purpose: 'keys copy', totp: options.totp },
   });
-  const { lifecycle, integrations, settings } = services;
-  const integration = integrations.requireIntegration(ref);
+  const integration = engine.integration(ref);
   const write = (text: string) =>
-    context.clipboard.copy(text, { clearAfterSeconds: settings.get().clipboardClearSeconds });
+    context.clipboard.copy(text, { clearAfterSeconds: engine.settings().clipboardClearSeconds });
   let keyId: string;
   let expiresAt: number | null = null;
   let copied: Awaited<ReturnType<typeof write>>;
   if (options.raw === true) {
-    keyId = lifecycle.activeKey(integration.id).id;
+    keyId = engine.activeKey(integration.id).id;
     copied = await context.engine.copyKey(keyId, write);
   } else {
     const result = await context.engine.copySecret(integration.id, write);

@@ -128,12 +128,12 @@ function replacementResult(
 
 /** `keys list [INTEGRATION]`. */
 export async function runKeysList(context: CommandContext, ref: string | undefined): Promise<CommandResult> {
-  const { services, time } = await unlockEngine(context);
-  const { lifecycle } = services;
-  const one = ref === undefined ? null : services.integrations.requireIntegration(ref);
-  const integrations = one === null ? services.integrations.listIntegrations() : [one];
+  const { engine } = context;
+  const { time } = await unlockEngine(context);
+  const one = ref === undefined ? null : engine.integration(ref);
+  const integrations = one === null ? engine.listIntegrations() : [one];
   const names = new Map(integrations.map((integration) => [integration.id, integration.name]));
-  const keys = one === null ? lifecycle.listKeys() : lifecycle.listKeys(one.id);
+  const keys = one === null ? engine.listKeys() : engine.listKeys(one.id);
   const nameOf = (id: string): string => names.get(id) ?? id;
   return {
     json: {
@@ -152,10 +152,10 @@ export async function runReveal(
   keyId: string,
   options: ReauthFlags,
 ): Promise<CommandResult> {
-  const { services } = await unlockEngine(context, {
+  await unlockEngine(context, {
     reauth: { purpose: 'keys reveal', totp: options.totp },
   });
-  const key = services.lifecycle.requireKey(keyId);
+  const key = context.engine.key(keyId);
   const material = context.engine.revealKey(key.id);
   if (context.stdoutIsTTY) {
     context.stderr.write(
@@ -170,12 +170,11 @@ export async function runReveal(
 
 /** `keys rotate INTEGRATION`: a new key now; the old one in grace. */
 export async function runRotate(context: CommandContext, ref: string): Promise<CommandResult> {
-  const { services, time } = await unlockEngine(context);
-  const { lifecycle, integrations } = services;
-  const integration = integrations.requireIntegration(ref);
-  const old = lifecycle.activeKey(integration.id);
-  const next = lifecycle.rotate(integration.id, { actor: context.engine.actor });
-  return replacementResult('Rotated', integration, next, lifecycle.requireKey(old.id), time);
+  const { time } = await unlockEngine(context);
+  const integration = context.engine.integration(ref);
+  const old = context.engine.activeKey(integration.id);
+  const next = context.engine.rotate(integration.id);
+  return replacementResult('Rotated', integration, next, context.engine.key(old.id), time);
 }
 
 /** `keys revoke INTEGRATION --grace DAYS [--lifetime DAYS|never]`. */
@@ -187,12 +186,11 @@ export async function runRevoke(
   if (options.lifetime === 'never' && options.confirmNeverExpire !== true) {
     throw neverExpireUnconfirmed('--confirm-never-expire');
   }
-  const { services, time } = await unlockEngine(context, {
+  const { time } = await unlockEngine(context, {
     reauth: { purpose: 'keys revoke', totp: options.totp },
   });
-  const { lifecycle, integrations } = services;
-  const integration = integrations.requireIntegration(ref);
-  const old = lifecycle.activeKey(integration.id);
+  const integration = context.engine.integration(ref);
+  const old = context.engine.activeKey(integration.id);
   // Without --lifetime the new key lives as the integration's keys do (never, if it was set so).
   const newLifetimeDays =
     options.lifetime === undefined
@@ -207,7 +205,7 @@ export async function runRevoke(
     newLifetimeDays,
     confirmNeverExpire: newLifetimeDays === null,
   });
-  return replacementResult('Revoked the key of', integration, next, lifecycle.requireKey(old.id), time);
+  return replacementResult('Revoked the key of', integration, next, context.engine.key(old.id), time);
 }
 
 /** `keys regenerate INTEGRATION`: revoke with grace 0. */
@@ -216,14 +214,13 @@ export async function runRegenerate(
   ref: string,
   options: ReauthFlags,
 ): Promise<CommandResult> {
-  const { services, time } = await unlockEngine(context, {
+  const { time } = await unlockEngine(context, {
     reauth: { purpose: 'keys regenerate', totp: options.totp },
   });
-  const { lifecycle, integrations } = services;
-  const integration = integrations.requireIntegration(ref);
-  const old = lifecycle.activeKey(integration.id);
+  const integration = context.engine.integration(ref);
+  const old = context.engine.activeKey(integration.id);
   const next = context.engine.regenerate(integration.id);
-  return replacementResult('Regenerated the key of', integration, next, lifecycle.requireKey(old.id), time);
+  return replacementResult('Regenerated the key of', integration, next, context.engine.key(old.id), time);
 }
 
 /** `keys delete KEY_ID`: an expired or revoked key. */
@@ -232,10 +229,10 @@ export async function runKeyDelete(
   keyId: string,
   options: ReauthFlags,
 ): Promise<CommandResult> {
-  const { services } = await unlockEngine(context, {
+  await unlockEngine(context, {
     reauth: { purpose: 'keys delete', totp: options.totp },
   });
-  const key = services.lifecycle.requireKey(keyId);
+  const key = context.engine.key(keyId);
   context.engine.deleteKey(key.id);
   return {
     json: { deleted: true, keyId: key.id, integrationId: key.integrationId },
@@ -254,12 +251,12 @@ export async function runNeverExpire(
   if (on && options.yes !== true) {
     throw neverExpireUnconfirmed('--yes');
   }
-  const { services, time } = await unlockEngine(
+  const { time } = await unlockEngine(
     context,
     on ? { reauth: { purpose: 'keys never-expire on', totp: options.totp } } : {},
   );
-  const integration = context.engine.setNeverExpire(services.integrations.requireIntegration(ref).id, on, on);
-  const active = services.lifecycle.activeKey(integration.id);
+  const integration = context.engine.setNeverExpire(context.engine.integration(ref).id, on, on);
+  const active = context.engine.activeKey(integration.id);
   return {
     json: {
       integration: { id: integration.id, name: integration.name, neverExpire: integration.neverExpire },

@@ -2,7 +2,6 @@ import type { Command } from 'commander';
 import { KeywardError } from '../../../shared/errors.ts';
 import type { CommandContext, CommandRunner } from '../cli-context.ts';
 import type { CommandResult } from '../output.ts';
-import { assertVaultExists } from '../vault-access.ts';
 
 const HELP = `
 Forgets the vault on this device: removes the device key that \`unlock --remember\` stored (first the
@@ -16,7 +15,7 @@ other state to clear. Succeeds (forgotten: false) when the vault was not remembe
 /** Forgets the device-remembered key, so every later command needs the master password. */
 export async function runLock(context: CommandContext): Promise<CommandResult> {
   const { vault, vaultPath } = context;
-  assertVaultExists(vault);
+  context.engine.requireVault();
   let forgotten: boolean;
   try {
     forgotten = await vault.forget();

@@ -3,8 +3,7 @@ import { Option } from 'commander';
 import type { Command } from 'commander';
 import { KeywardError } from '../../../shared/errors.ts';
 import type { ActivityEntry } from '../../vault/audit/activity-log.ts';
-import { detailsFor, entryJson, exportActivityLog } from '../../vault/audit/log-export.ts';
-import type { EngineServices } from '../../vault/keyward-engine.ts';
+import { detailsFor, entryJson } from '../../vault/audit/log-export.ts';
 import { wholeNumber } from '../arguments.ts';
 import type { CommandContext, CommandRunner } from '../cli-context.ts';
 import type { CommandResult } from '../output.ts';
@@ -43,10 +42,17 @@ spreadsheet would run as a formula (starting with = + - @) get a leading '.
   log --verify   {"verified":true,"entries":12,"headHash":"…"}
   log --export   {"exported":true,"file":"…","format":"csv","entries":12}`;
 
-function integrationNames(services: EngineServices): Map<string, string> {
-  return new Map(
-    services.integrations.listIntegrations().map((integration) => [integration.id, integration.name]),
-  );
+/** Integration names of these entries (id → name), for `entryJson`. */
+function integrationNames(
+  entries: readonly { integrationId: string | null; integrationName: string | null }[],
+) {
+  const names = new Map<string, string>();
+  for (const { integrationId, integrationName } of entries) {
+    if (integrationId !== null && integrationName !== null) {
+      names.set(integrationId, integrationName);
+    }
+  }
+  return names;
 }
 
 function describeDetails(details: ActivityEntry['details'], time: CliTime): string {
@@ -56,8 +62,8 @@ function describeDetails(details: ActivityEntry['details'], time: CliTime): stri
 }
 
 async function runVerify(context: CommandContext): Promise<CommandResult> {
-  const { services } = await unlockEngine(context);
-  const verdict = services.log.verify();
+  await unlockEngine(context);
+  const verdict = context.engine.verifyLog();
   if (!verdict.ok) {
     throw new KeywardError(
       'LOG_TAMPERED',
@@ -78,15 +84,8 @@ async function runExport(
   format: 'json' | 'csv',
 ): Promise<CommandResult> {
   const file = resolve(target);
-  const { services, time } = await unlockEngine(context);
-  const { entries } = exportActivityLog({
-    log: services.log,
-    file,
-    format,
-    time,
-    names: integrationNames(services),
-    actor: context.engine.actor,
-  });
+  const { time } = await unlockEngine(context);
+  const { entries } = context.engine.exportLog(file, format, { utc: time.utc });
   return {
     json: { exported: true, file, format, entries },
     lines: [`Exported ${entries} activity-log entries to ${file} (${format}).`],
@@ -118,9 +117,9 @@ export async function runLog(context: CommandContext, options: LogOptions): Prom
   if (limit < 1 || limit > MAX_LIMIT) {
     throw new KeywardError('USAGE', `--limit must be between 1 and ${MAX_LIMIT}.`);
   }
-  const { services, time } = await unlockEngine(context);
-  const names = integrationNames(services);
-  const entries = services.log.list({ limit });
+  const { time } = await unlockEngine(context);
+  const entries = context.engine.activity({ limit });
+  const names = integrationNames(entries);
   return {
     json: { entries: entries.map((entry) => entryJson(entry, time, names)) },
     lines: table(

@@ -5,7 +5,7 @@ import type { CommandResult } from '../output.ts';
 import type { CliTime } from '../present.ts';
 import { table } from '../present.ts';
 import { readScheduleFile } from '../../vault/schedule/schedule-file.ts';
-import { assertVaultExists, timeFor, unlockEngine } from '../vault-access.ts';
+import { timeFor, unlockEngine } from '../vault-access.ts';
 
 /** `keyward notices` options. */
 export interface NoticesOptions {
@@ -50,19 +50,14 @@ export async function runNotices(context: CommandContext, options: NoticesOption
   if (options.locked === true) {
     return lockedNotices(context);
   }
-  const { services, time } = await unlockEngine(context);
-  const notices = services.notices.list({ unreadOnly: options.all !== true });
-  let markedRead = 0;
-  if (options.markRead === true) {
-    for (const notice of notices) {
-      if (notice.readAt === null) {
-        markedRead += services.notices.markRead(notice.id);
-      }
-    }
-  }
-  if (markedRead > 0) {
-    services.scheduler.plan(); // refreshes the schedule file's unread list
-  }
+  const { time } = await unlockEngine(context);
+  const notices = context.engine.notices({ unreadOnly: options.all !== true });
+  const markedRead =
+    options.markRead === true
+      ? context.engine.markNoticesRead(
+          notices.filter((notice) => notice.readAt === null).map((notice) => notice.id),
+        )
+      : 0;
   const readNow = (notice: Notice): boolean => notice.readAt !== null || options.markRead === true;
   const lines =
     notices.length === 0
@@ -91,7 +86,7 @@ export async function runNotices(context: CommandContext, options: NoticesOption
 
 /** `notices --locked`: from the unencrypted schedule file, without opening the vault. */
 function lockedNotices(context: CommandContext): CommandResult {
-  assertVaultExists(context.engine.vault);
+  context.engine.requireVault();
   const file = readScheduleFile(context.engine.vault.files.schedule);
   const time = timeFor(context, null);
   const upcoming = file.upcoming.map((entry) => ({ ...entry, dueAt: time.at(entry.dueAt) }));

@@ -2,7 +2,6 @@ import type { Command } from 'commander';
 import { KeywardError } from '../../../shared/errors.ts';
 import type { CommandContext, CommandRunner } from '../cli-context.ts';
 import type { CommandResult } from '../output.ts';
-import { assertVaultExists } from '../vault-access.ts';
 
 const HELP = `
 Changes the master password and shuts the old one out: the database is re-keyed with a new random
@@ -26,7 +25,7 @@ unlock (exit code 3). The new password needs at least 8 characters.
 /** Changes the master password: current and new from stdin, the environment, or prompts. */
 export async function runPasswd(context: CommandContext): Promise<CommandResult> {
   const { vault, vaultPath } = context;
-  assertVaultExists(vault);
+  context.engine.requireVault();
   const { current, next } = await context.passwords.forChange();
   if (current === next) {
     throw new KeywardError(

@@ -23,10 +23,10 @@ export async function runSecret(
   ref: string,
   options: ReauthFlags,
 ): Promise<CommandResult> {
-  const { services, time } = await unlockEngine(context, {
+  const { time } = await unlockEngine(context, {
     reauth: { purpose: 'secret', totp: options.totp },
   });
-  const integration = services.integrations.requireIntegration(ref);
+  const integration = context.engine.integration(ref);
   const secret = await context.engine.mintSecret(integration.id);
   if (!integration.enabled) {
     context.stderr.write(

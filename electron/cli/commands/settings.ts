@@ -112,8 +112,8 @@ export async function runSettingsGet(
   nameText: string | undefined,
 ): Promise<CommandResult> {
   const name = nameText === undefined ? undefined : settingName(nameText);
-  const { services } = await unlockEngine(context);
-  const settings = services.settings.get();
+  await unlockEngine(context);
+  const settings = context.engine.settings();
   if (name !== undefined) {
     return { json: { name, value: settings[name] }, lines: [show(name, settings[name])] };
   }
@@ -142,12 +142,10 @@ export async function runSettingsSet(
   const name = settingName(nameText);
   const value = parseSettingValue(name, valueText);
   const reauth = { purpose: 'settings set', totp: options.totp, onlyIfAsked: true };
-  const { services } = await unlockEngine(context, WEAKENABLE_SETTINGS.includes(name) ? { reauth } : {});
-  const previous = services.settings.get()[name];
+  await unlockEngine(context, WEAKENABLE_SETTINGS.includes(name) ? { reauth } : {});
+  const previous = context.engine.settings()[name];
   const next = (
-    await retryAfterReauth(context, reauth, () =>
-      services.settings.set({ [name]: value }, { actor: context.engine.actor }),
-    )
+    await retryAfterReauth(context, reauth, () => context.engine.updateSettings({ [name]: value }))
   )[name];
   const changed = JSON.stringify(previous) !== JSON.stringify(next);
   return {

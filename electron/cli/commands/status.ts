@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import type { CommandContext, CommandRunner } from '../cli-context.ts';
 import type { CommandResult } from '../output.ts';
-import { assertVaultExists, timeFor } from '../vault-access.ts';
+import { timeFor } from '../vault-access.ts';
 
 const HELP = `
 Reports on the vault without opening it and without a password: path, id, creation time, cipher,
@@ -25,7 +25,7 @@ function describeMemory(kiB: number): string {
 /** Reports the vault's status; never unlocks and never shows a secret. */
 export async function runStatus(context: CommandContext): Promise<CommandResult> {
   const { vault, vaultPath } = context;
-  assertVaultExists(vault);
+  context.engine.requireVault();
   const status = await vault.status();
   const createdAt =
     status.createdAt === null ? null : timeFor(context, null).at(Date.parse(status.createdAt));

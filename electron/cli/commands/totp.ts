@@ -53,11 +53,10 @@ async function readCode(context: CommandContext): Promise<string> {
 
 /** `totp enroll`: URI + QR code, then a code to confirm. */
 export async function runEnroll(context: CommandContext): Promise<CommandResult> {
-  const { services } = await unlockEngine(context, {
+  await unlockEngine(context, {
     reauth: { purpose: 'totp enroll', passwordOnly: true },
   });
-  const account = `vault-${context.engine.vault.vaultId().slice(0, 8)}`;
-  const { uri, secret } = services.reauth.beginTotpEnrollment(account);
+  const { uri, secret } = context.engine.beginTotpEnrollment();
   const qr = await QRCode.toString(uri, { type: 'terminal', small: true });
   const show = context.json ? context.stderr : context.stdout;
   show.write(
@@ -72,7 +71,7 @@ export async function runEnroll(context: CommandContext): Promise<CommandResult>
     ].join('\n') + '\n',
   );
   const code = await readCode(context);
-  services.reauth.confirmTotpEnrollment(code, { actor: context.engine.actor });
+  context.engine.confirmTotpEnrollment(code);
   return {
     json: { enrolled: true, uri },
     lines: [
@@ -84,13 +83,13 @@ export async function runEnroll(context: CommandContext): Promise<CommandResult>
 
 /** `totp disable`: removes the authenticator, after re-authentication. */
 export async function runDisable(context: CommandContext, options: ReauthFlags): Promise<CommandResult> {
-  const { services } = await unlockEngine(context, {
+  await unlockEngine(context, {
     reauth: { purpose: 'totp disable', totp: options.totp },
   });
-  if (!services.reauth.totpEnrolled) {
+  if (!context.engine.reauthStatus().totpEnrolled) {
     throw new KeywardError('INVALID_STATE', 'No authenticator is enrolled; there is nothing to disable.');
   }
-  services.reauth.disableTotp({ actor: context.engine.actor });
+  context.engine.disableTotp();
   return {
     json: { disabled: true },
     lines: ['Authenticator removed: --totp codes no longer confirm it is you; the master password does.'],

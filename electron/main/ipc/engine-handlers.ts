@@ -1,10 +1,8 @@
 // Pure: no `electron` import. Every channel of the contract on the engine — thin on purpose: the
 // engine validates, guards (re-authentication) and logs; this file only maps shapes.
 import QRCode from 'qrcode';
-import { formatTimestamp } from '../../../shared/time/format-time.ts';
 import { KeywardError } from '../../../shared/errors.ts';
 import { writeFileAtomic } from '../../vault/atomic-file.ts';
-import { exportActivityLog } from '../../vault/audit/log-export.ts';
 import type { ClipboardGuard, CopyResult } from '../../vault/clipboard/clipboard-guard.ts';
 import type { KeywardEngine } from '../../vault/keyward-engine.ts';
 import type { Handlers } from './dispatch.ts';
@@ -60,9 +58,7 @@ function later<A, R>(fn: (input: A) => R): (input: A) => Promise<R> {
 /** The handlers for every IPC channel, over one engine and the desktop's clipboard. */
 export function createEngineHandlers(engine: KeywardEngine, desktop: DesktopServices): Handlers {
   const status = () => engine.vault.status();
-  const services = () => engine.services();
-  const actor = () => ({ actor: engine.actor });
-  const clearAfterSeconds = () => services().settings.get().clipboardClearSeconds;
+  const clearAfterSeconds = () => engine.settings().clipboardClearSeconds;
   return {
     'vault.status': () => status(),
     // Remembering with the password just typed: that password is the re-authentication.
@@ -83,7 +79,7 @@ export function createEngineHandlers(engine: KeywardEngine, desktop: DesktopServ
       return status();
     },
     'vault.remember': async ({ remember }) => {
-      services(); // only while unlocked: remembering needs the data key
+      engine.requireUnlocked(); // remembering needs the data key
       // Remembering weakens a protection: guarded (REAUTH_REQUIRED) and logged by the engine.
       await (remember ? engine.remember() : engine.vault.forget());
       return status();
@@ -93,51 +89,32 @@ export function createEngineHandlers(engine: KeywardEngine, desktop: DesktopServ
       return {};
     },
     'app.activity': later(() => {
-      if (engine.vault.isUnlocked) {
-        services().autoLock.touch();
-      }
+      engine.touch();
       return {};
     }),
-    'reauth.status': later(() => {
-      const { reauth } = services();
-      return { freshForMs: reauth.remainingMs(), totpEnrolled: reauth.totpEnrolled };
-    }),
+    'reauth.status': later(() => engine.reauthStatus()),
     'totp.enrollBegin': later(() => {
-      const account = `vault-${engine.vault.vaultId().slice(0, 8)}`;
-      const { uri, secret } = services().reauth.beginTotpEnrollment(account);
+      const { uri, secret } = engine.beginTotpEnrollment();
       return { uri, secret, qr: qrModules(uri) };
     }),
     'totp.enrollConfirm': later(({ code }) => {
-      services().reauth.confirmTotpEnrollment(code, actor());
+      engine.confirmTotpEnrollment(code);
       return {};
     }),
     'totp.disable': later(() => {
-      services().reauth.disableTotp(actor());
+      engine.disableTotp();
       return {};
     }),
     'reauth.password': ({ password }) => engine.reauthenticate({ password }),
     'reauth.totp': ({ code }) => engine.reauthenticate({ totp: code }),
-    'integrations.search': later(({ term, offset, limit }) => {
-      const { lifecycle, integrations } = services();
-      const page = integrations.searchIntegrations(term, { offset, limit });
-      return {
-        total: page.total,
-        offset: page.offset,
-        items: page.items.map((integration) => ({
-          integration,
-          activeKey: lifecycle.listKeys(integration.id).find((key) => key.status === 'active') ?? null,
-        })),
-      };
-    }),
+    'integrations.search': later(({ term, offset, limit }) =>
+      engine.searchIntegrations(term, { offset, limit }),
+    ),
     'integrations.create': later(({ integration, confirmNeverExpire }) =>
       engine.createIntegration(integration, confirmNeverExpire ? { confirmNeverExpire } : {}),
     ),
-    'integrations.edit': later(({ integrationId, patch }) =>
-      services().integrations.editIntegration(integrationId, patch, actor()),
-    ),
-    'integrations.get': later(({ integrationId }) =>
-      services().integrations.requireIntegration(integrationId),
-    ),
+    'integrations.edit': later(({ integrationId, patch }) => engine.editIntegration(integrationId, patch)),
+    'integrations.get': later(({ integrationId }) => engine.integration(integrationId)),
     'integrations.setNeverExpire': later(({ integrationId, neverExpire, confirmed }) =>
       engine.setNeverExpire(integrationId, neverExpire, confirmed),
     ),
@@ -146,10 +123,10 @@ export function createEngineHandlers(engine: KeywardEngine, desktop: DesktopServ
       return {};
     }),
     'integrations.setEnabled': later(({ integrationId, enabled }) =>
-      services().integrations.setEnabled(integrationId, enabled, actor()),
+      engine.setIntegrationEnabled(integrationId, enabled),
     ),
-    'keys.list': later(({ integrationId }) => services().lifecycle.listKeys(integrationId)),
-    'keys.table': later((query) => services().lifecycle.keyTable(query)),
+    'keys.list': later(({ integrationId }) => engine.listKeys(integrationId)),
+    'keys.table': later((query) => engine.keyTable(query)),
     'keys.regenerate': later(({ integrationId }) => engine.regenerate(integrationId)),
     'keys.delete': later(({ keyId }) => {
       engine.deleteKey(keyId);
@@ -169,7 +146,7 @@ export function createEngineHandlers(engine: KeywardEngine, desktop: DesktopServ
       );
       return { ...copyView(written), keyId: secret.keyId, expiresAt: secret.expiresAt };
     },
-    'keys.rotate': later(({ integrationId }) => services().lifecycle.rotate(integrationId, actor())),
+    'keys.rotate': later(({ integrationId }) => engine.rotate(integrationId)),
     // Guarded on the engine: re-authentication, confirmation for a never-expiring key, logged.
     'keys.revoke': later(({ integrationId, graceDays, newLifetimeDays, confirmNeverExpire }) =>
       engine.revoke(integrationId, {
@@ -181,67 +158,48 @@ export function createEngineHandlers(engine: KeywardEngine, desktop: DesktopServ
     // The one handler that returns key material (guarded and logged by the engine).
     'keys.reveal': later(({ keyId }) => ({ material: engine.revealKey(keyId) })),
     'decoder.decode': async ({ input }) => {
-      const report = await services().decoder.decode(input);
+      const report = await engine.decode(input);
       // Spread: the report's interfaces become plain object types the contract's records accept.
       return report.ok ? { ok: true, value: { ...report.value } } : { ok: false, error: { ...report.error } };
     },
     'notices.list': later(({ unreadOnly, includeSuperseded, limit }) =>
-      services().notices.list({
+      engine.notices({
         ...(unreadOnly === undefined ? {} : { unreadOnly }),
         ...(includeSuperseded === undefined ? {} : { includeSuperseded }),
         ...(limit === undefined ? {} : { limit }),
       }),
     ),
     'decoder.trust': async ({ text, label }) => ({
-      keys: await services().decoder.importTrustedKeys(text, label === undefined ? {} : { label }),
+      keys: await engine.importTrustedKeys(text, label === undefined ? {} : { label }),
     }),
-    'decoder.trustedKeys': later(() => ({ keys: services().decoder.trustedKeys() })),
+    'decoder.trustedKeys': later(() => ({ keys: engine.trustedKeys() })),
     'decoder.forgetTrusted': later(() => {
-      services().decoder.clearTrustedKeys();
+      engine.clearTrustedKeys();
       return {};
     }),
-    'notices.markRead': later((input) => {
-      const { notices } = services();
-      const marked =
-        'all' in input ? notices.markRead() : input.ids.reduce((sum, id) => sum + notices.markRead(id), 0);
-      return { marked };
-    }),
-    'log.list': later(({ limit, beforeSeq, integrationId }) => {
-      const { log, integrations } = services();
-      const names = new Map<string, string | null>();
-      const nameOf = (id: string) => {
-        if (!names.has(id)) {
-          names.set(id, integrations.integrationName(id));
-        }
-        return names.get(id) ?? null;
-      };
-      return log
-        .list({
-          ...(limit === undefined ? {} : { limit }),
-          ...(beforeSeq === undefined ? {} : { beforeSeq }),
-          ...(integrationId === undefined ? {} : { integrationId }),
-        })
-        .map((entry) => ({
-          ...entry,
-          integrationName: entry.integrationId === null ? null : nameOf(entry.integrationId),
-        }));
-    }),
-    'log.verify': later(() => services().log.verify()),
-    'settings.get': later(() => services().settings.get()),
+    'notices.markRead': later((input) => ({
+      marked: engine.markNoticesRead('all' in input ? 'all' : input.ids),
+    })),
+    'log.list': later(({ limit, beforeSeq, integrationId }) =>
+      engine.activity({
+        ...(limit === undefined ? {} : { limit }),
+        ...(beforeSeq === undefined ? {} : { beforeSeq }),
+        ...(integrationId === undefined ? {} : { integrationId }),
+      }),
+    ),
+    'log.verify': later(() => engine.verifyLog()),
+    'settings.get': later(() => engine.settings()),
     // A change that weakens a protection needs a fresh re-authentication (REAUTH_REQUIRED).
-    'settings.set': later(({ patch }) => services().settings.set(patch, actor())),
+    'settings.set': later(({ patch }) => engine.updateSettings(patch)),
     'backup.list': later(() =>
-      engine
-        .backupService()
-        .list()
-        .map(({ name, createdAt, bytes }) => ({ name, createdAt, bytes })),
+      engine.listBackups().map(({ name, createdAt, bytes }) => ({ name, createdAt, bytes })),
     ),
     'backup.restore': async ({ name, password }) => {
       const { previous } = await engine.restoreBackup(name, password);
       return { previous };
     },
     'log.export': async ({ format }) => {
-      const { log, integrations, settings } = services();
+      engine.requireUnlocked(); // before the save dialog opens
       const path = await desktop.chooseSaveFile({
         title: 'Export the activity log',
         defaultName: datedName('keyward-activity', format, Date.now()),
@@ -251,27 +209,11 @@ export function createEngineHandlers(engine: KeywardEngine, desktop: DesktopServ
       if (path === null) {
         return { saved: false, entries: 0 };
       }
-      const utc = settings.get().utc;
-      const names = new Map(
-        integrations.listIntegrations().map((integration) => [integration.id, integration.name]),
-      );
-      const { entries } = exportActivityLog({
-        log,
-        file: path,
-        format,
-        time: { at: (epochMs) => formatTimestamp(epochMs, { utc }) },
-        names,
-        actor: engine.actor,
-      });
+      const { entries } = engine.exportLog(path, format);
       return { saved: true, entries };
     },
     'vault.import': async ({ password }) => {
-      if (engine.vault.exists()) {
-        throw new KeywardError(
-          'VAULT_EXISTS',
-          'A vault exists already; an export is imported only on a new computer.',
-        );
-      }
+      engine.requireNoVault('import');
       const path = await desktop.chooseOpenFile({
         title: 'Import a Keyward export',
         filter: { name: 'Keyward export', extensions: ['keyward'] },
@@ -283,9 +225,7 @@ export function createEngineHandlers(engine: KeywardEngine, desktop: DesktopServ
       return { imported: true, status: await status() };
     },
     'jwks.export': async () => {
-      const { signingKeys } = services();
-      await signingKeys.currentKey(); // publish a key even before the first Secret
-      const jwks = signingKeys.jwks();
+      const jwks = await engine.jwks();
       const path = await desktop.chooseSaveFile({
         title: 'Export the public keys that verify Secrets (JWKS)',
         defaultName: 'keyward-jwks.json',
@@ -305,7 +245,7 @@ export function createEngineHandlers(engine: KeywardEngine, desktop: DesktopServ
       return { saved: true, keys: jwks.keys.length };
     },
     'vault.export': async () => {
-      services();
+      engine.requireUnlocked(); // before the save dialog opens
       const path = await desktop.chooseSaveFile({
         title: 'Export the whole vault (encrypted)',
         defaultName: datedName('keyward-export', 'keyward', Date.now()),

@@ -5,6 +5,7 @@ import { describe, it } from 'vitest';
 import { createSystemClock } from '../../../electron/vault/clock.ts';
 import { KeywardEngine } from '../../../electron/vault/keyward-engine.ts';
 import { RFC7515_A1, RFC7515_A1_KEY } from '../../support/jose-vectors.ts';
+import { engineInternals } from '../../support/engine-internals.ts';
 import { MemoryKeychain } from '../../support/temp-vault.ts';
 import { makeCliSandbox, parseJson, sha256 } from './cli-harness.ts';
 import type { CliSandbox } from './cli-harness.ts';
@@ -32,18 +33,19 @@ async function sandboxWithSecret(onTestFinished: (handler: () => void) => void):
     actor: 'owner@test',
   });
   try {
-    const services = await engine.create(PASSWORD);
-    const { integration, key } = services.integrations.createIntegration(
-      { name: 'Payments', platform: 'server', ipAcl: ['10.0.0.0/8'] },
-      { actor: 'owner@test' },
-    );
+    await engine.create(PASSWORD);
+    const { integration, key } = engine.createIntegration({
+      name: 'Payments',
+      platform: 'server',
+      ipAcl: ['10.0.0.0/8'],
+    });
     await engine.reauthenticate({ password: PASSWORD });
     const secret = await engine.mintSecret(integration.id);
     return {
       ...sandbox,
       token: secret.token,
       kid: secret.kid,
-      material: services.lifecycle.material(key.id),
+      material: engineInternals(engine).lifecycle.material(key.id),
       integrationId: integration.id,
       keyId: key.id,
     };

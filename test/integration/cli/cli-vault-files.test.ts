@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, it } from 'vitest';
 import { createSystemClock } from '../../../electron/vault/clock.ts';
 import { KeywardEngine } from '../../../electron/vault/keyward-engine.ts';
+import { engineInternals } from '../../support/engine-internals.ts';
 import { MemoryKeychain } from '../../support/temp-vault.ts';
 import { makeCliSandboxWithVault, parseJson } from './cli-harness.ts';
 import type { CliRun } from './cli-harness.ts';
@@ -58,9 +59,10 @@ describe.concurrent('the activity log, backups and exports, spawned', () => {
       keychain: new MemoryKeychain(),
       actor: 'attacker@test',
     });
-    const services = await engine.unlockWithPassword(PASSWORD);
-    services.db.prepare('DROP TRIGGER activity_log_no_update').run();
-    services.db.prepare(`UPDATE activity_log SET outcome = 'failure' WHERE seq = 2`).run();
+    await engine.unlockWithPassword(PASSWORD);
+    const { db } = engineInternals(engine);
+    db.prepare('DROP TRIGGER activity_log_no_update').run();
+    db.prepare(`UPDATE activity_log SET outcome = 'failure' WHERE seq = 2`).run();
     engine.lock();
 
     const [text, json] = await Promise.all([

@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { engineInternals } from '../../support/engine-internals.ts';
 import { createTestEngine } from '../../support/temp-engine.ts';
 import { KeywardEngine } from '../../../electron/vault/keyward-engine.ts';
 import { KeywardError } from '../../../shared/errors.ts';
@@ -23,7 +24,7 @@ async function setup() {
     dir: made.dir,
     clock: made.clock,
     engine: made.engine,
-    services: made.services,
+    internals: made.internals,
     make: made.another,
   };
 }
@@ -38,10 +39,9 @@ async function codeOf(promise: Promise<unknown>): Promise<string> {
 describe('backups', () => {
   it('the first unlock makes one, then one a day on the scheduler timer, kept 14 days', async () => {
     const { engine, clock } = await setup();
-    const backups = engine.backupService();
-    expect(backups.list()).toHaveLength(1);
+    expect(engine.listBackups()).toHaveLength(1);
     clock.advance(20 * DAY);
-    const names = backups.list();
+    const names = engine.listBackups();
     expect(names.length).toBeGreaterThanOrEqual(14);
     expect(names.length).toBeLessThanOrEqual(15);
     expect(Math.min(...names.map((backup) => backup.createdAt))).toBeGreaterThanOrEqual(
@@ -50,12 +50,9 @@ describe('backups', () => {
   });
 
   it('holds no plaintext: markers and key material never appear in a backup file', async () => {
-    const { engine, services } = await setup();
-    const { key } = services.integrations.createIntegration(
-      { name: 'MARKER-INTEGRATION-NAME', platform: 'web' },
-      { actor: 'o' },
-    );
-    const material = services.lifecycle.material(key.id);
+    const { engine, internals } = await setup();
+    const { key } = engine.createIntegration({ name: 'MARKER-INTEGRATION-NAME', platform: 'web' });
+    const material = internals().lifecycle.material(key.id);
     const info = engine.backupNow();
     for (const file of [info.path, `${info.path}.header`]) {
       const bytes = readFileSync(file);
@@ -66,21 +63,21 @@ describe('backups', () => {
   });
 
   it('restores an earlier state with the password of its time; the current vault is kept aside', async () => {
-    const { engine, services, clock, dir } = await setup();
-    services.integrations.createIntegration({ name: 'before backup', platform: 'web' }, { actor: 'o' });
+    const { engine, clock, dir } = await setup();
+    engine.createIntegration({ name: 'before backup', platform: 'web' });
     clock.advance(1000);
     const info = engine.backupNow();
-    services.integrations.createIntegration({ name: 'after backup', platform: 'web' }, { actor: 'o' });
+    engine.createIntegration({ name: 'after backup', platform: 'web' });
     engine.lock();
     await engine.vault.changePassword(PASSWORD, 'a newer password');
 
     expect(await codeOf(engine.restoreBackup(info.name, 'a newer password'))).toBe('WRONG_PASSWORD');
     const restored = await engine.restoreBackup(info.name, PASSWORD);
     expect(restored.previous).not.toBeNull();
-    const services2 = await engine.unlockWithPassword(PASSWORD);
-    expect(services2.integrations.listIntegrations().map((i) => i.name)).toEqual(['before backup']);
-    expect(services2.log.verify().ok).toBe(true);
-    expect(services2.log.list({ limit: 5 }).map((entry) => entry.action)).toContain('backup.restore');
+    await engine.unlockWithPassword(PASSWORD);
+    expect(engine.listIntegrations().map((i) => i.name)).toEqual(['before backup']);
+    expect(engine.verifyLog().ok).toBe(true);
+    expect(engine.activity({ limit: 5 }).map((entry) => entry.action)).toContain('backup.restore');
     expect(readdirSync(dir).some((file) => file.includes('before-restore'))).toBe(true);
     expect(existsSync(restored.previous!)).toBe(true);
   });
@@ -111,8 +108,9 @@ describe('the password check of a restore (issue 10 §3.2)', () => {
     // After the wait it restores; the failed attempts are in the restored vault's log.
     clock.advance(60_000);
     await engine.restoreBackup(backup.name, PASSWORD);
-    const services = await engine.unlockWithPassword(PASSWORD);
-    const entries = services.log.list({ limit: 10 });
+    await engine.unlockWithPassword(PASSWORD);
+    const internals = () => engineInternals(engine);
+    const entries = internals().log.list({ limit: 10 });
     expect(entries.find((entry) => entry.action === 'vault.unlock-failed')?.details).toEqual({ attempts: 3 });
     expect(entries.some((entry) => entry.action === 'backup.restore' && entry.outcome === 'success')).toBe(
       true,
@@ -120,7 +118,7 @@ describe('the password check of a restore (issue 10 §3.2)', () => {
   });
 
   it('while unlocked: a re-authentication — counted, backed off and logged; the vault stays open', async () => {
-    const { engine, services } = await setup();
+    const { engine, internals } = await setup();
     const backup = engine.backupNow();
     const results: string[] = [];
     for (let i = 0; i < 4; i++) {
@@ -128,7 +126,7 @@ describe('the password check of a restore (issue 10 §3.2)', () => {
     }
     expect(results).toEqual(['WRONG_PASSWORD', 'WRONG_PASSWORD', 'WRONG_PASSWORD', 'LOCKED_OUT']);
     expect(engine.vault.isUnlocked).toBe(true);
-    const entries = services.log.list({ limit: 20 });
+    const entries = internals().log.list({ limit: 20 });
     expect(entries.filter((entry) => entry.action === 'reauth' && entry.outcome === 'failure')).toHaveLength(
       3,
     );
@@ -142,7 +140,7 @@ describe('the password check of a restore (issue 10 §3.2)', () => {
     const backup = engine.backupNow();
     expect(statSync(backup.path).mode & 0o777).toBe(0o600);
     expect(statSync(`${backup.path}.header`).mode & 0o777).toBe(0o600);
-    for (const each of engine.backupService().list()) {
+    for (const each of engine.listBackups()) {
       expect(statSync(each.path).mode & 0o777, each.name).toBe(0o600);
     }
   });
@@ -154,20 +152,19 @@ describe('master password change', () => {
     await engine.changePassword(PASSWORD, 'second password!');
     engine.lock();
     await engine.changePassword('second password!', 'third password!');
-    const services = await engine.unlockWithPassword('third password!');
-    expect(services.log.all().filter((entry) => entry.action === 'vault.password-changed')).toHaveLength(2);
-    expect(services.log.verify().ok).toBe(true);
+    await engine.unlockWithPassword('third password!');
+    expect(
+      engine.activity({ limit: 1000 }).filter((entry) => entry.action === 'vault.password-changed'),
+    ).toHaveLength(2);
+    expect(engine.verifyLog().ok).toBe(true);
   });
 });
 
 describe('encrypted export and import', () => {
   it('round-trips the whole vault into a new path, protected by the master password', async () => {
-    const { engine, services, dir, make } = await setup();
-    const { key } = services.integrations.createIntegration(
-      { name: 'exported', platform: 'server' },
-      { actor: 'o' },
-    );
-    const material = services.lifecycle.material(key.id);
+    const { engine, internals, dir, make } = await setup();
+    const { key } = engine.createIntegration({ name: 'exported', platform: 'server' });
+    const material = internals().lifecycle.material(key.id);
     const target = join(dir, 'vault.kwexport');
     engine.exportTo(target);
     const bytes = readFileSync(target);
@@ -180,9 +177,9 @@ describe('encrypted export and import', () => {
     cleanups.push(() => other.lock());
     expect(await codeOf(other.importFrom(target, 'wrong password!'))).toBe('WRONG_PASSWORD');
     await other.importFrom(target, PASSWORD);
-    const imported = await other.unlockWithPassword(PASSWORD);
-    expect(imported.lifecycle.material(key.id)).toBe(material);
-    expect(imported.log.list({ limit: 5 }).map((entry) => entry.action)).toContain('vault.import');
+    await other.unlockWithPassword(PASSWORD);
+    expect(engineInternals(other).lifecycle.material(key.id)).toBe(material);
+    expect(other.activity({ limit: 5 }).map((entry) => entry.action)).toContain('vault.import');
     expect(() => engine.exportTo(join(dir, 'no-such-folder', 'x.kwexport'))).toThrow(/does not exist/);
   });
 

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { KeywardEngine } from '../../../electron/vault/keyward-engine.ts';
 import { createSystemClock } from '../../../electron/vault/clock.ts';
+import { engineInternals } from '../../support/engine-internals.ts';
 import { makeTempDir, MemoryKeychain } from '../../support/temp-vault.ts';
 
 // Weak Argon2id for speed (the unlock path is the same); the subject is SQLite locking.
@@ -62,10 +63,10 @@ describe('several processes on one vault (CLI commands run side by side)', () =>
       expect(result.code, result.stderr).toBe(0);
     }
     const check = new KeywardEngine(deps);
-    const services = await check.unlockWithPassword(PASSWORD);
-    expect(services.integrations.listIntegrations()).toHaveLength(20);
-    expect(services.lifecycle.invariantViolations()).toEqual([]);
-    expect(services.log.verify().ok).toBe(true);
+    await check.unlockWithPassword(PASSWORD);
+    expect(check.listIntegrations()).toHaveLength(20);
+    expect(engineInternals(check).lifecycle.invariantViolations()).toEqual([]);
+    expect(check.verifyLog().ok).toBe(true);
     check.lock();
   });
 });

@@ -8,6 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { KeywardEngine } from '../../../electron/vault/keyward-engine.ts';
 import { createSystemClock } from '../../../electron/vault/clock.ts';
 import { makeTempDir, MemoryKeychain } from '../../support/temp-vault.ts';
+import { engineInternals } from '../../support/engine-internals.ts';
 
 const WEAK = { memoryKiB: 1024, iterations: 1, parallelism: 1 };
 const PASSWORD = 'concurrent re-auth password';
@@ -81,11 +82,17 @@ describe('re-authentication from several processes at once', () => {
     expect(wrong + codes.filter((code) => code === 'LOCKED_OUT').length).toBe(PROCESSES);
 
     const check = new KeywardEngine(deps);
-    const services = await check.unlockWithPassword(PASSWORD);
-    const stored = services.db.prepare(`SELECT value FROM meta WHERE key = 'reauth_failures'`).pluck().get();
+    await check.unlockWithPassword(PASSWORD);
+    const internals = () => engineInternals(check);
+    const stored = internals()
+      .db.prepare(`SELECT value FROM meta WHERE key = 'reauth_failures'`)
+      .pluck()
+      .get();
     expect(Number(stored)).toBe(wrong);
     expect(
-      services.log.all().filter((entry) => entry.action === 'reauth' && entry.outcome === 'failure'),
+      internals()
+        .log.all()
+        .filter((entry) => entry.action === 'reauth' && entry.outcome === 'failure'),
     ).toHaveLength(wrong);
     check.lock();
   }, 120_000);

@@ -2,6 +2,7 @@
 // each, written straight into the vault's tables (the engine's create path — random keys, hashes,
 // a log entry each — would take minutes at 100k). Only what the key table reads has to be real.
 import type { KeywardEngine } from '../../../electron/vault/keyward-engine.ts';
+import { engineInternals } from '../engine-internals.ts';
 
 const DAY = 86_400_000;
 const BULK_WORDS = ['billing', 'payments', 'webhooks', 'mobile', 'partner', 'reporting', 'search', 'export'];
@@ -15,7 +16,7 @@ export function bulkName(i: number): string {
 /** An `openApp` seed that writes `count` bulk integrations and keys, in one transaction. */
 export function seedBulk(count: number): (engine: KeywardEngine) => void {
   return (engine) => {
-    const { db } = engine.services();
+    const { db } = engineInternals(engine);
     const now = Date.now();
     const integration = db.prepare(
       `INSERT INTO integrations (id, name, name_key, website, platform, ip_acl, prefix, rotation_days, grace_days,

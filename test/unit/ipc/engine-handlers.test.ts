@@ -80,11 +80,8 @@ describe('engine handlers over dispatch', () => {
   });
 
   it('keys.reveal without re-auth → REAUTH_REQUIRED; after reauth.password → the material', async () => {
-    const { call, services } = await setup();
-    const { key } = services.integrations.createIntegration(
-      { name: 'Mail', platform: 'web' },
-      { actor: 'owner@test' },
-    );
+    const { call, engine, internals } = await setup();
+    const { key } = engine.createIntegration({ name: 'Mail', platform: 'web' });
     expect(code(await call('keys.reveal', { keyId: key.id }))).toBe('REAUTH_REQUIRED');
     const wrong = await call('reauth.password', { password: 'not the password' });
     expect(code(wrong)).toBe('WRONG_PASSWORD');
@@ -92,17 +89,14 @@ describe('engine handlers over dispatch', () => {
       freshForMs: 60_000,
     });
     const revealed = value(await call('keys.reveal', { keyId: key.id })) as { material: string };
-    expect(revealed.material).toBe(services.lifecycle.material(key.id));
+    expect(revealed.material).toBe(internals().lifecycle.material(key.id));
   });
 
   it('no other channel carries key material', async () => {
-    const { call, services, engine } = await setup();
-    const { integration, key } = services.integrations.createIntegration(
-      { name: 'Mail', platform: 'web' },
-      { actor: 'owner@test' },
-    );
+    const { call, internals, engine } = await setup();
+    const { integration, key } = engine.createIntegration({ name: 'Mail', platform: 'web' });
     await engine.reauthenticate({ password: PASSWORD });
-    const material = services.lifecycle.material(key.id);
+    const material = internals().lifecycle.material(key.id);
     const results = [
       await call('integrations.search', { term: '', offset: 0, limit: 100 }),
       await call('keys.list', {}),
@@ -120,11 +114,8 @@ describe('engine handlers over dispatch', () => {
   });
 
   it('revoke needs re-auth and confirmation for a never-expiring key', async () => {
-    const { call, services } = await setup();
-    const { integration } = services.integrations.createIntegration(
-      { name: 'Ads', platform: 'web' },
-      { actor: 'owner@test' },
-    );
+    const { call, engine } = await setup();
+    const { integration } = engine.createIntegration({ name: 'Ads', platform: 'web' });
     const revoke = { integrationId: integration.id, graceDays: 0, newLifetimeDays: null };
     expect(code(await call('keys.revoke', revoke))).toBe('REAUTH_REQUIRED');
     value(await call('reauth.password', { password: PASSWORD }));
@@ -154,14 +145,11 @@ describe('engine handlers over dispatch', () => {
   });
 
   it('copy key and copy Secret: main writes the clipboard, the renderer gets only where and until when', async () => {
-    const { call, services, clipboard, guard, clock } = await setup();
+    const { call, engine, internals, clipboard, guard, clock } = await setup();
     const events: unknown[] = [];
     forwardClipboardChanges(guard, (payload) => events.push(payload));
-    const { integration, key } = services.integrations.createIntegration(
-      { name: 'Mail', platform: 'web' },
-      { actor: 'owner@test' },
-    );
-    const material = services.lifecycle.material(key.id);
+    const { integration, key } = engine.createIntegration({ name: 'Mail', platform: 'web' });
+    const material = internals().lifecycle.material(key.id);
     expect(code(await call('keys.copy', { keyId: key.id }))).toBe('REAUTH_REQUIRED');
     expect(clipboard.contents.size).toBe(0);
     value(await call('reauth.password', { password: PASSWORD }));
@@ -189,16 +177,13 @@ describe('engine handlers over dispatch', () => {
   });
 
   it('keys.table filters, sorts and pages every key with its integration', async () => {
-    const { call, services } = await setup();
+    const { call, engine } = await setup();
     // Names with '-': masked keys (prefix + base62) can never contain it, so the filter's matches are exact.
     for (const name of ['Billing', 'Ads', 'Mail-relay', 'Maps-relay']) {
-      services.integrations.createIntegration(
-        { name, platform: name === 'Ads' ? 'mobile' : 'web' },
-        { actor: 'o' },
-      );
+      engine.createIntegration({ name, platform: name === 'Ads' ? 'mobile' : 'web' });
     }
-    const mail = services.integrations.requireIntegration('Mail-relay');
-    services.lifecycle.rotate(mail.id, { actor: 'o' });
+    const mail = engine.integration('Mail-relay');
+    engine.rotate(mail.id);
     type Page = { total: number; rows: { integrationName: string; key: { status: string } }[] };
     const all = value(
       await call('keys.table', { term: '', sort: 'integration', direction: 'asc', offset: 0, limit: 100 }),
@@ -236,14 +221,11 @@ describe('engine handlers over dispatch', () => {
   });
 
   it('keys.test: an active key verifies; a revoked one does not, with the reason', async () => {
-    const { call, services, clock } = await setup();
-    const { integration, key } = services.integrations.createIntegration(
-      { name: 'Mail', platform: 'web' },
-      { actor: 'o' },
-    );
+    const { call, engine, clock } = await setup();
+    const { integration, key } = engine.createIntegration({ name: 'Mail', platform: 'web' });
     expect(value(await call('keys.test', { keyId: key.id }))).toMatchObject({ accepted: true, reason: null });
     // A key that verifies counts as used ("last used … from test key"), and the test is logged.
-    expect(services.lifecycle.requireKey(key.id).lastUsedAt).toBe(clock.now());
+    expect(engine.key(key.id).lastUsedAt).toBe(clock.now());
     expect((value(await call('log.list', { limit: 1 })) as { action: string }[])[0]).toMatchObject({
       action: 'key.test',
       integrationName: 'Mail',
@@ -257,11 +239,8 @@ describe('engine handlers over dispatch', () => {
   });
 
   it('regenerate, delete a revoked key, never-expire, delete an integration — each guarded', async () => {
-    const { call, services } = await setup();
-    const { integration, key } = services.integrations.createIntegration(
-      { name: 'Mail', platform: 'web' },
-      { actor: 'o' },
-    );
+    const { call, engine } = await setup();
+    const { integration, key } = engine.createIntegration({ name: 'Mail', platform: 'web' });
     expect(code(await call('keys.regenerate', { integrationId: integration.id }))).toBe('REAUTH_REQUIRED');
     value(await call('reauth.password', { password: PASSWORD }));
     const fresh = value(await call('keys.regenerate', { integrationId: integration.id })) as { id: string };
@@ -322,7 +301,7 @@ describe('engine handlers over dispatch', () => {
   });
 
   it('notices.markRead, backups, app.activity and vault.remember', async () => {
-    const { call, services, engine } = await setup();
+    const { call, engine } = await setup();
     expect(value(await call('notices.markRead', { all: true }))).toEqual({ marked: 0 });
     expect(code(await call('notices.markRead', { ids: [] }))).toBe('INVALID_INPUT');
     const backup = value(await call('backup.now', {})) as { name: string };
@@ -338,12 +317,11 @@ describe('engine handlers over dispatch', () => {
     });
     engine.lock();
     expect(value(await call('vault.unlock', { keychain: true }))).toMatchObject({ state: 'unlocked' });
-    void services;
   });
 
   it('log.export and vault.export write where the save dialog says, and nothing when it is cancelled', async () => {
-    const { call, saveAnswers, dir, services } = await setup();
-    services.integrations.createIntegration({ name: 'Mail', platform: 'web' }, { actor: 'o' });
+    const { call, saveAnswers, dir, engine } = await setup();
+    engine.createIntegration({ name: 'Mail', platform: 'web' });
     expect(value(await call('log.export', { format: 'csv' }))).toEqual({ saved: false, entries: 0 });
     const csv = join(dir, 'log.csv');
     saveAnswers.push(csv);
@@ -367,9 +345,9 @@ describe('engine handlers over dispatch', () => {
   });
 
   it('backup.restore: the vault locks and comes back as it was at the backup', async () => {
-    const { call, services, engine } = await setup();
+    const { call, engine } = await setup();
     const backup = value(await call('backup.now', {})) as { name: string };
-    services.integrations.createIntegration({ name: 'After the backup', platform: 'web' }, { actor: 'o' });
+    engine.createIntegration({ name: 'After the backup', platform: 'web' });
     expect(code(await call('backup.restore', { name: backup.name, password: 'not the password' }))).toBe(
       'WRONG_PASSWORD',
     );
@@ -380,12 +358,7 @@ describe('engine handlers over dispatch', () => {
     expect(restored.previous).not.toBeNull();
     expect(engine.vault.isUnlocked).toBe(false);
     value(await call('vault.unlock', { password: PASSWORD }));
-    expect(
-      engine
-        .services()
-        .integrations.listIntegrations()
-        .map((i) => i.name),
-    ).not.toContain('After the backup');
+    expect(engine.listIntegrations().map((i) => i.name)).not.toContain('After the backup');
     expect(code(await call('backup.restore', { name: '../../etc/passwd', password: PASSWORD }))).toBe(
       'INVALID_INPUT',
     );

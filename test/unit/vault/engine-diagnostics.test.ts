@@ -5,6 +5,7 @@ import { KeywardEngine } from '../../../electron/vault/keyward-engine.ts';
 import { createLogger, MemoryLogSink } from '../../../shared/log/logger.ts';
 import { FakeClock } from '../../support/fake-clock.ts';
 import { makeTempDir, MemoryKeychain } from '../../support/temp-vault.ts';
+import { engineInternals } from '../../support/engine-internals.ts';
 
 const PASSWORD = 'diagnostics test password';
 const cleanups: (() => void)[] = [];
@@ -35,12 +36,9 @@ function engineWithLog() {
 describe('the engine logs through the logger it is given', () => {
   it('unlocks and locks are recorded, with no password or key in any record', async () => {
     const { engine, sink } = engineWithLog();
-    const services = await engine.create(PASSWORD);
-    const { key } = services.integrations.createIntegration(
-      { name: 'Payments', platform: 'server' },
-      { actor: 'owner@test' },
-    );
-    const material = services.lifecycle.material(key.id);
+    await engine.create(PASSWORD);
+    const { key } = engine.createIntegration({ name: 'Payments', platform: 'server' });
+    const material = engineInternals(engine).lifecycle.material(key.id);
     engine.lock('manual');
     await engine.unlockWithPassword(PASSWORD);
     const events = sink.records.filter((record) => record.level === 'info');

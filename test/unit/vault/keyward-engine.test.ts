@@ -15,12 +15,9 @@ afterEach(() => {
 async function setup() {
   const made = await createTestEngine({ password: PASSWORD, autoLock: true });
   cleanups.push(made.cleanup);
-  const { engine, clock, services } = made;
-  const { integration, key } = services.integrations.createIntegration(
-    { name: 'Payments', platform: 'server' },
-    { actor: 'owner@test' },
-  );
-  return { engine, clock, services, integration, key };
+  const { engine, clock, internals } = made;
+  const { integration, key } = engine.createIntegration({ name: 'Payments', platform: 'server' });
+  return { engine, clock, internals, integration, key };
 }
 
 async function code(promise: Promise<unknown> | (() => unknown)): Promise<string> {
@@ -34,7 +31,7 @@ async function code(promise: Promise<unknown> | (() => unknown)): Promise<string
 
 describe('re-authentication guards', () => {
   it('reveal, copy, revoke, regenerate, delete and never-expire need a fresh re-authentication', async () => {
-    const { engine, integration, key, services } = await setup();
+    const { engine, integration, key } = await setup();
     expect(await code(() => engine.revealKey(key.id))).toBe('REAUTH_REQUIRED');
     expect(await code(engine.copySecret(integration.id, () => Promise.resolve()))).toBe('REAUTH_REQUIRED');
     expect(await code(engine.copyKey(key.id, () => Promise.resolve()))).toBe('REAUTH_REQUIRED');
@@ -44,26 +41,26 @@ describe('re-authentication guards', () => {
     expect(await code(() => engine.regenerate(integration.id))).toBe('REAUTH_REQUIRED');
     expect(await code(() => engine.deleteIntegration(integration.id, true))).toBe('REAUTH_REQUIRED');
     expect(await code(() => engine.setNeverExpire(integration.id, true, true))).toBe('REAUTH_REQUIRED');
-    expect(services.lifecycle.listKeys(integration.id)).toHaveLength(1);
-    expect(services.log.list({ limit: 10 }).filter((entry) => entry.outcome === 'denied')).toHaveLength(7);
+    expect(engine.listKeys(integration.id)).toHaveLength(1);
+    expect(engine.activity({ limit: 10 }).filter((entry) => entry.outcome === 'denied')).toHaveLength(7);
   });
 
   it('a copy is logged after the clipboard write, as a failure when the write failed', async () => {
-    const { engine, key, integration, services } = await setup();
+    const { engine, key, integration, internals } = await setup();
     await engine.reauthenticate({ password: PASSWORD });
     let copied = '';
     await engine.copyKey(key.id, (text) => {
       copied = text;
       return Promise.resolve();
     });
-    expect(copied).toBe(services.lifecycle.material(key.id));
+    expect(copied).toBe(internals().lifecycle.material(key.id));
     expect(
       await code(engine.copySecret(integration.id, () => Promise.reject(new Error('no clipboard')))),
     ).toBe('untyped');
-    const [failed, succeeded] = services.log.list({ limit: 2 });
+    const [failed, succeeded] = engine.activity({ limit: 2 });
     expect(failed).toMatchObject({ action: 'secret.copy', outcome: 'failure' });
     expect(succeeded).toMatchObject({ action: 'key.copy', outcome: 'success' });
-    expect(JSON.stringify(services.log.all())).not.toContain(copied);
+    expect(JSON.stringify(internals().log.all())).not.toContain(copied);
   });
 
   it('a password re-authentication opens a 60 s window, then closes it', async () => {
@@ -87,24 +84,22 @@ describe('re-authentication guards', () => {
   });
 
   it('a zero window allows exactly one guarded action per re-authentication', async () => {
-    const { engine, services, key } = await setup();
-    services.settings.set({ reauthWindowSeconds: 0 }, { actor: 'owner@test' });
+    const { engine, key } = await setup();
+    engine.updateSettings({ reauthWindowSeconds: 0 });
     await engine.reauthenticate({ password: PASSWORD });
     engine.revealKey(key.id);
     expect(await code(() => engine.revealKey(key.id))).toBe('REAUTH_REQUIRED');
   });
 
   it('TOTP: enrol with a confirming code, then re-authenticate with a code, each code once', async () => {
-    const { engine, clock, services, key } = await setup();
-    expect(await code(() => services.reauth.beginTotpEnrollment('owner'))).toBe('REAUTH_REQUIRED');
+    const { engine, clock, key } = await setup();
+    expect(await code(() => engine.beginTotpEnrollment())).toBe('REAUTH_REQUIRED');
     await engine.reauthenticate({ password: PASSWORD });
-    const { secret, uri } = services.reauth.beginTotpEnrollment('owner');
-    expect(uri).toMatch(/^otpauth:\/\/totp\/Keyward:owner\?secret=/);
+    const { secret, uri } = engine.beginTotpEnrollment();
+    expect(uri).toMatch(/^otpauth:\/\/totp\/Keyward:vault-[0-9a-f]{8}\?secret=/);
     const bytes = base32Decode(secret)!;
-    expect(await code(() => services.reauth.confirmTotpEnrollment('000000', { actor: 'x' }))).toBe(
-      'WRONG_PASSWORD',
-    );
-    services.reauth.confirmTotpEnrollment(hotp(bytes, totpStep(clock.now())), { actor: 'owner@test' });
+    expect(await code(() => engine.confirmTotpEnrollment('000000'))).toBe('WRONG_PASSWORD');
+    engine.confirmTotpEnrollment(hotp(bytes, totpStep(clock.now())));
     clock.advance(30_000);
     const next = hotp(bytes, totpStep(clock.now()));
     await engine.reauthenticate({ totp: next });
@@ -133,13 +128,13 @@ describe('re-authentication guards', () => {
 
 describe('Secrets', () => {
   it('mints an EdDSA JWT that verifies against the exported JWKS and carries the active key', async () => {
-    const { engine, integration, key, services, clock } = await setup();
+    const { engine, integration, key, internals, clock } = await setup();
     expect(await code(engine.mintSecret(integration.id))).toBe('REAUTH_REQUIRED');
     await engine.reauthenticate({ password: PASSWORD });
     const minted = await engine.mintSecret(integration.id);
     const { payload, protectedHeader } = await jwtVerify(
       minted.token,
-      createLocalJWKSet(services.signingKeys.jwks()),
+      createLocalJWKSet(await engine.jwks()),
       {
         currentDate: new Date(clock.now()),
       },
@@ -148,29 +143,24 @@ describe('Secrets', () => {
     expect(payload).toMatchObject({
       sub: integration.id,
       key_id: key.id,
-      client_secret: services.lifecycle.material(key.id),
+      client_secret: internals().lifecycle.material(key.id),
     });
     expect((payload.exp ?? 0) - (payload.iat ?? 0)).toBe(24 * 3600);
     expect(payload.nbf).toBe(payload.iat);
-    expect(JSON.stringify(services.log.all())).not.toContain(services.lifecycle.material(key.id));
+    expect(JSON.stringify(internals().log.all())).not.toContain(internals().lifecycle.material(key.id));
   });
 
   it('signing-key rotation keeps the old public key until its last Secret expired', async () => {
-    const { engine, integration, services, clock } = await setup();
+    const { engine, integration, internals, clock } = await setup();
     await engine.reauthenticate({ password: PASSWORD });
-    services.settings.set({ autoLockMinutes: 0 }, { actor: 'owner@test' }); // weaker: after re-auth
+    engine.updateSettings({ autoLockMinutes: 0 }); // weaker: after re-auth
     const first = await engine.mintSecret(integration.id);
-    await services.signingKeys.rotate({ actor: 'owner@test' });
+    await internals().signingKeys.rotate({ actor: 'owner@test' });
     const second = await engine.mintSecret(integration.id);
     expect(second.kid).not.toBe(first.kid);
-    expect(
-      services.signingKeys
-        .jwks()
-        .keys.map((jwk) => jwk.kid)
-        .sort(),
-    ).toEqual([first.kid, second.kid].sort());
+    expect((await engine.jwks()).keys.map((jwk) => jwk.kid).sort()).toEqual([first.kid, second.kid].sort());
     clock.advance(24 * 3600_000);
-    expect(services.signingKeys.jwks().keys.map((jwk) => jwk.kid)).toEqual([second.kid]);
+    expect((await engine.jwks()).keys.map((jwk) => jwk.kid)).toEqual([second.kid]);
   });
 });
 
@@ -180,10 +170,10 @@ describe('activity on unlock', () => {
     engine.lock();
     await code(engine.unlockWithPassword('wrong one'));
     await code(engine.unlockWithPassword('wrong two'));
-    const services = await engine.unlockWithPassword(PASSWORD);
-    const [latest, before] = services.log.list({ limit: 2 });
+    await engine.unlockWithPassword(PASSWORD);
+    const [latest, before] = engine.activity({ limit: 2 });
     expect(latest).toMatchObject({ action: 'vault.unlock', outcome: 'success' });
     expect(before).toMatchObject({ action: 'vault.unlock-failed', details: { attempts: 2 } });
-    expect(services.log.verify().ok).toBe(true);
+    expect(engine.verifyLog().ok).toBe(true);
   });
 });

@@ -19,11 +19,11 @@ describe('lock', () => {
   it('drops the cached signing key and the imported trusted keys, and zeroes the data key', async () => {
     const made = await createTestEngine({ password: PASSWORD });
     cleanups.push(made.cleanup);
-    const { engine, services } = made;
-    const signing = await services.signingKeys.currentKey(); // cached from now on
+    const { engine, internals } = made;
+    const signing = await internals().signingKeys.currentKey(); // cached from now on
     expect(signing.privateKey.asymmetricKeyType).toBe('ed25519');
-    services.decoder.importSharedSecret(randomBytes(32), { label: 'partner HMAC' });
-    expect(services.decoder.trustedKeys()).toHaveLength(1);
+    internals().decoder.importSharedSecret(randomBytes(32), { label: 'partner HMAC' });
+    expect(engine.trustedKeys()).toHaveLength(1);
     const session = (engine.vault as unknown as { session: { dataKey: Buffer } | null }).session;
     const dataKey = session?.dataKey;
     expect(dataKey?.some((byte) => byte !== 0)).toBe(true);
@@ -31,8 +31,8 @@ describe('lock', () => {
     engine.lock();
 
     // The old service graph no longer hands out the private key: it is gone with the database.
-    await expect(services.signingKeys.currentKey()).rejects.toThrow();
-    expect(services.decoder.trustedKeys()).toEqual([]);
+    await expect(internals().signingKeys.currentKey()).rejects.toThrow();
+    expect(engine.trustedKeys()).toEqual([]);
     expect(dataKey?.every((byte) => byte === 0)).toBe(true);
   });
 });

@@ -15,6 +15,7 @@ import { passwordWrapContext, readVaultHeader } from '../../../electron/vault/va
 import type { VaultHeader } from '../../../electron/vault/vault-header.ts';
 import { FakeClock } from '../../support/fake-clock.ts';
 import { makeTempDir, makeTestVault, MemoryKeychain } from '../../support/temp-vault.ts';
+import { engineInternals } from '../../support/engine-internals.ts';
 
 const WEAK_TUNING = { memoryKiB: 1024, iterations: 1, parallelism: 1 };
 const WEAK = { kdfTuning: WEAK_TUNING, allowWeakKdf: true };
@@ -54,8 +55,9 @@ describe('changing the master password re-keys the vault', () => {
     cleanups.push(cleanup);
     const path = join(dir, 'k.vault');
     const engine = engineAt(path);
-    const services = await engine.create(OLD);
-    services.integrations.createIntegration(
+    await engine.create(OLD);
+    const internals = () => engineInternals(engine);
+    internals().integrations.createIntegration(
       { name: 'Payments', platform: 'server' },
       { actor: 'owner@test' },
     );
@@ -114,15 +116,16 @@ describe('changing the master password re-keys the vault', () => {
     cleanups.push(cleanup);
     const path = join(dir, 'k.vault');
     const engine = engineAt(path, keychain);
-    const services = await engine.create(OLD, { remember: true });
-    const { integration } = services.integrations.createIntegration(
+    await engine.create(OLD, { remember: true });
+    const internals = () => engineInternals(engine);
+    const { integration } = internals().integrations.createIntegration(
       { name: 'Payments', platform: 'server' },
       { actor: 'owner@test' },
     );
     expect(await engine.changePassword(OLD, NEW)).toEqual({ remembered: true });
     // Unlocked all along: the session continues on the new key.
-    expect(services.integrations.requireIntegration(integration.id).name).toBe('Payments');
-    expect(services.log.list({ limit: 1 })[0]).toMatchObject({
+    expect(engine.integration(integration.id).name).toBe('Payments');
+    expect(internals().log.list({ limit: 1 })[0]).toMatchObject({
       action: 'vault.password-changed',
       details: { rekeyed: true, remembered: true },
     });
@@ -130,7 +133,7 @@ describe('changing the master password re-keys the vault', () => {
 
     const byKeychain = engineAt(path, keychain);
     await byKeychain.unlockWithKeychain();
-    expect(byKeychain.services().integrations.requireIntegration(integration.id).name).toBe('Payments');
+    expect(engineInternals(byKeychain).integrations.requireIntegration(integration.id).name).toBe('Payments');
     byKeychain.lock();
     expect(await codeOf(engineAt(path, keychain).unlockWithPassword(OLD))).toBe('WRONG_PASSWORD');
   });

@@ -113,7 +113,7 @@ describe('parallel re-authentications in one engine', () => {
   it('16 wrong passwords at once: every evaluated one is counted and logged, the rest wait unevaluated', async () => {
     const made = await createTestEngine({ password: PASSWORD });
     cleanups.push(made.cleanup);
-    const { engine, services, clock } = made;
+    const { engine, internals, clock } = made;
 
     const results = await codes(
       Array.from({ length: 16 }, () => engine.reauthenticate({ password: 'a wrong guess' })),
@@ -121,11 +121,11 @@ describe('parallel re-authentications in one engine', () => {
     const wrong = count(results, 'WRONG_PASSWORD');
     expect(wrong).toBe(FREE_ATTEMPTS);
     expect(count(results, 'LOCKED_OUT')).toBe(16 - FREE_ATTEMPTS);
-    const failures = services.log
-      .list({ limit: 100 })
+    const failures = internals()
+      .log.list({ limit: 100 })
       .filter((entry) => entry.action === 'reauth' && entry.outcome === 'failure');
     expect(failures).toHaveLength(wrong);
-    const stored = services.db.prepare(`SELECT value FROM meta WHERE key = 'reauth_failures'`).get() as {
+    const stored = internals().db.prepare(`SELECT value FROM meta WHERE key = 'reauth_failures'`).get() as {
       value: string;
     };
     expect(Number(stored.value)).toBe(wrong);
@@ -134,7 +134,9 @@ describe('parallel re-authentications in one engine', () => {
     expect(await codes([engine.reauthenticate({ password: PASSWORD })])).toEqual(['LOCKED_OUT']);
     clock.advance(MAX_BACKOFF_MS);
     await engine.reauthenticate({ password: PASSWORD });
-    expect(services.db.prepare(`SELECT value FROM meta WHERE key = 'reauth_failures'`).get()).toBeUndefined();
+    expect(
+      internals().db.prepare(`SELECT value FROM meta WHERE key = 'reauth_failures'`).get(),
+    ).toBeUndefined();
   });
 });
 

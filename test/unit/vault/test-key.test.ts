@@ -4,7 +4,6 @@ import { DAY_MS } from '../../../shared/keys/acceptance.ts';
 import { createTestEngine } from '../../support/temp-engine.ts';
 
 const PASSWORD = 'test key password';
-const owner = { actor: 'owner@test' };
 const cleanups: (() => void)[] = [];
 afterEach(() => {
   for (const cleanup of cleanups.splice(0)) {
@@ -15,29 +14,31 @@ afterEach(() => {
 async function setup(input: Record<string, unknown> = {}) {
   const made = await createTestEngine({ password: PASSWORD });
   cleanups.push(made.cleanup);
-  const { integration, key } = made.services.integrations.createIntegration(
-    { name: 'Payments', platform: 'server', graceDays: 2, ...input },
-    owner,
-  );
+  const { integration, key } = made.engine.createIntegration({
+    name: 'Payments',
+    platform: 'server',
+    graceDays: 2,
+    ...input,
+  });
   return { ...made, integration, key };
 }
 
 function lastTest(made: Awaited<ReturnType<typeof setup>>) {
-  return made.services.log.list({ action: 'key.test', limit: 1 })[0];
+  return made.engine.activity({ action: 'key.test', limit: 1 })[0];
 }
 
 describe('test key answers with the acceptance rule and a reason code', () => {
   it('an active key verifies and counts as used; after a rotation it still verifies during grace, then KEY_EXPIRED', async () => {
     const made = await setup();
-    const { engine, key, integration, clock, services } = made;
+    const { engine, key, integration, clock } = made;
     expect(engine.testKey(key.id)).toEqual({
       accepted: true,
       reason: null,
       checkedAt: clock.now(),
       against: 'local',
     });
-    expect(services.lifecycle.requireKey(key.id).lastUsedAt).toBe(clock.now());
-    services.lifecycle.rotate(integration.id, owner);
+    expect(engine.key(key.id).lastUsedAt).toBe(clock.now());
+    engine.rotate(integration.id);
     clock.advance(2 * DAY_MS - 1);
     expect(engine.testKey(key.id)).toMatchObject({ accepted: true, reason: null });
     clock.advance(1);
@@ -46,14 +47,15 @@ describe('test key answers with the acceptance rule and a reason code', () => {
   });
 
   it('disabled API access → API_DISABLED; revoked → KEY_REVOKED', async () => {
-    const { engine, key, integration, services } = await setup();
-    services.integrations.setEnabled(integration.id, false, owner);
+    const { engine, key, integration } = await setup();
+    engine.setIntegrationEnabled(integration.id, false);
     expect(engine.testKey(key.id)).toMatchObject({ accepted: false, reason: 'API_DISABLED' });
-    services.integrations.setEnabled(integration.id, true, owner);
-    services.lifecycle.revoke(integration.id, { graceDays: 0, newLifetimeDays: 30 }, owner);
+    engine.setIntegrationEnabled(integration.id, true);
+    await engine.reauthenticate({ password: PASSWORD });
+    engine.revoke(integration.id, { graceDays: 0, newLifetimeDays: 30 });
     expect(engine.testKey(key.id)).toMatchObject({ accepted: false, reason: 'KEY_REVOKED' });
     // Not used: a refused test does not count as a use.
-    expect(services.lifecycle.requireKey(key.id).lastUsedAt).toBeNull();
+    expect(engine.key(key.id).lastUsedAt).toBeNull();
   });
 
   it('with a caller address, applies the IP allow list: outside → IP_NOT_ALLOWED', async () => {
@@ -72,7 +74,7 @@ describe('test key answers with the acceptance rule and a reason code', () => {
 
   it('a bad address is a typed INVALID_INPUT, before anything is tested or logged', async () => {
     const made = await setup();
-    const before = made.services.log.list({ action: 'key.test' }).length;
+    const before = made.engine.activity({ action: 'key.test' }).length;
     let caught: unknown;
     try {
       made.engine.testKey(made.key.id, { ip: '10.0.0.300' });
@@ -82,6 +84,6 @@ describe('test key answers with the acceptance rule and a reason code', () => {
     expect(caught).toBeInstanceOf(KeywardError);
     expect((caught as KeywardError).code).toBe('INVALID_INPUT');
     expect((caught as KeywardError).message).toMatch(/^ip: /);
-    expect(made.services.log.list({ action: 'key.test' })).toHaveLength(before);
+    expect(made.engine.activity({ action: 'key.test' })).toHaveLength(before);
   });
 });

@@ -328,15 +328,12 @@ describe('Secrets minted by this vault', () => {
       engine.lock();
       cleanup();
     });
-    const services = await engine.create('engine test password');
-    services.settings.set({ utc: true }, { actor: 'owner@test' });
-    const { integration } = services.integrations.createIntegration(
-      { name: 'Billing', platform: 'server' },
-      { actor: 'owner@test' },
-    );
+    await engine.create('engine test password');
+    engine.updateSettings({ utc: true });
+    const { integration } = engine.createIntegration({ name: 'Billing', platform: 'server' });
     await engine.reauthenticate({ password: 'engine test password' });
     const secret = await engine.mintSecret(integration.id);
-    const decoded = jws(await services.decoder.decode(secret.token));
+    const decoded = jws(await engine.decode(secret.token));
     expect(decoded.signature.status).toBe('verified-vault');
     expect(decoded.issuer).toBe('this-vault');
     expect(decoded.registered.exp?.text).toBe('2026-11-24T12:00:00Z');

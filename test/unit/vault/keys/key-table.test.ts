@@ -18,19 +18,16 @@ const page = { offset: 0, limit: 100 } as const;
 
 describe('the key table', () => {
   it('sorts "never" and "not yet" last in both directions', async () => {
-    const { services } = await setup();
-    const actor = { actor: 'o' };
-    services.integrations.createIntegration({ name: 'Short', platform: 'web', rotationDays: 10 }, actor);
-    services.integrations.createIntegration({ name: 'Long', platform: 'web', rotationDays: 300 }, actor);
-    services.integrations.createIntegration(
+    const { engine } = await setup();
+    engine.createIntegration({ name: 'Short', platform: 'web', rotationDays: 10 });
+    engine.createIntegration({ name: 'Long', platform: 'web', rotationDays: 300 });
+    await engine.reauthenticate({ password: 'key table password' });
+    engine.createIntegration(
       { name: 'Forever', platform: 'web', neverExpire: true },
-      {
-        ...actor,
-        confirmNeverExpire: true,
-      },
+      { confirmNeverExpire: true },
     );
     const names = (direction: 'asc' | 'desc') =>
-      services.lifecycle
+      engine
         .keyTable({ term: '', sort: 'expiresAt', direction, ...page })
         .rows.map((row) => row.integrationName);
     expect(names('asc')).toEqual(['Short', 'Long', 'Forever']);
@@ -38,31 +35,25 @@ describe('the key table', () => {
   });
 
   it('shows a change at once: a rotation adds the grace row and the new key', async () => {
-    const { services } = await setup();
-    const { integration } = services.integrations.createIntegration(
-      { name: 'Mail', platform: 'web' },
-      { actor: 'o' },
-    );
+    const { engine } = await setup();
+    const { integration } = engine.createIntegration({ name: 'Mail', platform: 'web' });
     const statuses = () =>
-      services.lifecycle
+      engine
         .keyTable({ term: 'mail', sort: 'status', direction: 'asc', ...page })
         .rows.map((row) => row.key.status);
     expect(statuses()).toEqual(['active']);
-    services.lifecycle.rotate(integration.id, { actor: 'o' });
+    engine.rotate(integration.id);
     expect(statuses()).toEqual(['active', 'grace']);
   });
 
   it('pages never overlap or skip a row', async () => {
-    const { services } = await setup();
+    const { engine } = await setup();
     for (let i = 0; i < 25; i++) {
-      services.integrations.createIntegration(
-        { name: `svc-${String(i).padStart(2, '0')}`, platform: 'server' },
-        { actor: 'o' },
-      );
+      engine.createIntegration({ name: `svc-${String(i).padStart(2, '0')}`, platform: 'server' });
     }
     const seen: string[] = [];
     for (let offset = 0; offset < 25; offset += 7) {
-      const result = services.lifecycle.keyTable({
+      const result = engine.keyTable({
         term: 'svc',
         sort: 'platform',
         direction: 'desc',

@@ -16,23 +16,20 @@ afterEach(() => {
 async function setup() {
   const made = await createTestEngine({ password: PASSWORD, start: Date.UTC(2026, 0, 1, 9) });
   cleanups.push(made.cleanup);
-  return { engine: made.engine, clock: made.clock, services: made.services };
+  return { engine: made.engine, clock: made.clock, internals: made.internals };
 }
 
 describe('the schedule file (notices while locked)', () => {
   it('lists what is coming up and what is unread, readable without the password, with no key material', async () => {
-    const { engine, clock, services } = await setup();
-    const { integration, key } = services.integrations.createIntegration(
-      {
-        name: 'Payments API',
-        platform: 'server',
-        rotationDays: 40,
-        graceDays: 5,
-        notes: 'SECRET-NOTES',
-        ipAcl: ['10.1.2.3'],
-      },
-      { actor: 'owner' },
-    );
+    const { engine, clock, internals } = await setup();
+    const { integration, key } = engine.createIntegration({
+      name: 'Payments API',
+      platform: 'server',
+      rotationDays: 40,
+      graceDays: 5,
+      notes: 'SECRET-NOTES',
+      ipAcl: ['10.1.2.3'],
+    });
     const file = readScheduleFile(engine.vault.files.schedule);
     expect(file.upcoming.map((entry) => [entry.kind, entry.dueAt])).toEqual([
       ['expires-soon', (key.expiresAt ?? 0) - 30 * DAY],
@@ -47,7 +44,7 @@ describe('the schedule file (notices while locked)', () => {
     expect(later.upcoming).toHaveLength(2);
 
     const bytes = readFileSync(engine.vault.files.schedule, 'utf8');
-    expect(bytes).not.toContain(services.lifecycle.material(key.id));
+    expect(bytes).not.toContain(internals().lifecycle.material(key.id));
     expect(bytes).not.toContain('SECRET-NOTES');
     expect(bytes).not.toContain('10.1.2.3');
     expect(bytes).not.toContain(PASSWORD);
@@ -58,10 +55,10 @@ describe('the schedule file (notices while locked)', () => {
   });
 
   it('a damaged schedule file is a typed error, and the next plan rewrites it', async () => {
-    const { engine, services } = await setup();
+    const { engine } = await setup();
     writeFileSync(engine.vault.files.schedule, 'not json');
     expect(() => readScheduleFile(engine.vault.files.schedule)).toThrow(KeywardError);
-    services.integrations.createIntegration({ name: 'x', platform: 'web' }, { actor: 'owner' });
+    engine.createIntegration({ name: 'x', platform: 'web' });
     expect(readScheduleFile(engine.vault.files.schedule).upcoming).toHaveLength(0); // 365 days away: beyond the horizon
   });
 });

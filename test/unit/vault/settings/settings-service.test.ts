@@ -13,7 +13,7 @@ afterEach(() => {
 async function settings() {
   const made = await createTestEngine({ password: 'settings password' });
   cleanups.push(made.cleanup);
-  return made.services;
+  return made;
 }
 
 async function settingsEngine() {
@@ -24,11 +24,10 @@ async function settingsEngine() {
 
 describe('settings', () => {
   it('changing one setting leaves every other one as it was (not back to its default)', async () => {
-    const { engine, services } = await settingsEngine();
-    const actor = { actor: 'owner@test' };
+    const { engine } = await settingsEngine();
     await engine.reauthenticate({ password: 'settings password' }); // clipboard never cleared: weaker
-    services.settings.set({ theme: 'dark', clipboardClearSeconds: null, utc: true }, actor);
-    const after = services.settings.set({ noticeLeadDays: 45 }, actor);
+    engine.updateSettings({ theme: 'dark', clipboardClearSeconds: null, utc: true });
+    const after = engine.updateSettings({ noticeLeadDays: 45 });
     expect(after).toEqual({
       ...DEFAULT_SETTINGS,
       autoLockMinutes: 0, // createTestEngine turns auto-lock off
@@ -38,18 +37,16 @@ describe('settings', () => {
       noticeLeadDays: 45,
     });
     // The log records only what changed.
-    const last = services.log.list({ limit: 1 })[0];
+    const last = engine.activity({ limit: 1 })[0];
     expect(last?.details).toEqual({ noticeLeadDays: 45 });
   });
 
   it('refuses unknown names and out-of-range values, changing nothing', async () => {
-    const services = await settings();
-    const before = services.settings.get();
-    expect(codeOf(() => services.settings.set({ colour: 'blue' }, { actor: 'o' }))).toBe('INVALID_INPUT');
-    expect(codeOf(() => services.settings.set({ graceDays: 3 }, { actor: 'o' }))).toBe('INVALID_INPUT');
-    expect(codeOf(() => services.settings.set({ defaultGraceDays: 31 }, { actor: 'o' }))).toBe(
-      'INVALID_INPUT',
-    );
-    expect(services.settings.get()).toEqual(before);
+    const { engine } = await settings();
+    const before = engine.settings();
+    expect(codeOf(() => engine.updateSettings({ colour: 'blue' }))).toBe('INVALID_INPUT');
+    expect(codeOf(() => engine.updateSettings({ graceDays: 3 }))).toBe('INVALID_INPUT');
+    expect(codeOf(() => engine.updateSettings({ defaultGraceDays: 31 }))).toBe('INVALID_INPUT');
+    expect(engine.settings()).toEqual(before);
   });
 });

@@ -9,9 +9,9 @@ import type { DesktopServices } from '../../../../electron/main/ipc/engine-handl
 import { codeOf, codeOfAsync } from '../../../support/checks.ts';
 import { createTestEngine } from '../../../support/temp-engine.ts';
 import { MemoryKeychain } from '../../../support/temp-vault.ts';
+import { engineInternals } from '../../../support/engine-internals.ts';
 
 const PASSWORD = 'weaken protections password';
-const ACTOR = { actor: 'owner@test' };
 const cleanups: (() => void)[] = [];
 afterEach(() => {
   for (const cleanup of cleanups.splice(0)) {
@@ -47,11 +47,11 @@ describe('settings that weaken a protection', () => {
   it.each(WEAKER)(
     '%s is refused without a fresh re-authentication, logged, nothing changed',
     async (_name, patch) => {
-      const { services } = await setup();
-      const before = services.settings.get();
-      expect(codeOf(() => services.settings.set(patch, ACTOR))).toBe('REAUTH_REQUIRED');
-      expect(services.settings.get()).toEqual(before);
-      expect(services.log.list({ limit: 1 })[0]).toMatchObject({
+      const { engine, internals } = await setup();
+      const before = engine.settings();
+      expect(codeOf(() => engine.updateSettings(patch))).toBe('REAUTH_REQUIRED');
+      expect(engine.settings()).toEqual(before);
+      expect(internals().log.list({ limit: 1 })[0]).toMatchObject({
         action: 'settings.weaken',
         outcome: 'denied',
       });
@@ -59,21 +59,21 @@ describe('settings that weaken a protection', () => {
   );
 
   it('go through after a re-authentication; a zero window allows one change per re-authentication', async () => {
-    const { engine, services } = await setup();
+    const { engine } = await setup();
     await engine.reauthenticate({ password: PASSWORD });
-    services.settings.set({ clipboardClearSeconds: null, autoLockMinutes: 0 }, ACTOR);
-    expect(services.settings.get()).toMatchObject({ clipboardClearSeconds: null, autoLockMinutes: 0 });
-    services.settings.set({ reauthWindowSeconds: 0 }, ACTOR); // tighter: needs nothing
+    engine.updateSettings({ clipboardClearSeconds: null, autoLockMinutes: 0 });
+    expect(engine.settings()).toMatchObject({ clipboardClearSeconds: null, autoLockMinutes: 0 });
+    engine.updateSettings({ reauthWindowSeconds: 0 }); // tighter: needs nothing
     await engine.reauthenticate({ password: PASSWORD });
-    services.settings.set({ secretLifetimeHours: 48 }, ACTOR);
-    expect(codeOf(() => services.settings.set({ secretLifetimeHours: 72 }, ACTOR))).toBe('REAUTH_REQUIRED');
+    engine.updateSettings({ secretLifetimeHours: 48 });
+    expect(codeOf(() => engine.updateSettings({ secretLifetimeHours: 72 }))).toBe('REAUTH_REQUIRED');
   });
 
   it('tightening never asks', async () => {
-    const { services } = await setup();
+    const { engine } = await setup();
     for (const patch of TIGHTER) {
       expect(
-        codeOf(() => services.settings.set(patch, ACTOR)),
+        codeOf(() => engine.updateSettings(patch)),
         JSON.stringify(patch),
       ).toBe('no error');
     }
@@ -94,14 +94,17 @@ describe('settings that weaken a protection', () => {
 describe('remembering the vault on this device', () => {
   it('needs a fresh re-authentication (denial logged), and is logged when done', async () => {
     const keychain = new MemoryKeychain();
-    const { engine, services } = await setup(keychain);
+    const { engine, internals } = await setup(keychain);
     expect(await codeOfAsync(engine.remember())).toBe('REAUTH_REQUIRED');
     expect(keychain.entries.size).toBe(0);
-    expect(services.log.list({ limit: 1 })[0]).toMatchObject({ action: 'vault.remember', outcome: 'denied' });
+    expect(internals().log.list({ limit: 1 })[0]).toMatchObject({
+      action: 'vault.remember',
+      outcome: 'denied',
+    });
     await engine.reauthenticate({ password: PASSWORD });
     await engine.remember();
     expect(keychain.entries.size).toBe(1);
-    expect(services.log.list({ limit: 1 })[0]).toMatchObject({
+    expect(internals().log.list({ limit: 1 })[0]).toMatchObject({
       action: 'vault.remember',
       outcome: 'success',
     });
@@ -126,14 +129,15 @@ describe('remembering the vault on this device', () => {
     const { engine, another } = await setup(keychain);
     engine.lock();
     const again = another();
-    const services = await again.unlockWithPassword(PASSWORD, { remember: true });
+    await again.unlockWithPassword(PASSWORD, { remember: true });
+    const internals = () => engineInternals(again);
     expect(keychain.entries.size).toBe(1);
-    expect(services.log.list({ limit: 1 })[0]).toMatchObject({
+    expect(internals().log.list({ limit: 1 })[0]).toMatchObject({
       action: 'vault.remember',
       outcome: 'success',
     });
     // …and it did not open a re-authentication window for anything else.
-    expect(services.reauth.remainingMs()).toBe(0);
+    expect(internals().reauth.remainingMs()).toBe(0);
     again.lock();
   });
 });
