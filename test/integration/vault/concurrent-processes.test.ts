@@ -25,9 +25,9 @@ function worker(path: string, n: number): Promise<{ code: number | null; stderr:
     for (let round = 0; round < 5; round++) {
       const engine = new KeywardEngine({ path: ${JSON.stringify(path)}, clock: createSystemClock(), keychain, actor: 'worker-${n}',
         kdfTuning: ${JSON.stringify(WEAK)}, allowWeakKdf: true });
-      const services = await engine.unlockWithPassword(${JSON.stringify(PASSWORD)});
-      const { integration } = services.integrations.createIntegration({ name: 'w${n}-' + round, platform: 'server' }, { actor: 'worker-${n}' });
-      services.lifecycle.rotate(integration.id, { actor: 'worker-${n}' });
+      await engine.unlockWithPassword(${JSON.stringify(PASSWORD)});
+      const { integration } = engine.createIntegration({ name: 'w${n}-' + round, platform: 'server' });
+      engine.rotate(integration.id);
       engine.lock();
     }
   `;
