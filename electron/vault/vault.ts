@@ -32,6 +32,7 @@ import {
 import type { VaultHeader } from './vault-header.ts';
 import { vaultFiles } from './vault-paths.ts';
 import type { VaultFiles } from './vault-paths.ts';
+import { writeMeta } from './db/meta.ts';
 
 /** Master password bounds. */
 export { MASTER_PASSWORD_MAX_LENGTH, MASTER_PASSWORD_MIN_LENGTH };
@@ -188,8 +189,8 @@ export class Vault {
     }
     const db = openVaultDatabase(temp, { dataKey, create: true });
     chmodSync(temp, 0o600); // SQLite gives the -wal and -shm files the database file's mode.
-    db.prepare('INSERT INTO meta (key, value) VALUES (?, ?)').run('vault_id', vaultId);
-    db.prepare('INSERT INTO meta (key, value) VALUES (?, ?)').run('created_at', header.createdAt);
+    writeMeta(db, 'vault_id', vaultId);
+    writeMeta(db, 'created_at', header.createdAt);
     db.close();
     writeVaultHeader(this.files.header, header);
     renameSync(temp, this.files.database);

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { KeywardError } from '../../../shared/errors.ts';
 import type { Clock } from '../clock.ts';
 import type { SqliteDatabase } from '../db/sqlite.ts';
+import { readMeta, writeMeta } from '../db/meta.ts';
 
 /** What happened, in a stable vocabulary scripts can filter on. */
 export type ActivityAction =
@@ -146,10 +147,18 @@ function fromRow(row: Row): ActivityEntry {
 export class ActivityLog {
   private readonly db: SqliteDatabase;
   private readonly clock: Clock;
+  private readonly lastStatement;
+  private readonly insertStatement;
 
   constructor(db: SqliteDatabase, clock: Clock) {
     this.db = db;
     this.clock = clock;
+    // Prepared once: an append runs in every change's transaction.
+    this.lastStatement = db.prepare('SELECT seq, hash FROM activity_log ORDER BY seq DESC LIMIT 1');
+    this.insertStatement = db.prepare(
+      `INSERT INTO activity_log (seq, at, actor, action, integration_id, key_id, outcome, details, prev_hash, hash)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
   }
 
   /** Appends one entry and returns it. */
@@ -161,8 +170,7 @@ export class ActivityLog {
       }
     }
     const write = this.db.transaction((): ActivityEntry => {
-      const last = this.db.prepare('SELECT seq, hash FROM activity_log ORDER BY seq DESC LIMIT 1').get() as
-        { seq: number; hash: string } | undefined;
+      const last = this.lastStatement.get() as { seq: number; hash: string } | undefined;
       const unsealed: Omit<ActivityEntry, 'hash'> = {
         seq: (last?.seq ?? 0) + 1,
         at: this.clock.now(),
@@ -175,28 +183,19 @@ export class ActivityLog {
         prevHash: last?.hash ?? GENESIS_HASH,
       };
       const entry: ActivityEntry = { ...unsealed, hash: entryHash(unsealed) };
-      this.db
-        .prepare(
-          `INSERT INTO activity_log (seq, at, actor, action, integration_id, key_id, outcome, details, prev_hash, hash)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        )
-        .run(
-          entry.seq,
-          entry.at,
-          entry.actor,
-          entry.action,
-          entry.integrationId,
-          entry.keyId,
-          entry.outcome,
-          canonicalDetails(details),
-          entry.prevHash,
-          entry.hash,
-        );
-      this.db
-        .prepare(
-          `INSERT INTO meta (key, value) VALUES ('log_head', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
-        )
-        .run(`${entry.seq}:${entry.hash}`);
+      this.insertStatement.run(
+        entry.seq,
+        entry.at,
+        entry.actor,
+        entry.action,
+        entry.integrationId,
+        entry.keyId,
+        entry.outcome,
+        canonicalDetails(details),
+        entry.prevHash,
+        entry.hash,
+      );
+      writeMeta(this.db, 'log_head', `${entry.seq}:${entry.hash}`);
       return entry;
     });
     return write.immediate();
@@ -266,11 +265,10 @@ export class ActivityLog {
       prevHash = entry.hash;
       expectedSeq++;
     }
-    const head = this.db.prepare(`SELECT value FROM meta WHERE key = 'log_head'`).get() as
-      { value: string } | undefined;
+    const head = readMeta(this.db, 'log_head');
     const actualHead = count === 0 ? null : `${expectedSeq - 1}:${prevHash}`;
-    if ((head?.value ?? null) !== actualHead) {
-      const recordedSeq = head ? Number(head.value.split(':')[0]) : 0;
+    if (head !== actualHead) {
+      const recordedSeq = head !== null ? Number(head.split(':')[0]) : 0;
       return {
         ok: false,
         entries: count,

@@ -13,6 +13,7 @@ import {
 import type { AttemptReservation, LockoutState } from '../unlock-lockout.ts';
 import type { Vault } from '../vault.ts';
 import { base32Encode, newTotpSecret, otpauthUri, verifyTotp } from './totp.ts';
+import { readMeta, writeMeta } from '../db/meta.ts';
 
 /** How the user proves it is still them. */
 export type ReauthCredential = { password: string } | { totp: string };
@@ -36,22 +37,6 @@ export type GuardedAction = Extract<
   | 'vault.remember'
   | 'settings.weaken'
 >;
-
-function readMeta(db: SqliteDatabase, key: string): string | null {
-  return (
-    (db.prepare('SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined)?.value ??
-    null
-  );
-}
-function writeMeta(db: SqliteDatabase, key: string, value: string | null): void {
-  if (value === null) {
-    db.prepare('DELETE FROM meta WHERE key = ?').run(key);
-  } else {
-    db.prepare(
-      'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
-    ).run(key, value);
-  }
-}
 
 /** The stored list of re-authentications in flight (damaged text: none). */
 function parsePending(text: string | null): unknown {

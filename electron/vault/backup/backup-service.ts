@@ -22,6 +22,7 @@ import type { SqliteDatabase } from '../db/sqlite.ts';
 import { passwordWrapContext, readVaultHeader, writeVaultHeader } from '../vault-header.ts';
 import type { VaultHeader } from '../vault-header.ts';
 import type { VaultFiles } from '../vault-paths.ts';
+import { readMeta } from '../db/meta.ts';
 
 /** How many days of backups are kept. */
 export const BACKUP_RETENTION_DAYS = 14;
@@ -207,10 +208,9 @@ export async function restoreVaultFiles(args: {
     chmodSync(staging, 0o600); // a backup made before backups were 0600 must not widen the vault's mode
     const db = openVaultDatabase(staging, { dataKey, create: false, expectVaultId: header.vaultId });
     try {
-      const id = db.prepare(`SELECT value FROM meta WHERE key = 'vault_id'`).get() as
-        { value: string } | undefined;
+      const id = readMeta(db, 'vault_id');
       const integrity = db.pragma('integrity_check', { simple: true });
-      if (id?.value !== header.vaultId || integrity !== 'ok') {
+      if (id !== header.vaultId || integrity !== 'ok') {
         throw new KeywardError(
           'VAULT_CORRUPT',
           'The backup does not pass its integrity check; nothing was changed.',

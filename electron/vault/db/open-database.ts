@@ -3,6 +3,7 @@ import type { SqliteDatabase as DatabaseHandle } from './sqlite.ts';
 import { existsSync, statSync } from 'node:fs';
 import { KeywardError } from '../../../shared/errors.ts';
 import { migrate } from './migrate.ts';
+import { readMeta } from './meta.ts';
 
 /** How to open the vault database. */
 export interface OpenDatabaseOptions {
@@ -83,9 +84,7 @@ export function openVaultDatabase(path: string, options: OpenDatabaseOptions): D
   if (options.expectVaultId !== undefined) {
     let id: string | undefined;
     try {
-      id = (
-        db.prepare(`SELECT value FROM meta WHERE key = 'vault_id'`).get() as { value: string } | undefined
-      )?.value;
+      id = readMeta(db, 'vault_id') ?? undefined;
     } catch {
       // No readable meta table: the id check below refuses the file as not this vault's.
       id = undefined;

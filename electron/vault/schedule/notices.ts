@@ -1,6 +1,7 @@
 import type { Clock } from '../clock.ts';
 import type { SqliteDatabase } from '../db/sqlite.ts';
 import { DAY_MS } from '../keys/key-lifecycle.ts';
+import { readMeta, writeMeta } from '../db/meta.ts';
 
 /** What a notice is about. */
 export type NoticeKind = 'expires-soon' | 'grace-ending' | 'expired' | 'rotated' | 'rotation-failed';
@@ -322,12 +323,7 @@ export class NoticeService {
   }
 
   private fireExpired(now: number): Notice[] {
-    const watermark = Number(
-      (
-        this.db.prepare(`SELECT value FROM meta WHERE key = 'notices_expired_watermark'`).get() as
-          { value: string } | undefined
-      )?.value ?? '0',
-    );
+    const watermark = Number(readMeta(this.db, 'notices_expired_watermark') ?? '0');
     const rows = this.db
       .prepare(
         `SELECT k.id, k.integration_id, k.ended_at, i.name FROM api_keys k JOIN integrations i ON i.id = k.integration_id
@@ -349,11 +345,7 @@ export class NoticeService {
         shown.push(notice);
       }
     }
-    this.db
-      .prepare(
-        `INSERT INTO meta (key, value) VALUES ('notices_expired_watermark', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
-      )
-      .run(String(now));
+    writeMeta(this.db, 'notices_expired_watermark', String(now));
     return shown;
   }
 

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { makeLifecycle } from '../../../support/lifecycle-fixture.ts';
 
 const cleanups: (() => void)[] = [];
@@ -33,6 +33,17 @@ describe('activity log', () => {
     expect(entries.map((entry) => entry.seq)).toEqual([1, 2, 3, 4, 5]);
     expect(entries[1]?.prevHash).toBe(entries[0]?.hash);
     expect(log.verify()).toMatchObject({ ok: true, entries: 5 });
+  });
+
+  it('appends without preparing SQL each time (every change writes an entry in its transaction)', () => {
+    const { db, log } = setup(1);
+    const prepare = vi.spyOn(db, 'prepare');
+    for (let i = 0; i < 50; i++) {
+      log.append({ actor: 'owner', action: 'settings.change', outcome: 'success', details: { n: i } });
+    }
+    expect(prepare).not.toHaveBeenCalled();
+    prepare.mockRestore();
+    expect(log.verify()).toMatchObject({ ok: true, entries: 51 });
   });
 
   it('is append-only in the schema', () => {
