@@ -458,22 +458,10 @@ export class KeywardEngine {
 
   /**
    * Filter-as-you-type: a page of the integrations whose name or prefix contains `term` (or whose
-   * platform equals it), each with its active key, and how many match in all (fast at 100k).
+   * platform equals it), in name order, and how many match in all (fast at 100k).
    */
-  searchIntegrations(
-    term: string,
-    page: { offset?: number; limit?: number } = {},
-  ): SearchPage<{ integration: Integration; activeKey: ApiKeyView | null }> {
-    const { integrations, lifecycle } = this.services();
-    const found = integrations.searchIntegrations(term, page);
-    return {
-      total: found.total,
-      offset: found.offset,
-      items: found.items.map((integration) => ({
-        integration,
-        activeKey: lifecycle.listKeys(integration.id).find((key) => key.status === 'active') ?? null,
-      })),
-    };
+  searchIntegrations(term: string, page: { offset?: number; limit?: number } = {}): SearchPage<Integration> {
+    return this.services().integrations.searchIntegrations(term, page);
   }
 
   /** Edits an integration's details and IP ACL (never key material); logged. */

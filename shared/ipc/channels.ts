@@ -17,7 +17,6 @@ export const CHANNELS = [
   'totp.enrollBegin',
   'totp.enrollConfirm',
   'totp.disable',
-  'integrations.search',
   'integrations.get',
   'integrations.create',
   'integrations.edit',

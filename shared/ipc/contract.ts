@@ -186,20 +186,6 @@ export const contract = {
   },
   'totp.enrollConfirm': { input: z.strictObject({ code: z.string().regex(/^\d{6}$/) }), output: empty },
   'totp.disable': { input: empty, output: empty },
-  'integrations.search': {
-    input: z.strictObject({
-      term: z.string().max(200),
-      offset: z.number().int().min(0).max(10_000_000),
-      limit: z.number().int().min(1).max(1000),
-    }),
-    output: z.strictObject({
-      total: z.number(),
-      offset: z.number(),
-      items: z.array(
-        z.strictObject({ integration: integrationSchema, activeKey: apiKeyViewSchema.nullable() }),
-      ),
-    }),
-  },
   'integrations.create': {
     input: z.strictObject({
       integration: integrationCreateSchema,

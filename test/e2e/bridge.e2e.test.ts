@@ -106,7 +106,7 @@ describe('window.keyward', () => {
       ['vault.status', 'not an object'],
       ['vault.status', null],
       ['vault.unlock', { password: secretish }],
-      ['integrations.search', { term: secretish, offset: -1, limit: 10 }],
+      ['keys.table', { term: secretish, sort: 'integration', direction: 'asc', offset: -1, limit: 10 }],
       ['decoder.decode', { input: secretish.repeat(60) }],
     ];
     for (const [channel, input] of cases) {
@@ -332,7 +332,6 @@ describe('key material', () => {
     // Everything a session does without reveal, including reading, creating, rotating, testing,
     // copying and decoding a pasted key.
     okValue(await bridgeCall(page, 'vault.status', {}));
-    okValue(await bridgeCall(page, 'integrations.search', { term: '', offset: 0, limit: 100 }));
     okValue(await bridgeCall(page, 'integrations.get', { integrationId: first }));
     okValue(await bridgeCall(page, 'keys.list', {}));
     okValue(await bridgeCall(page, 'keys.list', { integrationId: first }));

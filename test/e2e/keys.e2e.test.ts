@@ -96,13 +96,11 @@ function seedOne(
 }
 
 function integrationId(app: E2eApp, name: string): string {
-  const found = app.engine
-    .searchIntegrations(name, { limit: 10 })
-    .items.find((item) => item.integration.name === name);
+  const found = app.engine.searchIntegrations(name, { limit: 10 }).items.find((item) => item.name === name);
   if (found === undefined) {
     throw new Error(`no integration ${name}`);
   }
-  return found.integration.id;
+  return found.id;
 }
 
 const PLATFORMS = ['web', 'mobile', 'desktop', 'server', 'other'] as const;

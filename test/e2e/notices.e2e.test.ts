@@ -140,8 +140,7 @@ describe('Notices', () => {
     });
     await openScreen(app.page, 'Notices');
     await app.page.getByText(/^No notices/).waitFor();
-    const integration = app.engine.searchIntegrations('Gateway', { offset: 0, limit: 1 }).items[0]
-      ?.integration;
+    const integration = app.engine.searchIntegrations('Gateway', { offset: 0, limit: 1 }).items[0];
     if (integration === undefined) {
       throw new Error('Gateway is missing');
     }

@@ -211,7 +211,7 @@ function findIntegrations(engine: KeywardEngine, filter: string | undefined): In
   const found: Integration[] = [];
   for (;;) {
     const page = engine.searchIntegrations(filter, { offset: found.length, limit: 1000 });
-    found.push(...page.items.map((item) => item.integration));
+    found.push(...page.items);
     if (page.items.length === 0 || found.length >= page.total) {
       return found;
     }

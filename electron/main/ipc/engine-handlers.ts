@@ -107,9 +107,6 @@ export function createEngineHandlers(engine: KeywardEngine, desktop: DesktopServ
     }),
     'reauth.password': ({ password }) => engine.reauthenticate({ password }),
     'reauth.totp': ({ code }) => engine.reauthenticate({ totp: code }),
-    'integrations.search': later(({ term, offset, limit }) =>
-      engine.searchIntegrations(term, { offset, limit }),
-    ),
     'integrations.create': later(({ integration, confirmNeverExpire }) =>
       engine.createIntegration(integration, confirmNeverExpire ? { confirmNeverExpire } : {}),
     ),

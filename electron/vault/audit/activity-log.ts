@@ -16,7 +16,6 @@ export type ActivityAction =
   | 'integration.disable'
   | 'integration.delete'
   | 'integration.never-expire'
-  | 'key.issue'
   | 'key.rotate'
   | 'key.auto-rotate'
   | 'key.revoke'

@@ -57,12 +57,7 @@ export class IntegrationsRepo {
       byId: db.prepare('SELECT * FROM integrations WHERE id = ?'),
       byNameKey: db.prepare('SELECT * FROM integrations WHERE name_key = ?'),
       all: db.prepare('SELECT * FROM integrations ORDER BY name_key'),
-      filter: db.prepare(
-        `SELECT * FROM integrations WHERE name_key LIKE @pattern ESCAPE '\\' OR platform = @term OR prefix LIKE @pattern ESCAPE '\\'
-         ORDER BY name_key LIMIT @limit`,
-      ),
       remove: db.prepare('DELETE FROM integrations WHERE id = ?'),
-      count: db.prepare('SELECT count(*) AS n FROM integrations'),
     };
   }
 
@@ -88,19 +83,8 @@ export class IntegrationsRepo {
     return (this.statements.all.all() as IntegrationRow[]).map(fromRow);
   }
 
-  /** Case-insensitive substring match on name or prefix, or an exact platform. */
-  filter(term: string, limit = 100_000): Integration[] {
-    const key = term.trim().normalize('NFKC').toLowerCase();
-    const pattern = `%${key.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    return (this.statements.filter.all({ pattern, term: key, limit }) as IntegrationRow[]).map(fromRow);
-  }
-
   remove(id: string): void {
     this.statements.remove.run(id);
-  }
-
-  count(): number {
-    return (this.statements.count.get() as { n: number }).n;
   }
 
   private params(integration: Integration, nameKey: string) {

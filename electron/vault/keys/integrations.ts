@@ -246,11 +246,9 @@ export class Integrations {
     return this.store.requireIntegration(ref);
   }
 
-  /** All integrations, or those whose name/prefix contains `filter` (or whose platform equals it). */
-  listIntegrations(filter?: string): Integration[] {
-    return filter === undefined || filter.trim() === ''
-      ? this.store.integrations.all()
-      : this.store.integrations.filter(filter);
+  /** All integrations, in name order (filtering is `searchIntegrations`). */
+  listIntegrations(): Integration[] {
+    return this.store.integrations.all();
   }
 
   /** Filter-as-you-type: a page of integrations matching `term`, and the total (fast at 100k). */

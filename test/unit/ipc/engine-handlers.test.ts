@@ -53,17 +53,16 @@ function code(result: IpcResult<unknown>): string {
 }
 
 describe('engine handlers over dispatch', () => {
-  it('create an integration, search it with its active key, list, rotate, enable', async () => {
+  it('create an integration, find its active key in the key table, list, rotate, enable', async () => {
     const { call } = await setup();
     const created = value(
       await call('integrations.create', { integration: { name: 'Payments', platform: 'server' } }),
     ) as { integration: { id: string }; key: { id: string } };
-    const page = value(await call('integrations.search', { term: 'pay', offset: 0, limit: 10 })) as {
-      total: number;
-      items: { integration: { id: string }; activeKey: { id: string } | null }[];
-    };
+    const page = value(
+      await call('keys.table', { term: 'pay', sort: 'integration', direction: 'asc', offset: 0, limit: 10 }),
+    ) as { total: number; rows: { key: { id: string; status: string } }[] };
     expect(page.total).toBe(1);
-    expect(page.items[0]?.activeKey?.id).toBe(created.key.id);
+    expect(page.rows[0]?.key).toMatchObject({ id: created.key.id, status: 'active' });
     const rotated = value(await call('keys.rotate', { integrationId: created.integration.id })) as {
       id: string;
     };
@@ -98,7 +97,7 @@ describe('engine handlers over dispatch', () => {
     await engine.reauthenticate({ password: PASSWORD });
     const material = internals().lifecycle.material(key.id);
     const results = [
-      await call('integrations.search', { term: '', offset: 0, limit: 100 }),
+      await call('keys.table', { term: '', sort: 'integration', direction: 'asc', offset: 0, limit: 100 }),
       await call('keys.list', {}),
       await call('keys.revoke', { integrationId: integration.id, graceDays: 1, newLifetimeDays: 30 }),
       await call('log.list', {}),
