@@ -93,7 +93,7 @@ export interface OpenAppOptions {
 export interface E2eApp {
   readonly page: Page;
   readonly context: BrowserContext;
-  /** Main's engine: arrange data through its services, assert on its state. */
+  /** Main's engine: arrange data through its methods (below them: test/support/engine-internals.ts), assert on its state. */
   readonly engine: KeywardEngine;
   readonly clock: Clock;
   /** Main's clipboard guard (the one `keys.copy` and `secret.copy` write through). */
