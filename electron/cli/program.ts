@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { Command, CommanderError, Help } from 'commander';
 import { KeywardError } from '../../shared/errors.ts';
+import { mapCorruption } from '../vault/db/corruption.ts';
 import type { KeywardEngine } from '../vault/keyward-engine.ts';
 import { defaultVaultPath, vaultFiles } from '../vault/vault-paths.ts';
 import type { CliDependencies, CommandBody, CommandContext, CommandRunner } from './cli-context.ts';
@@ -315,6 +316,9 @@ export function buildProgram(
     };
     try {
       outputFor(globals.json === true).result(await body(context));
+    } catch (error) {
+      // A damaged page met by any command: exit 6 pointing to `backup restore`, not "internal".
+      throw mapCorruption(error);
     } finally {
       engine.lock(); // stops the scheduler's timer, forgets re-authentication, zeroes the data key
       prefetch?.dispose();

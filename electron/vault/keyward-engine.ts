@@ -4,6 +4,7 @@ import { dirname, resolve } from 'node:path';
 import type { RefusalCode } from '../../shared/keys/acceptance.ts';
 import { parseApiKey } from '../../shared/keys/key-format.ts';
 import { parseIp } from '../../shared/net/cidr.ts';
+import type { ApiKeyView } from '../../shared/domain/api-key.ts';
 import { KeywardError } from '../../shared/errors.ts';
 import { noopLogger } from '../../shared/log/logger.ts';
 import type { Logger } from '../../shared/log/logger.ts';
@@ -14,9 +15,10 @@ import { BACKUP_INTERVAL_MS, BackupService } from './backup/backup-service.ts';
 import type { BackupInfo } from './backup/backup-service.ts';
 import { exportVault, importVault } from './backup/vault-export.ts';
 import type { GuardedAction, ReauthCredential } from './auth/reauth.ts';
-import { removeStaleTempFiles } from './atomic-file.ts';
+import { removeStaleTempFiles, writeNewFile } from './atomic-file.ts';
 import { AutoLock } from './auto-lock.ts';
 import type { Clock } from './clock.ts';
+import { isDatabaseCorruption, mapCorruption } from './db/corruption.ts';
 import type { SqliteDatabase } from './db/sqlite.ts';
 import { TokenDecoder } from './decoder/token-decoder.ts';
 import { KeyLifecycle } from './keys/key-lifecycle.ts';
@@ -33,6 +35,16 @@ import { SettingsService } from './settings/settings-service.ts';
 import type { DeriveKey } from './crypto/kdf.ts';
 import { Vault } from './vault.ts';
 import type { KdfTuning } from './vault.ts';
+
+/** Why a backup could not be written, in words, for the errors a file system gives. */
+const BACKUP_ERRNO_WORDS: Readonly<Record<string, string>> = {
+  ENOSPC: 'the disk is full',
+  EDQUOT: 'the disk quota is used up',
+  EACCES: 'no permission to write the backups folder',
+  EPERM: 'no permission to write the backups folder',
+  EROFS: 'the backups folder is on a read-only file system',
+  EIO: 'the disk reported an input/output error',
+};
 
 /** What the engine needs from its host (the Electron shell or the CLI). */
 export interface EngineDependencies {
@@ -123,7 +135,7 @@ export class KeywardEngine {
     options: { remember?: boolean; settings?: Record<string, unknown> } = {},
   ): Promise<EngineServices> {
     await this.vault.create(password);
-    const services = this.open('password', 0);
+    const services = this.openOrLock('password', 0);
     if (options.settings !== undefined) {
       const patch = options.settings;
       this.withPasswordProof(() => services.settings.set(patch, { actor: this.actor }));
@@ -147,7 +159,7 @@ export class KeywardEngine {
     }
     const failuresBefore = this.vault.failedAttempts();
     await this.vault.unlockWithPassword(password);
-    const services = this.current ?? this.open('password', failuresBefore);
+    const services = this.current ?? this.openOrLock('password', failuresBefore);
     if (options.countsAsReauth) {
       services.reauth.grantAfterPasswordUnlock({ actor: this.actor });
     }
@@ -176,7 +188,7 @@ export class KeywardEngine {
     }
     const failuresBefore = this.vault.failedAttempts();
     await this.vault.unlockWithKeychain();
-    return this.open('keychain', failuresBefore);
+    return this.openOrLock('keychain', failuresBefore);
   }
 
   /** Locks: stops timers, forgets re-authentication, closes the database, zeroes the key. */
@@ -284,6 +296,44 @@ export class KeywardEngine {
       details: { bytes: result.bytes },
     });
     return result;
+  }
+
+  /**
+   * The public JWKS that verifies Secrets (creating the signing key if none exists yet, so
+   * verifiers can be set up before the first Secret).
+   */
+  async jwks(): Promise<ReturnType<SigningKeys['jwks']>> {
+    const { signingKeys } = this.services();
+    await signingKeys.currentKey();
+    return signingKeys.jwks();
+  }
+
+  /**
+   * Writes the public JWKS to `target`, a new file (mode 0644): the one rule for every interface.
+   * Like {@link exportTo} it never overwrites anything — a backup, a backup header, an export, the
+   * vault's own files or any other existing file (INVALID_STATE) — and the folder must exist
+   * (NOT_FOUND).
+   */
+  async exportJwks(target: string): Promise<{ path: string; kids: string[] }> {
+    const path = resolve(target);
+    const jwks = await this.jwks();
+    if (!existsSync(dirname(path))) {
+      throw new KeywardError('NOT_FOUND', `The folder for ${path} does not exist.`);
+    }
+    const own = this.vault.files;
+    const ownFile =
+      [own.database, own.header, own.lockout, own.schedule].includes(path) ||
+      path.startsWith(`${own.database}`);
+    if (ownFile || existsSync(path)) {
+      throw new KeywardError(
+        'INVALID_STATE',
+        ownFile
+          ? `${path} is one of the vault's own files; choose a new file name.`
+          : `${path} already exists; the JWKS never overwrites a file. Choose a new file name (or remove the old one first).`,
+      );
+    }
+    writeNewFile(path, `${JSON.stringify(jwks, null, 2)}\n`, 0o644);
+    return { path, kids: jwks.keys.map((key) => key.kid) };
   }
 
   /** Imports an export as this engine's vault (only where no vault exists yet). */
@@ -430,6 +480,15 @@ export class KeywardEngine {
     return this.guard('key.regenerate').lifecycle.regenerate(ref, { actor: this.actor });
   }
 
+  /**
+   * Ends one grace key's grace period now, for a key believed leaked: it becomes `revoked` and is no
+   * longer accepted (the integration's active key keeps working). Needs a fresh re-authentication;
+   * logged as `key.end-grace` (a refusal as denied). INVALID_STATE for a key not in grace.
+   */
+  endGrace(keyId: string): ApiKeyView {
+    return this.guard('key.end-grace').lifecycle.endGrace(keyId, { actor: this.actor });
+  }
+
   deleteKey(keyId: string): void {
     this.guard('key.delete').lifecycle.deleteKey(keyId, { actor: this.actor });
   }
@@ -562,6 +621,48 @@ export class KeywardEngine {
     });
   }
 
+  /**
+   * A daily backup failed: a `backup-failed` notice (at most one a day), shown as an OS
+   * notification like the others, and a log entry. Neither may fail the catch-up (on a damaged
+   * database they may not be writable either).
+   */
+  private backupFailed(error: unknown, services: { log: ActivityLog; notices: NoticeService }): void {
+    const code = isDatabaseCorruption(error)
+      ? 'VAULT_CORRUPT'
+      : error instanceof KeywardError
+        ? error.code
+        : ((error as NodeJS.ErrnoException | null)?.code ?? 'internal');
+    const reason =
+      code === 'VAULT_CORRUPT'
+        ? 'the vault database is damaged; restore a backup with `keyward backup restore NAME`'
+        : error instanceof KeywardError
+          ? error.message.slice(0, 300)
+          : (BACKUP_ERRNO_WORDS[String(code)] ?? `error ${String(code).slice(0, 40)}`);
+    try {
+      services.log.append({
+        actor: 'scheduler',
+        action: 'backup.create',
+        outcome: 'failure',
+        details: { reason: String(code).slice(0, 40) },
+      });
+    } catch (logError) {
+      // The log is in the same database: if it cannot be written, the notice still tries.
+      this.logger.warn('the failed backup could not be logged', { error: logError });
+    }
+    let notice: Notice | null;
+    try {
+      notice = services.notices.recordBackupFailure({ reason });
+    } catch (noticeError) {
+      // Not even a notice can be stored (the damage reaches the notices table): the OS notification
+      // still says so, from this unsaved notice.
+      this.logger.warn('the backup-failed notice could not be stored', { error: noticeError });
+      notice = services.notices.backupFailureNotice({ reason });
+    }
+    if (notice !== null) {
+      this.deps.onNotices?.([notice]);
+    }
+  }
+
   private guard(action: GuardedAction): EngineServices {
     const services = this.services();
     if (this.provenByPassword) {
@@ -591,6 +692,20 @@ export class KeywardEngine {
       details: { jti: secret.jti, expiresAt: secret.expiresAt },
     });
     return secret;
+  }
+
+  /**
+   * {@link open}, or the vault locked again when opening fails part-way (so no half-open engine is
+   * left behind). A damaged database page met on the way (migrations, the catch-up, the first log
+   * entry) is VAULT_CORRUPT pointing to `backup restore`.
+   */
+  private openOrLock(method: 'password' | 'keychain', failuresBefore: number): EngineServices {
+    try {
+      return this.open(method, failuresBefore);
+    } catch (error) {
+      this.lock(isDatabaseCorruption(error) ? 'corrupt' : 'open-failed');
+      throw mapCorruption(error);
+    }
   }
 
   private open(method: 'password' | 'keychain', failuresBefore: number): EngineServices {
@@ -649,12 +764,7 @@ export class KeywardEngine {
           });
         } catch (error) {
           this.logger.warn('the daily backup failed', { error });
-          log.append({
-            actor: 'scheduler',
-            action: 'backup.create',
-            outcome: 'failure',
-            details: { reason: error instanceof KeywardError ? error.code : 'internal' },
-          });
+          this.backupFailed(error, { log, notices });
         }
         lastBackupAt = now;
       },

@@ -21,6 +21,7 @@ export type ActivityAction =
   | 'key.revoke'
   | 'key.regenerate'
   | 'key.delete'
+  | 'key.end-grace'
   | 'key.expire'
   | 'key.reveal'
   | 'key.copy'

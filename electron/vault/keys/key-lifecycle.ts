@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { describeIssue } from '../../../shared/domain/issue-message.ts';
 import type { z } from 'zod';
 import type { ApiKeyView, RevokeOptions } from '../../../shared/domain/api-key.ts';
 import { REVOKE_LIMITS } from '../../../shared/domain/api-key.ts';
@@ -74,9 +75,7 @@ export interface Actor {
 }
 
 function invalid(error: z.ZodError): KeywardError {
-  const issue = error.issues[0];
-  const path = issue?.path.length ? `${issue.path.join('.')}: ` : '';
-  return new KeywardError('INVALID_INPUT', `${path}${issue?.message ?? 'invalid input'}`);
+  return new KeywardError('INVALID_INPUT', describeIssue(error.issues[0]));
 }
 
 function checkAcl(list: readonly string[] | undefined): string[] {
@@ -513,6 +512,37 @@ export class KeyLifecycle {
       })
       .immediate();
     this.changed([integrationId]);
+  }
+
+  /**
+   * Ends one grace key's grace period now (a key believed leaked): it becomes `revoked` and is no
+   * longer accepted; the active key is not touched. INVALID_STATE for a key that is not in grace.
+   */
+  endGrace(keyId: string, options: Actor): ApiKeyView {
+    const ended = this.db
+      .transaction(() => {
+        const key = this.requireKey(keyId);
+        if (key.status !== 'grace') {
+          throw new KeywardError(
+            'INVALID_STATE',
+            `Only a key in its grace period can have its grace ended; this key is ${key.status}.`,
+          );
+        }
+        const now = this.clock.now();
+        this.keys.endGrace(key.id, now);
+        this.log.append({
+          actor: options.actor,
+          action: 'key.end-grace',
+          outcome: 'success',
+          integrationId: key.integrationId,
+          keyId: key.id,
+          details: { graceEndsAt: key.graceEndsAt },
+        });
+        return this.requireKey(key.id);
+      })
+      .immediate();
+    this.changed([ended.integrationId]);
+    return ended;
   }
 
   /** Records a use of a key (from "test key" or the server's verify log). */

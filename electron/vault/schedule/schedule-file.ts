@@ -5,7 +5,7 @@ import { writeFileAtomic } from '../atomic-file.ts';
 
 const entrySchema = z.strictObject({
   id: z.string().max(200),
-  kind: z.enum(['expires-soon', 'grace-ending', 'expired', 'rotated', 'rotation-failed']),
+  kind: z.enum(['expires-soon', 'grace-ending', 'expired', 'rotated', 'rotation-failed', 'backup-failed']),
   dueAt: z.number().int(),
   integrationName: z.string().max(200),
   message: z.string().max(1000),
