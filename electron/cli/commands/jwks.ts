@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { KeywardError } from '../../../shared/errors.ts';
 import type { CommandContext, CommandRunner } from '../cli-context.ts';
@@ -29,6 +31,13 @@ JWKS goes to FILE and stdout says what was written; --json then prints
 export async function runJwks(context: CommandContext, options: JwksOptions): Promise<CommandResult> {
   if (options.out === '') {
     throw new KeywardError('USAGE', '--out needs a file name.');
+  }
+  if (options.out !== undefined && existsSync(resolve(options.out))) {
+    // The engine refuses too (the one rule); here it spares asking for a password that cannot help.
+    throw new KeywardError(
+      'INVALID_STATE',
+      `${resolve(options.out)} already exists; the JWKS never overwrites a file. Choose a new file name.`,
+    );
   }
   await unlockEngine(context);
   if (options.out === undefined) {

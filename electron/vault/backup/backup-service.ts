@@ -69,7 +69,8 @@ export class BackupService {
 
   /** Backups, newest first. */
   list(): BackupInfo[] {
-    if (!existsSync(this.directory)) {
+    // No folder (or something else in its place, which the next backup reports): no backups.
+    if (statSync(this.directory, { throwIfNoEntry: false })?.isDirectory() !== true) {
       return [];
     }
     return readdirSync(this.directory)

@@ -68,8 +68,10 @@ describe('a vault with a damaged database page', () => {
       const madeBackup = existsSync(backups) && readdirSync(backups).some((file) => file.endsWith('.vault'));
       if (run.code === 0 && !madeBackup) {
         // The daily backup ran on unlock and failed on the damaged page: the owner is told.
-        const notices = await cli.json(['--vault', vault, 'notices'], { env });
-        const kinds = (notices['notices'] as { kind: string; message: string }[]).map((n) => n.kind);
+        const listed = await cli.run(['--vault', vault, 'notices', '--json'], { env });
+        expect([0, 6], `${where}; notices: ${listed.stderr}`).toContain(listed.code);
+        const notices = listed.code === 0 ? (JSON.parse(listed.stdout) as Record<string, unknown>) : {};
+        const kinds = ((notices['notices'] ?? []) as { kind: string }[]).map((n) => n.kind);
         // (Unless the damage reaches the notices table itself: then only the OS notification, which
         // the engine fires from an unsaved notice, can say so — see keyward-engine.test.ts.)
         if (kinds.includes('backup-failed')) {
