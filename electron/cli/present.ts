@@ -46,7 +46,7 @@ export class CliTime {
     }
     const [unit, size] =
       abs >= 86_400_000 ? ['d', 86_400_000] : abs >= 3_600_000 ? ['h', 3_600_000] : ['m', 60_000];
-    const n = Math.floor(abs / (size));
+    const n = Math.floor(abs / size);
     return delta > 0 ? `in ${n} ${unit}` : `${n} ${unit} ago`;
   }
 

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { ApiKeyView } from '../../../shared/domain/api-key.ts';
 import { KeywardError } from '../../../shared/errors.ts';
+import { describeRefusal } from '../../../shared/keys/acceptance.ts';
 import { parseIp } from '../../../shared/net/cidr.ts';
 import type { EngineServices } from '../../vault/keyward-engine.ts';
 import { addReauthOption } from '../arguments.ts';
@@ -30,10 +31,11 @@ API access) and, with --ip, the integration's IP allow list. INTEGRATION tests i
 KEY_ID any key (\`keyward keys list\`). The key never leaves the vault. An accepted key counts as used
 now ("last used"), as the desktop's Test does; every test is logged as key.test.
 
-Prints "accepted", or "refused" with the reason. Exit code 0 when accepted, 5 when refused.
+Prints "accepted", or "refused" with the reason code (the server's: KEY_EXPIRED, KEY_REVOKED,
+API_DISABLED, IP_NOT_ALLOWED, …) and its meaning. Exit code 0 when accepted, 5 when refused.
 
 --json output:
-  {"accepted":true|false,"reason":null|"…","keyId":"…","integrationId":"…","integrationName":"…",
+  {"accepted":true|false,"reason":null|"KEY_REVOKED"|…,"keyId":"…","integrationId":"…","integrationName":"…",
    "masked":"kw_AbC12…","status":"active","ip":"…"|null,"checkedAt":"…"}`;
 
 /** The key `ref` names: a key id, else an integration (its active key). NOT_FOUND naming both. */
@@ -105,7 +107,7 @@ export async function runKeyTest(
     lines: [
       result.accepted
         ? `accepted: ${subject} is accepted now.`
-        : `refused: ${result.reason ?? 'refused'}: ${subject} is not accepted.`,
+        : `refused: ${result.reason ?? 'KEY_UNKNOWN'} (${describeRefusal(result.reason ?? 'KEY_UNKNOWN')}): ${subject} is not accepted.`,
     ],
     ...(result.accepted ? {} : { exitCode: EXIT_CODES['invalid-state'] }),
   };

@@ -139,7 +139,7 @@ describe('exportJwks: the one rule for the CLI and the desktop', () => {
     const backup = made.engine.backupNow();
     saveAnswers.push(`${backup.path}.header`);
     const before = readFileSync(`${backup.path}.header`);
-    const refused = (await call('jwks.export', {}));
+    const refused = await call('jwks.export', {});
     expect(refused.ok ? 'ok' : refused.error.code).toBe('INVALID_STATE');
     expect(readFileSync(`${backup.path}.header`).equals(before)).toBe(true);
 
@@ -150,7 +150,7 @@ describe('exportJwks: the one rule for the CLI and the desktop', () => {
     );
     const old = made.services.lifecycle.activeKey(integration.id);
     made.services.lifecycle.rotate(integration.id, { actor: 'o' });
-    const denied = (await call('keys.endGrace', { keyId: old.id }));
+    const denied = await call('keys.endGrace', { keyId: old.id });
     expect(denied.ok ? 'ok' : denied.error.code).toBe('REAUTH_REQUIRED');
     expect((await call('reauth.password', { password: PASSWORD })).ok).toBe(true);
     const ended = (await call('keys.endGrace', { keyId: old.id })) as IpcResult<{ status: string }>;
