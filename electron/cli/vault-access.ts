@@ -3,6 +3,7 @@ import { KeywardError } from '../../shared/errors.ts';
 import type { EngineServices } from '../vault/keyward-engine.ts';
 import type { UnlockMethod, Vault } from '../vault/vault.ts';
 import type { CommandContext } from './cli-context.ts';
+import { readScheduleFile } from '../vault/schedule/schedule-file.ts';
 import { PASSWORD_ENV } from './password-source.ts';
 import { CliTime } from './present.ts';
 
@@ -78,12 +79,25 @@ function canFallBackToPassword(error: unknown): error is KeywardError {
 }
 
 /**
- * How this command prints time: UTC with `--utc` or, once the vault is open, its `utc` setting;
- * local time with offset otherwise. For commands that never unlock, pass `null`.
+ * How this command prints time: UTC with `--utc` or the vault's `utc` setting (once the vault is
+ * open, from its settings; for commands that never unlock — pass `null` — from the schedule file);
+ * local time with offset otherwise.
  */
 export function timeFor(context: CommandContext, services: EngineServices | null): CliTime {
-  const utc = context.utc || (services?.settings.get().utc ?? false);
+  const utc = context.utc || (services === null ? utcFromScheduleFile(context) : services.settings.get().utc);
   return new CliTime(utc, context.now());
+}
+
+/**
+ * The vault's `utc` setting as the unencrypted schedule file last recorded it, for the commands
+ * that never unlock (`status`, `backup list`, `notices --locked`); false when there is no file.
+ */
+function utcFromScheduleFile(context: CommandContext): boolean {
+  try {
+    return readScheduleFile(context.engine.vault.files.schedule).utc === true;
+  } catch {
+    return false; // no schedule file yet (or a damaged one, which `notices --locked` reports): local time
+  }
 }
 
 /**

@@ -585,6 +585,7 @@ export class KeywardEngine {
             integrationName: notice.integrationName,
             message: notice.message,
           })),
+          utc: services.settings.get().utc,
         },
         now,
       );
@@ -781,8 +782,8 @@ export class KeywardEngine {
       if (changed.includes('autoLockMinutes')) {
         autoLock.setIdleMinutes(next.autoLockMinutes);
       }
-      if (changed.includes('noticeLeadDays')) {
-        scheduler.plan();
+      if (changed.includes('noticeLeadDays') || changed.includes('utc')) {
+        scheduler.plan(); // (utc: the schedule file carries it for the commands that never unlock)
       }
     });
     if (failuresBefore > 0) {

@@ -1,4 +1,4 @@
-import { readdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { sha256 } from './cli-harness.ts';
@@ -291,9 +291,11 @@ describe('messages and lists', () => {
     expect(all['unlocksHidden']).toBe(0);
   });
 
-  it('`status` and `backup list` honour --utc, before or after the command', async () => {
+  it('`status` and `backup list` honour --utc, and the vault’s utc setting although they never unlock', async () => {
     const cli = await vaultWith([]);
     await cli.json(['backup', 'now'], { env });
+    const utcTimes = /\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ/;
+    const localTimes = /\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d/;
     for (const argv of [
       ['status', '--utc'],
       ['--utc', 'status'],
@@ -302,8 +304,18 @@ describe('messages and lists', () => {
     ]) {
       const run = await cli.run(argv, { env });
       expect(run.code, run.stderr).toBe(0);
-      expect(run.stdout, argv.join(' ')).toMatch(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ/);
+      expect(run.stdout, argv.join(' ')).toMatch(utcTimes);
     }
-    expect(readdirSync(cli.dir)).toContain('backups');
+    for (const argv of [['status'], ['backup', 'list']]) {
+      expect((await cli.run(argv)).stdout, argv.join(' ')).toMatch(localTimes);
+    }
+    // `settings set utc true`: every later command prints UTC, the ones without a password too.
+    await cli.json(['settings', 'set', 'utc', 'true'], { env });
+    for (const argv of [['status'], ['backup', 'list'], ['status', '--json'], ['backup', 'list', '--json']]) {
+      const run = await cli.run(argv);
+      expect(run.code, run.stderr).toBe(0);
+      expect(run.stdout, argv.join(' ')).toMatch(utcTimes);
+      expect(run.stdout, argv.join(' ')).not.toMatch(localTimes);
+    }
   });
 });
