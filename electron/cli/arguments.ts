@@ -33,8 +33,17 @@ export function addReauthOption(command: Command): Command {
     new Option(
       '--totp <code>',
       'an authenticator code, to confirm it is you when the vault opens with the remembered device key',
-    ),
+    ).argParser(totpCode),
   );
+}
+
+/** A commander value parser for `--totp`: six digits, checked before any password is asked for. */
+export function totpCode(value: string): string {
+  const code = value.trim().replace(/\s+/g, '');
+  if (!/^\d{6}$/.test(code)) {
+    throw new InvalidArgumentError('It must be the 6-digit code your authenticator shows.');
+  }
+  return code;
 }
 
 /** The usage error for a missing confirmation flag: says what would happen and which flag to add. */

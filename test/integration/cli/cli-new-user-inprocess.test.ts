@@ -206,6 +206,7 @@ describe('arguments are checked before any password is asked for', () => {
       [['export', backup.path], 5],
       [['jwks', '--out', backup.path], 5],
       [['backup', 'restore', 'keyward-19990101T000000Z'], 4],
+      [['keys', 'revoke', 'Billing', '--grace', '0', '--totp', 'abc'], 2],
     ];
     for (const [argv, code] of bad) {
       const run = await cli.run(argv, { isTTY: true, answer: () => PASSWORD });
