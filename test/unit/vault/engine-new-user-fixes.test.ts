@@ -143,6 +143,18 @@ describe('exportJwks: the one rule for the CLI and the desktop', () => {
     expect(refused.ok ? 'ok' : refused.error.code).toBe('INVALID_STATE');
     expect(readFileSync(`${backup.path}.header`).equals(before)).toBe(true);
 
+    // A bad field is named once (dispatch and engine alike), and invisible characters are refused.
+    const long = await call('integrations.create', {
+      integration: { name: 'x'.repeat(101), platform: 'web' },
+    });
+    expect(long.ok ? 'ok' : long.error.message).toBe(
+      'integrations.create: name must be at most 100 characters',
+    );
+    const bidi = await call('integrations.create', {
+      integration: { name: 'Bill\u202Egni', platform: 'web' },
+    });
+    expect(bidi.ok ? 'ok' : bidi.error.message).toMatch(/invisible or text-direction characters: U\+202E/);
+
     // keys.endGrace: guarded (re-authentication), then the key is revoked.
     const { integration } = made.services.lifecycle.createIntegration(
       { name: 'Billing', platform: 'server' },
