@@ -173,22 +173,32 @@ function lockedNotices(context: CommandContext): CommandResult {
   return {
     json: { asOf: time.at(file.generatedAt), unread, upcoming },
     lines: [
-      `From the schedule file (as of ${time.at(file.generatedAt)}; the vault stays locked).`,
+      `From the schedule file as of ${time.at(file.generatedAt)} (the vault stays locked).`,
       ...(unread.length === 0
         ? ['No unread notices.']
-        : table(
-            ['FIRED', 'KIND', 'MESSAGE'],
-            unread.map((entry) => [entry.firedAt, entry.kind, entry.message]),
-          )),
+        : context.wide
+          ? table(
+              ['FIRED', 'KIND', 'MESSAGE'],
+              unread.map((entry) => [entry.firedAt, entry.kind, entry.message]),
+            )
+          : file.unread.flatMap((entry) => [
+              `${time.short(entry.firedAt)}  ${entry.kind}`,
+              `  ${printableLine(entry.message)}`,
+            ])),
       '',
       ...(upcoming.length === 0
         ? ['Nothing due in the next 100 days.']
         : [
             'Coming up:',
-            ...table(
-              ['DUE', 'KIND', 'MESSAGE'],
-              upcoming.map((entry) => [entry.dueAt, entry.kind, entry.message]),
-            ),
+            ...(context.wide
+              ? table(
+                  ['DUE', 'KIND', 'MESSAGE'],
+                  upcoming.map((entry) => [entry.dueAt, entry.kind, entry.message]),
+                )
+              : file.upcoming.flatMap((entry) => [
+                  `${time.short(entry.dueAt)}  ${entry.kind}`,
+                  `  ${printableLine(entry.message)}`,
+                ])),
           ]),
     ],
   };

@@ -262,6 +262,7 @@ describe('messages and lists', () => {
       ['log'],
       ['settings', 'get'],
       ['notices', '--all'],
+      ['notices', '--locked'],
       ['backup', 'list'],
     ]) {
       const run = await cli.run(argv, { env });
