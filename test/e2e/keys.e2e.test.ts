@@ -422,7 +422,7 @@ describe('the Keys screen', () => {
   }, 90_000);
 
   it('ends one grace key’s grace now: confirmed, re-authenticated, the key revoked and no longer accepted', async () => {
-    const app = await open({ seed: seedOne('Billing') });
+    const app = await open(seedOne('Billing'));
     const { page } = app;
     const id = integrationId(app, 'Billing');
     const panel = await openDetails(page, 'Billing');
