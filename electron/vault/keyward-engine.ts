@@ -317,23 +317,36 @@ export class KeywardEngine {
   async exportJwks(target: string): Promise<{ path: string; kids: string[] }> {
     const path = resolve(target);
     const jwks = await this.jwks();
+    const refusal = this.jwksTargetRefusal(path);
+    if (refusal !== null) {
+      throw refusal;
+    }
+    writeNewFile(path, `${JSON.stringify(jwks, null, 2)}\n`, 0o644);
+    return { path, kids: jwks.keys.map((key) => key.kid) };
+  }
+
+  /**
+   * Why {@link exportJwks} would refuse `target`, or null: the folder is missing (NOT_FOUND), it is
+   * one of the vault's own files, or any file exists there (INVALID_STATE). Needs no unlock, so an
+   * interface can say so before asking for a password; `exportJwks` applies it again.
+   */
+  jwksTargetRefusal(target: string): KeywardError | null {
+    const path = resolve(target);
     if (!existsSync(dirname(path))) {
-      throw new KeywardError('NOT_FOUND', `The folder for ${path} does not exist.`);
+      return new KeywardError('NOT_FOUND', `The folder for ${path} does not exist.`);
     }
     const own = this.vault.files;
     const ownFile =
-      [own.database, own.header, own.lockout, own.schedule].includes(path) ||
-      path.startsWith(`${own.database}`);
+      [own.database, own.header, own.lockout, own.schedule].includes(path) || path.startsWith(own.database);
     if (ownFile || existsSync(path)) {
-      throw new KeywardError(
+      return new KeywardError(
         'INVALID_STATE',
         ownFile
           ? `${path} is one of the vault's own files; choose a new file name.`
           : `${path} already exists; the JWKS never overwrites a file. Choose a new file name (or remove the old one first).`,
       );
     }
-    writeNewFile(path, `${JSON.stringify(jwks, null, 2)}\n`, 0o644);
-    return { path, kids: jwks.keys.map((key) => key.kid) };
+    return null;
   }
 
   /** Imports an export as this engine's vault (only where no vault exists yet). */

@@ -1,5 +1,3 @@
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { KeywardError } from '../../../shared/errors.ts';
 import type { CommandContext, CommandRunner } from '../cli-context.ts';
@@ -32,12 +30,11 @@ export async function runJwks(context: CommandContext, options: JwksOptions): Pr
   if (options.out === '') {
     throw new KeywardError('USAGE', '--out needs a file name.');
   }
-  if (options.out !== undefined && existsSync(resolve(options.out))) {
-    // The engine refuses too (the one rule); here it spares asking for a password that cannot help.
-    throw new KeywardError(
-      'INVALID_STATE',
-      `${resolve(options.out)} already exists; the JWKS never overwrites a file. Choose a new file name.`,
-    );
+  // The engine's one rule, checked before asking for a password that could not help (and again
+  // when writing).
+  const refusal = options.out === undefined ? null : context.engine.jwksTargetRefusal(options.out);
+  if (refusal !== null) {
+    throw refusal;
   }
   await unlockEngine(context);
   if (options.out === undefined) {

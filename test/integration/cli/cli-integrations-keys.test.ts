@@ -128,7 +128,7 @@ describe.concurrent('integrations and keys, spawned', () => {
     expect(set).toEqual({ name: 'utc', value: true, previous: false, changed: true });
 
     const [keysText, logJson] = await Promise.all([
-      cli(['keys', 'list'], { env: kolkata }),
+      cli(['keys', 'list', '--wide'], { env: kolkata }),
       cli(['log', '--limit', '3', '--json'], { env: kolkata }),
     ]);
     expect(keysText.code, keysText.stderr).toBe(0);
