@@ -115,7 +115,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   {
     name: 'keys',
     term: 'keys',
-    summary: 'list, reveal, copy, rotate, revoke, regenerate, delete keys; never-expire',
+    summary: 'list, reveal, copy, test, rotate, revoke, regenerate, delete keys; end grace; never-expire',
     load: async () => (await import('./commands/keys.ts')).registerKeysCommand,
   },
   {

@@ -1,5 +1,9 @@
 import type { Command } from 'commander';
-import { DEFAULT_SETTINGS, settingsPatchSchema, WEAKENABLE_SETTINGS } from '../../../shared/domain/settings.ts';
+import {
+  DEFAULT_SETTINGS,
+  settingsPatchSchema,
+  WEAKENABLE_SETTINGS,
+} from '../../../shared/domain/settings.ts';
 import type { SettingName, Settings } from '../../../shared/domain/settings.ts';
 import { KeywardError } from '../../../shared/errors.ts';
 import { quoteSafely } from '../../../shared/keys/redact.ts';
