@@ -64,6 +64,8 @@ export interface CommandContext {
   readonly utc: boolean;
   /** `--json`: the result is one JSON object; anything said before it goes to stderr. */
   readonly json: boolean;
+  /** `--wide`: tables with every column and full timestamps, instead of fitting 80 columns. */
+  readonly wide: boolean;
   /** Whether stdin / stdout are terminals. */
   readonly isTTY: boolean;
   readonly stdoutIsTTY: boolean;

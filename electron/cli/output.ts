@@ -18,6 +18,11 @@ export interface TextSink {
 export interface CommandResult {
   json: Record<string, unknown>;
   lines: string[];
+  /**
+   * The exit code when the command did its job but the answer is "no" (`keys test` of a refused
+   * key: exit 5); the result is still printed on stdout. Default 0.
+   */
+  exitCode?: ExitCode;
 }
 
 /** The `--json` error shape: `{"error":{"code","message"}}`, plus the retry-after when there is one. */

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { Command, CommanderError, Help } from 'commander';
 import { KeywardError } from '../../shared/errors.ts';
+import { mapCorruption } from '../vault/db/corruption.ts';
 import type { KeywardEngine } from '../vault/keyward-engine.ts';
 import { defaultVaultPath, vaultFiles } from '../vault/vault-paths.ts';
 import type { CliDependencies, CommandBody, CommandContext, CommandRunner } from './cli-context.ts';
@@ -17,6 +18,7 @@ interface GlobalOptions {
   json?: boolean;
   utc?: boolean;
   passwordStdin?: boolean;
+  wide?: boolean;
 }
 
 const DESCRIPTION =
@@ -113,7 +115,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   {
     name: 'keys',
     term: 'keys',
-    summary: 'list, reveal, copy, rotate, revoke, regenerate, delete keys; never-expire',
+    summary: 'list, reveal, copy, test, rotate, revoke, regenerate, delete keys; end grace; never-expire',
     load: async () => (await import('./commands/keys.ts')).registerKeysCommand,
   },
   {
@@ -203,6 +205,8 @@ export interface BuildOptions {
    * knows the command unlocks with the password from the environment); the command takes it over.
    */
   early?: { vaultPath: string; prefetch: KdfPrefetch } | null | undefined;
+  /** Told the exit code of a command that ran (a refused `keys test` is 5 with its result printed). */
+  onExitCode?: (code: ExitCode) => void;
 }
 
 /**
@@ -220,7 +224,11 @@ export function buildProgram(
   outputFor: (json: boolean) => CliOutput,
   options: BuildOptions = {},
 ): Command {
-  const { registrars = new Map<string, CommandRegistrar>(), onPlaceholder = () => undefined } = options;
+  const {
+    registrars = new Map<string, CommandRegistrar>(),
+    onPlaceholder = () => undefined,
+    onExitCode = () => undefined,
+  } = options;
   const program = new Command('keyward');
   const placeholders = new Map<Command, CommandEntry>();
   program
@@ -255,6 +263,7 @@ export function buildProgram(
     .option('--json', 'machine-readable output: one JSON object on stdout, errors as JSON on stderr')
     .option('--utc', 'print timestamps in UTC (2025-11-23T12:44:11Z) instead of local time with offset')
     .option('--password-stdin', 'read the master password from the first line of stdin')
+    .option('--wide', 'tables with every column and full timestamps (default: fit 80 columns)')
     .addHelpText('after', epilog(deps.env))
     .showHelpAfterError(false);
 
@@ -301,6 +310,7 @@ export function buildProgram(
       vault: engine.vault,
       utc: globals.utc === true,
       json: globals.json === true,
+      wide: globals.wide === true,
       passwords,
       isTTY: deps.isTTY,
       stdoutIsTTY: deps.stdoutIsTTY,
@@ -314,7 +324,12 @@ export function buildProgram(
       clipboard: deps.clipboard,
     };
     try {
-      outputFor(globals.json === true).result(await body(context));
+      const result = await body(context);
+      outputFor(globals.json === true).result(result);
+      onExitCode(result.exitCode ?? EXIT_CODES.ok);
+    } catch (error) {
+      // A damaged page met by any command: exit 6 pointing to `backup restore`, not "internal".
+      throw mapCorruption(error);
     } finally {
       engine.lock(); // stops the scheduler's timer, forgets re-authentication, zeroes the data key
       prefetch?.dispose();
@@ -354,6 +369,7 @@ export async function runCli(deps: CliDependencies): Promise<ExitCode> {
     });
   let program: Command | undefined;
   let early: BuildOptions['early'] = null;
+  let exitCode: ExitCode = EXIT_CODES.ok;
   try {
     // First with placeholders only: commander finds the command (or prints the root help, or
     // reports an unknown command) without loading any command module. Then, with that one
@@ -374,10 +390,14 @@ export async function runCli(deps: CliDependencies): Promise<ExitCode> {
     if (selected !== null) {
       early = startEarlyPrefetch(selected, program.opts<GlobalOptions>(), deps.env);
       await early?.prefetch.started; // the hash runs before the command's module loads
-      program = buildProgram(deps, outputFor, { registrars: await loadCommands([selected]), early });
+      program = buildProgram(deps, outputFor, {
+        registrars: await loadCommands([selected]),
+        early,
+        onExitCode: (code) => (exitCode = code),
+      });
       await program.parseAsync([...deps.argv], { from: 'user' });
     }
-    return EXIT_CODES.ok;
+    return exitCode;
   } catch (error) {
     const json = program?.opts<GlobalOptions>().json === true;
     if (error instanceof CommanderError) {

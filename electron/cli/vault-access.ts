@@ -2,6 +2,7 @@ import { KeywardError } from '../../shared/errors.ts';
 import type { KeywardEngine } from '../vault/keyward-engine.ts';
 import type { UnlockMethod } from '../vault/vault.ts';
 import type { CommandContext } from './cli-context.ts';
+import { readScheduleFile } from '../vault/schedule/schedule-file.ts';
 import { PASSWORD_ENV } from './password-source.ts';
 import { CliTime } from './present.ts';
 
@@ -57,12 +58,25 @@ function canFallBackToPassword(error: unknown): error is KeywardError {
 }
 
 /**
- * How this command prints time: UTC with `--utc` or, once the vault is open, its `utc` setting;
- * local time with offset otherwise. For commands that never unlock, pass `null`.
+ * How this command prints time: UTC with `--utc` or the vault's `utc` setting (once the vault is
+ * open, from its settings; for commands that never unlock — pass `null` — from the schedule file);
+ * local time with offset otherwise.
  */
 export function timeFor(context: CommandContext, unlocked: KeywardEngine | null): CliTime {
-  const utc = context.utc || (unlocked?.settings().utc ?? false);
+  const utc = context.utc || (unlocked === null ? utcFromScheduleFile(context) : unlocked.settings().utc);
   return new CliTime(utc, context.now());
+}
+
+/**
+ * The vault's `utc` setting as the unencrypted schedule file last recorded it, for the commands
+ * that never unlock (`status`, `backup list`, `notices --locked`); false when there is no file.
+ */
+function utcFromScheduleFile(context: CommandContext): boolean {
+  try {
+    return readScheduleFile(context.engine.vault.files.schedule).utc === true;
+  } catch {
+    return false; // no schedule file yet (or a damaged one, which `notices --locked` reports): local time
+  }
 }
 
 /**

@@ -41,6 +41,7 @@ export const NOTICE_TITLES: Readonly<Record<NoticeKind, string>> = {
   expired: 'API key expired',
   rotated: 'API key rotated',
   'rotation-failed': 'Automatic rotation failed',
+  'backup-failed': 'Daily backup failed',
 };
 
 /** More notices than this at once become one summary notification. */

@@ -1,4 +1,13 @@
-import { closeSync, fsyncSync, openSync, readdirSync, renameSync, writeSync, unlinkSync } from 'node:fs';
+import {
+  closeSync,
+  fsyncSync,
+  linkSync,
+  openSync,
+  readdirSync,
+  renameSync,
+  writeSync,
+  unlinkSync,
+} from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 
 /**
@@ -22,6 +31,41 @@ export function writeFileAtomic(path: string, contents: string, mode = 0o600): v
   } catch (error) {
     unlinkSync(temp);
     throw error;
+  }
+  fsyncDirectory(dirname(path));
+}
+
+/**
+ * Writes `contents` to `path`, which must not exist: never overwrites, even a file that appears
+ * while writing (EEXIST then). Whole or absent after a crash: a temp file is written and fsynced,
+ * then hard-linked to `path` (atomic, and fails if `path` exists); where the file system has no
+ * hard links, `path` is created exclusively and written in place.
+ */
+export function writeNewFile(path: string, contents: string, mode = 0o600): void {
+  const temp = `${path}.tmp-${process.pid}`;
+  const fd = openSync(temp, 'wx', mode);
+  try {
+    writeSync(fd, contents);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  try {
+    linkSync(temp, path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP') {
+      throw error;
+    }
+    const direct = openSync(path, 'wx', mode);
+    try {
+      writeSync(direct, contents);
+      fsyncSync(direct);
+    } finally {
+      closeSync(direct);
+    }
+  } finally {
+    unlinkSync(temp);
   }
   fsyncDirectory(dirname(path));
 }

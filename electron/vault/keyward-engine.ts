@@ -20,9 +20,10 @@ import { BACKUP_INTERVAL_MS, BackupService } from './backup/backup-service.ts';
 import type { BackupInfo } from './backup/backup-service.ts';
 import { exportVault, importVault } from './backup/vault-export.ts';
 import type { GuardedAction, ReauthCredential } from './auth/reauth.ts';
-import { removeStaleTempFiles } from './atomic-file.ts';
+import { removeStaleTempFiles, writeNewFile } from './atomic-file.ts';
 import { AutoLock } from './auto-lock.ts';
 import type { Clock } from './clock.ts';
+import { isDatabaseCorruption, mapCorruption } from './db/corruption.ts';
 import type { SqliteDatabase } from './db/sqlite.ts';
 import { TokenDecoder } from './decoder/token-decoder.ts';
 import type { DecodeOptions, DecodeReport } from './decoder/token-decoder.ts';
@@ -48,6 +49,16 @@ import { SettingsService } from './settings/settings-service.ts';
 import type { DeriveKey } from './crypto/kdf.ts';
 import { Vault } from './vault.ts';
 import type { KdfTuning } from './vault.ts';
+
+/** Why a backup could not be written, in words, for the errors a file system gives. */
+const BACKUP_ERRNO_WORDS: Readonly<Record<string, string>> = {
+  ENOSPC: 'the disk is full',
+  EDQUOT: 'the disk quota is used up',
+  EACCES: 'no permission to write the backups folder',
+  EPERM: 'no permission to write the backups folder',
+  EROFS: 'the backups folder is on a read-only file system',
+  EIO: 'the disk reported an input/output error',
+};
 
 /** What the engine needs from its host (the Electron shell or the CLI). */
 export interface EngineDependencies {
@@ -147,7 +158,7 @@ export class KeywardEngine {
     options: { remember?: boolean; settings?: Record<string, unknown> } = {},
   ): Promise<void> {
     await this.vault.create(password);
-    const services = this.open('password', 0);
+    const services = this.openOrLock('password', 0);
     if (options.settings !== undefined) {
       const patch = options.settings;
       this.withPasswordProof(() => services.settings.set(patch, { actor: this.actor }));
@@ -170,7 +181,7 @@ export class KeywardEngine {
     }
     const failuresBefore = this.vault.failedAttempts();
     await this.vault.unlockWithPassword(password);
-    const services = this.current ?? this.open('password', failuresBefore);
+    const services = this.current ?? this.openOrLock('password', failuresBefore);
     if (options.countsAsReauth) {
       services.reauth.grantAfterPasswordUnlock({ actor: this.actor });
     }
@@ -198,7 +209,7 @@ export class KeywardEngine {
     }
     const failuresBefore = this.vault.failedAttempts();
     await this.vault.unlockWithKeychain();
-    this.open('keychain', failuresBefore);
+    this.openOrLock('keychain', failuresBefore);
   }
 
   /** Locks: stops timers, forgets re-authentication, closes the database, zeroes the key. */
@@ -385,6 +396,47 @@ export class KeywardEngine {
     return result;
   }
 
+  /**
+   * Writes the public JWKS to `target`, a new file (mode 0644): the one rule for every interface.
+   * Like {@link exportTo} it never overwrites anything — a backup, a backup header, an export, the
+   * vault's own files or any other existing file (INVALID_STATE) — and the folder must exist
+   * (NOT_FOUND).
+   */
+  async exportJwks(target: string): Promise<{ path: string; kids: string[] }> {
+    const path = resolve(target);
+    const jwks = await this.jwks();
+    const refusal = this.jwksTargetRefusal(path);
+    if (refusal !== null) {
+      throw refusal;
+    }
+    writeNewFile(path, `${JSON.stringify(jwks, null, 2)}\n`, 0o644);
+    return { path, kids: jwks.keys.map((key) => key.kid) };
+  }
+
+  /**
+   * Why {@link exportJwks} would refuse `target`, or null: the folder is missing (NOT_FOUND), it is
+   * one of the vault's own files, or any file exists there (INVALID_STATE). Needs no unlock, so an
+   * interface can say so before asking for a password; `exportJwks` applies it again.
+   */
+  jwksTargetRefusal(target: string): KeywardError | null {
+    const path = resolve(target);
+    if (!existsSync(dirname(path))) {
+      return new KeywardError('NOT_FOUND', `The folder for ${path} does not exist.`);
+    }
+    const own = this.vault.files;
+    const ownFile =
+      [own.database, own.header, own.lockout, own.schedule].includes(path) || path.startsWith(own.database);
+    if (ownFile || existsSync(path)) {
+      return new KeywardError(
+        'INVALID_STATE',
+        ownFile
+          ? `${path} is one of the vault's own files; choose a new file name.`
+          : `${path} already exists; the JWKS never overwrites a file. Choose a new file name (or remove the old one first).`,
+      );
+    }
+    return null;
+  }
+
   /** Imports an export as this engine's vault (only where no vault exists yet: VAULT_EXISTS otherwise). */
   async importFrom(source: string, password: string): Promise<{ vaultId: string }> {
     this.requireNoVault('import');
@@ -529,8 +581,15 @@ export class KeywardEngine {
   // ── notices ───────────────────────────────────────────────────────────────
 
   /** Notices, newest first (superseded ones hidden unless asked for). */
-  notices(options: { unreadOnly?: boolean; includeSuperseded?: boolean; limit?: number } = {}): Notice[] {
+  notices(
+    options: { unreadOnly?: boolean; includeSuperseded?: boolean; limit?: number; offset?: number } = {},
+  ): Notice[] {
     return this.services().notices.list(options);
+  }
+
+  /** How many notices {@link notices} pages through with the same filter. */
+  noticeCount(options: { unreadOnly?: boolean; includeSuperseded?: boolean } = {}): number {
+    return this.services().notices.count(options);
   }
 
   /**
@@ -538,9 +597,11 @@ export class KeywardEngine {
    * list (what notifications show while locked) follows.
    */
   markNoticesRead(ids: readonly string[] | 'all'): number {
-    const { notices } = this.services();
+    const { notices, db } = this.services();
     const marked =
-      ids === 'all' ? notices.markRead() : ids.reduce((sum, id) => sum + notices.markRead(id), 0);
+      ids === 'all'
+        ? notices.markRead()
+        : db.transaction(() => ids.reduce((sum, id) => sum + notices.markRead(id), 0)).immediate();
     if (marked > 0) {
       this.writeSchedule();
     }
@@ -551,7 +612,14 @@ export class KeywardEngine {
 
   /** Entries, newest first, each with the current name of its integration (null when gone or none). */
   activity(
-    options: { limit?: number; beforeSeq?: number; action?: string; integrationId?: string } = {},
+    options: {
+      limit?: number;
+      beforeSeq?: number;
+      action?: string;
+      /** Leave out entries of this action (e.g. `vault.unlock`, most of a CLI user's log). */
+      excludeAction?: string;
+      integrationId?: string;
+    } = {},
   ): (ActivityEntry & { integrationName: string | null })[] {
     const { log, integrations } = this.services();
     const names = new Map<string, string | null>();
@@ -565,6 +633,11 @@ export class KeywardEngine {
       ...entry,
       integrationName: entry.integrationId === null ? null : nameOf(entry.integrationId),
     }));
+  }
+
+  /** How many log entries of `action` have a sequence number of at least `fromSeq`. */
+  countActivity(action: string, fromSeq = 0): number {
+    return this.services().log.countAction(action, fromSeq);
   }
 
   /** Walks the log's hash chain; names the first entry that fails. */
@@ -688,6 +761,15 @@ export class KeywardEngine {
     return this.guard('key.regenerate').lifecycle.regenerate(ref, { actor: this.actor });
   }
 
+  /**
+   * Ends one grace key's grace period now, for a key believed leaked: it becomes `revoked` and is no
+   * longer accepted (the integration's active key keeps working). Needs a fresh re-authentication;
+   * logged as `key.end-grace` (a refusal as denied). INVALID_STATE for a key not in grace.
+   */
+  endGrace(keyId: string): ApiKeyView {
+    return this.guard('key.end-grace').lifecycle.endGrace(keyId, { actor: this.actor });
+  }
+
   deleteKey(keyId: string): void {
     this.guard('key.delete').lifecycle.deleteKey(keyId, { actor: this.actor });
   }
@@ -784,6 +866,7 @@ export class KeywardEngine {
             integrationName: notice.integrationName,
             message: notice.message,
           })),
+          utc: services.settings.get().utc,
         },
         now,
       );
@@ -832,6 +915,48 @@ export class KeywardEngine {
     return new BackupService(this.vault.files, this.deps.clock);
   }
 
+  /**
+   * A daily backup failed: a `backup-failed` notice (at most one a day), shown as an OS
+   * notification like the others, and a log entry. Neither may fail the catch-up (on a damaged
+   * database they may not be writable either).
+   */
+  private backupFailed(error: unknown, services: { log: ActivityLog; notices: NoticeService }): void {
+    const code = isDatabaseCorruption(error)
+      ? 'VAULT_CORRUPT'
+      : error instanceof KeywardError
+        ? error.code
+        : ((error as NodeJS.ErrnoException | null)?.code ?? 'internal');
+    const reason =
+      code === 'VAULT_CORRUPT'
+        ? 'the vault database is damaged; restore a backup with `keyward backup restore NAME`'
+        : error instanceof KeywardError
+          ? error.message.slice(0, 300)
+          : (BACKUP_ERRNO_WORDS[String(code)] ?? `error ${String(code).slice(0, 40)}`);
+    try {
+      services.log.append({
+        actor: 'scheduler',
+        action: 'backup.create',
+        outcome: 'failure',
+        details: { reason: String(code).slice(0, 40) },
+      });
+    } catch (logError) {
+      // The log is in the same database: if it cannot be written, the notice still tries.
+      this.logger.warn('the failed backup could not be logged', { error: logError });
+    }
+    let notice: Notice | null;
+    try {
+      notice = services.notices.recordBackupFailure({ reason });
+    } catch (noticeError) {
+      // Not even a notice can be stored (the damage reaches the notices table): the OS notification
+      // still says so, from this unsaved notice.
+      this.logger.warn('the backup-failed notice could not be stored', { error: noticeError });
+      notice = services.notices.backupFailureNotice({ reason });
+    }
+    if (notice !== null) {
+      this.deps.onNotices?.([notice]);
+    }
+  }
+
   private guard(action: GuardedAction): EngineServices {
     const services = this.services();
     if (this.provenByPassword) {
@@ -861,6 +986,20 @@ export class KeywardEngine {
       details: { jti: secret.jti, expiresAt: secret.expiresAt },
     });
     return secret;
+  }
+
+  /**
+   * {@link open}, or the vault locked again when opening fails part-way (so no half-open engine is
+   * left behind). A damaged database page met on the way (migrations, the catch-up, the first log
+   * entry) is VAULT_CORRUPT pointing to `backup restore`.
+   */
+  private openOrLock(method: 'password' | 'keychain', failuresBefore: number): EngineServices {
+    try {
+      return this.open(method, failuresBefore);
+    } catch (error) {
+      this.lock(isDatabaseCorruption(error) ? 'corrupt' : 'open-failed');
+      throw mapCorruption(error);
+    }
   }
 
   private open(method: 'password' | 'keychain', failuresBefore: number): EngineServices {
@@ -920,12 +1059,7 @@ export class KeywardEngine {
           });
         } catch (error) {
           this.logger.warn('the daily backup failed', { error });
-          log.append({
-            actor: 'scheduler',
-            action: 'backup.create',
-            outcome: 'failure',
-            details: { reason: error instanceof KeywardError ? error.code : 'internal' },
-          });
+          this.backupFailed(error, { log, notices });
         }
         lastBackupAt = now;
       },
@@ -942,8 +1076,8 @@ export class KeywardEngine {
       if (changed.includes('autoLockMinutes')) {
         autoLock.setIdleMinutes(next.autoLockMinutes);
       }
-      if (changed.includes('noticeLeadDays')) {
-        scheduler.plan();
+      if (changed.includes('noticeLeadDays') || changed.includes('utc')) {
+        scheduler.plan(); // (utc: the schedule file carries it for the commands that never unlock)
       }
     });
     if (failuresBefore > 0) {

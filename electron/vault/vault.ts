@@ -4,11 +4,22 @@ import {
 } from '../../shared/domain/master-password.ts';
 import type { SqliteDatabase as Database } from './db/sqlite.ts';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
-import { dirname } from 'node:path';
+import {
+  chmodSync,
+  closeSync,
+  existsSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeSync,
+} from 'node:fs';
+import { dirname, join } from 'node:path';
 import { KeywardError } from '../../shared/errors.ts';
 import type { Clock } from './clock.ts';
 import { fsyncDirectory, writeFileAtomic } from './atomic-file.ts';
+import { ensureDirectory } from './ensure-directory.ts';
 import { applyRawKey, openVaultDatabase } from './db/open-database.ts';
 import {
   deriveKeyFromPassword,
@@ -99,6 +110,29 @@ function checkNewPassword(password: string): void {
 }
 
 /**
+ * Whether the create lock at `lockPath` was left by a process that no longer runs (a crash between
+ * taking and releasing it). An unreadable or empty lock counts as held: another process may be
+ * between creating the file and writing its id.
+ */
+function lockHolderIsGone(lockPath: string): boolean {
+  let pid: number;
+  try {
+    pid = Number(readFileSync(lockPath, 'utf8').trim());
+  } catch {
+    return false;
+  }
+  if (!Number.isSafeInteger(pid) || pid <= 0) {
+    return false;
+  }
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ESRCH';
+  }
+}
+
+/**
  * One vault: the encrypted SQLite file plus its header. Holds the data key and the open database
  * only while unlocked; `lock()` closes the database and zeroes the key.
  */
@@ -127,9 +161,19 @@ export class Vault {
     this.lockout = new UnlockLockout(this.files.lockout);
   }
 
-  /** True when the database file exists (a vault was created here). */
+  /**
+   * True when the database file exists (a vault was created here). A folder at the vault's path is
+   * INVALID_INPUT saying so (it is never taken for a vault, nor created over).
+   */
   exists(): boolean {
-    return existsSync(this.files.database);
+    const stat = statSync(this.files.database, { throwIfNoEntry: false });
+    if (stat?.isDirectory() === true) {
+      throw new KeywardError(
+        'INVALID_INPUT',
+        `${this.files.database} is a folder, not a vault file. Give the vault file's path instead, e.g. ${join(this.files.database, 'keyward.vault')}.`,
+      );
+    }
+    return stat !== undefined;
   }
 
   get isUnlocked(): boolean {
@@ -156,17 +200,74 @@ export class Vault {
    * Creates a new vault with a fresh random 256-bit data key and leaves it unlocked.
    * Refuses (VAULT_EXISTS) if a database is already at the path: nothing is ever overwritten.
    * The database is built under a temporary name and renamed into place last, so an interrupted
-   * create leaves nothing that looks like a vault.
+   * create leaves nothing that looks like a vault. Creates on one path are serialised by an
+   * exclusive lock file (`<vault>.creating.lock`): of several processes creating at once exactly one
+   * wins, and the others get VAULT_EXISTS having written nothing.
    */
   async create(password: string): Promise<void> {
     checkNewPassword(password);
+    this.refuseExisting();
+    ensureDirectory(dirname(this.files.database));
+    const release = this.acquireCreateLock();
+    try {
+      this.refuseExisting(); // another process may have finished creating while we took the lock
+      await this.createLocked(password);
+    } finally {
+      release();
+    }
+  }
+
+  private refuseExisting(): void {
     if (this.exists()) {
       throw new KeywardError(
         'VAULT_EXISTS',
         `A vault already exists at ${this.files.database}; it was left untouched.`,
       );
     }
-    mkdirSync(dirname(this.files.database), { recursive: true, mode: 0o700 });
+  }
+
+  /**
+   * Takes `<vault>.creating.lock` with O_EXCL (atomic on every local file system), holding this
+   * process's id. A lock left by a process that no longer runs is taken over; one held by a running
+   * process is VAULT_EXISTS: that process is creating the vault.
+   */
+  private acquireCreateLock(): () => void {
+    const lockPath = `${this.files.database}.creating.lock`;
+    for (let attempt = 0; attempt < 2; attempt++) {
+      let fd: number;
+      try {
+        fd = openSync(lockPath, 'wx', 0o600);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') {
+          throw new KeywardError(
+            'INVALID_INPUT',
+            `Cannot create a vault at ${this.files.database} (${(error as NodeJS.ErrnoException).code ?? 'error'}).`,
+            { cause: error },
+          );
+        }
+        if (attempt === 0 && lockHolderIsGone(lockPath)) {
+          rmSync(lockPath, { force: true });
+          continue;
+        }
+        throw new KeywardError(
+          'VAULT_EXISTS',
+          `Another process is creating a vault at ${this.files.database} right now; nothing was changed.`,
+        );
+      }
+      try {
+        writeSync(fd, String(process.pid));
+      } finally {
+        closeSync(fd);
+      }
+      return () => rmSync(lockPath, { force: true });
+    }
+    throw new KeywardError(
+      'VAULT_EXISTS',
+      `Another process is creating a vault at ${this.files.database} right now; nothing was changed.`,
+    );
+  }
+
+  private async createLocked(password: string): Promise<void> {
     const vaultId = randomUUID();
     const kdf = newKdfParams(this.tuning);
     const dataKey = randomBytes(32);

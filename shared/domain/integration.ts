@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { PREFIX_PATTERN } from '../keys/key-prefix.ts';
+import { describeChar } from '../encoding/describe-char.ts';
 
 /** Platforms an integration can run on. */
 export const PLATFORMS = ['web', 'mobile', 'desktop', 'server', 'other'] as const;
@@ -21,15 +22,50 @@ export const DEFAULT_PREFIX = 'kw_';
 /** 2–8 characters of `[a-z0-9]`, ending in `_` (defined in shared/keys/key-prefix.ts). */
 export { PREFIX_PATTERN };
 
+/**
+ * Characters a name may not hold because they cannot be seen or they reorder what is seen, so a
+ * look-alike could sit next to a real name: format characters (zero-width space U+200B, joiners,
+ * the bidi controls U+202A–U+202E and U+2066–U+2069, the BOM, the soft hyphen…), line and paragraph
+ * separators, the Hangul fillers and the Braille blank that render as nothing, and C1 controls.
+ */
+const INVISIBLE_OR_BIDI = /[\p{Cf}\p{Zl}\p{Zp}\u0080-\u009f\u115f\u1160\u3164\uffa0\u2800]/u;
+
+/**
+ * Where `value` holds a character {@link integrationCreateSchema} refuses in a name (a control,
+ * invisible or bidi character), as an index; -1 when there is none.
+ */
+export function findDisallowedNameChar(value: string): number {
+  for (let index = 0; index < value.length; index++) {
+    const codePoint = value.codePointAt(index) ?? 0;
+    const char = String.fromCodePoint(codePoint);
+    if (codePoint < 0x20 || codePoint === 0x7f || INVISIBLE_OR_BIDI.test(char)) {
+      return index;
+    }
+    if (codePoint > 0xffff) {
+      index++;
+    }
+  }
+  return -1;
+}
+
 const name = z
   .string()
   .trim()
   .min(1, 'name is required')
   .max(INTEGRATION_LIMITS.nameMax, `name must be at most ${INTEGRATION_LIMITS.nameMax} characters`)
-  .refine(
-    (value) => ![...value].some((char) => char.charCodeAt(0) < 0x20 || char.charCodeAt(0) === 0x7f),
-    'name must not contain control characters',
-  );
+  .superRefine((value, context) => {
+    const index = findDisallowedNameChar(value);
+    if (index >= 0) {
+      const codePoint = value.codePointAt(index) ?? 0;
+      context.addIssue({
+        code: 'custom',
+        message:
+          codePoint < 0x20 || codePoint === 0x7f
+            ? 'name must not contain control characters'
+            : `name must not contain invisible or text-direction characters: ${describeChar(value, index)} at position ${[...value.slice(0, index)].length + 1}`,
+      });
+    }
+  });
 
 const website = z
   .string()

@@ -29,6 +29,7 @@ export const CHANNELS = [
   'keys.revoke',
   'keys.regenerate',
   'keys.delete',
+  'keys.endGrace',
   'keys.test',
   'keys.reveal',
   'keys.copy',

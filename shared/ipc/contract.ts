@@ -79,7 +79,7 @@ export const vaultStatusSchema = z.strictObject({
 /** A fired notice. */
 export const noticeSchema = z.strictObject({
   id: z.string(),
-  kind: z.enum(['expires-soon', 'grace-ending', 'expired', 'rotated', 'rotation-failed']),
+  kind: z.enum(['expires-soon', 'grace-ending', 'expired', 'rotated', 'rotation-failed', 'backup-failed']),
   integrationId: z.string().nullable(),
   integrationName: z.string(),
   keyId: z.string().nullable(),
@@ -224,6 +224,8 @@ export const contract = {
   },
   'keys.regenerate': { input: z.strictObject({ integrationId: id }), output: apiKeyViewSchema },
   'keys.delete': { input: z.strictObject({ keyId: id }), output: empty },
+  /** Ends one grace key's grace now (re-authentication; logged): it becomes `revoked`. */
+  'keys.endGrace': { input: z.strictObject({ keyId: id }), output: apiKeyViewSchema },
   /** Tests a key as a verifier would (locally until a sync server exists); the material stays in main. */
   'keys.test': {
     input: z.strictObject({ keyId: id }),

@@ -419,6 +419,40 @@ describe('the Keys screen', () => {
     expect(activeKeyOf(app.engine, id).expiresAt).toBeNull();
   }, 90_000);
 
+  it('ends one grace key’s grace now: confirmed, re-authenticated, the key revoked and no longer accepted', async () => {
+    const app = await open(seedOne('Billing'));
+    const { page } = app;
+    const id = integrationId(app, 'Billing');
+    const panel = await openDetails(page, 'Billing');
+    // Only a key in grace offers "End grace now".
+    expect(await panel.getByRole('button', { name: /^End grace now/ }).count()).toBe(0);
+    await panel.getByRole('button', { name: 'Rotate now…' }).click();
+    const rotate = dialogNamed(page, 'Rotate the key of Billing now');
+    await rotate.getByRole('button', { name: 'Rotate now' }).click();
+    await rotate.waitFor({ state: 'detached' });
+    await expect.poll(() => keyItems(page).count()).toBe(2);
+    const inGrace = keysOf(app.engine, id).find((key) => key.status === 'grace');
+    expect(inGrace).toBeDefined();
+
+    await panel.getByRole('button', { name: `End grace now key ${inGrace?.masked ?? ''}` }).click();
+    const confirm = alertDialogNamed(page, `End the grace period of key ${inGrace?.masked ?? ''}`);
+    await confirm.getByText('Ending it now revokes it at once').waitFor();
+    await checkA11y(page);
+    await confirm.getByRole('button', { name: 'End grace now' }).click();
+    await reauthenticate(page);
+    await confirm.waitFor({ state: 'detached' });
+    await page.getByText(/Ended the grace period of a key of Billing: it is revoked/).waitFor();
+    await keyItems(page).nth(1).locator('.chip--revoked').waitFor();
+    expect(keysOf(app.engine, id).find((key) => key.id === inGrace?.id)?.status).toBe('revoked');
+    expect(await panel.getByRole('button', { name: /^End grace now/ }).count()).toBe(0);
+    const log = app.engine.activity({ action: 'key.end-grace' });
+    // Newest first: the first try was refused for want of re-authentication, the retry succeeded.
+    expect(log.map((entry) => [entry.outcome, entry.keyId])).toEqual([
+      ['success', inGrace?.id],
+      ['denied', null],
+    ]);
+  }, 90_000);
+
   it('turns API access off and on, edits, and deletes an integration only after an explicit confirmation', async () => {
     const app = await open(seedOne('Payments gateway', { reauthWindowSeconds: 300 }));
     const { page } = app;

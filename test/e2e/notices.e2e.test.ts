@@ -159,4 +159,20 @@ describe('Notices', () => {
     expect(await item.textContent()).toContain('Gateway: automatic rotation failed (the vault is read-only)');
     await checkA11y(app.page);
   });
+
+  it('shows a failed daily backup: its own kind, what to do, and no key-table link (it is about the vault)', async () => {
+    const app = await e2e.openApp({});
+    await openScreen(app.page, 'Notices');
+    const notice = engineInternals(app.engine).notices.recordBackupFailure({ reason: 'the disk is full' });
+    expect(notice).not.toBeNull();
+    await app.emit('notices.fired', { notices: notice === null ? [] : [notice] });
+    await expect.poll(() => shown(app.page)).toEqual([{ kind: 'backup-failed', unread: 'true' }]);
+    const item = app.page.getByTestId('notice').first();
+    expect(await item.textContent()).toContain('Backup failed');
+    expect(await item.textContent()).toContain('The daily backup failed (the disk is full)');
+    expect(await item.getByRole('button', { name: /in key table/ }).count()).toBe(0);
+    await item.getByRole('button', { name: 'Mark read' }).click();
+    await expect.poll(() => shown(app.page)).toEqual([{ kind: 'backup-failed', unread: 'false' }]);
+    await checkA11y(app.page);
+  });
 });

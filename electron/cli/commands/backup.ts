@@ -1,9 +1,10 @@
 import type { Command } from 'commander';
+import { KeywardError } from '../../../shared/errors.ts';
 import type { BackupInfo } from '../../vault/backup/backup-service.ts';
 import type { CommandContext, CommandRunner } from '../cli-context.ts';
 import type { CommandResult } from '../output.ts';
 import type { CliTime } from '../present.ts';
-import { table } from '../present.ts';
+import { printableLine, table } from '../present.ts';
 import { timeFor, unlockEngine } from '../vault-access.ts';
 
 const GROUP_HELP = `
@@ -78,6 +79,13 @@ export function runBackupList(context: CommandContext): Promise<CommandResult> {
 
 /** `backup restore NAME`. */
 export async function runBackupRestore(context: CommandContext, name: string): Promise<CommandResult> {
+  // No such backup: say so before asking for its password (the engine checks again).
+  if (!context.engine.listBackups().some((backup) => backup.name === name)) {
+    throw new KeywardError(
+      'NOT_FOUND',
+      `No backup named "${printableLine(name.slice(0, 80))}"; see \`keyward backup list\`.`,
+    );
+  }
   const password = await context.passwords.current();
   const { previous } = await context.engine.restoreBackup(name, password);
   return {

@@ -20,6 +20,10 @@ export async function runExport(context: CommandContext, target: string): Promis
   if (!existsSync(dirname(file))) {
     throw new KeywardError('NOT_FOUND', `The folder of ${file} does not exist.`);
   }
+  if (existsSync(file)) {
+    // The engine refuses too; here it spares asking for a password that cannot help.
+    throw new KeywardError('INVALID_STATE', `${file} already exists; choose a new file name.`);
+  }
   await unlockEngine(context);
   const { bytes } = context.engine.exportTo(file);
   return {

@@ -6,12 +6,15 @@ import { KeywardError } from '../../../shared/errors.ts';
 import type { KeywardEngine } from '../../vault/keyward-engine.ts';
 import {
   addReauthOption,
+  checkAgainstSchema,
+  checkIpList,
   collectList,
   confirmationRequired,
   neverExpireUnconfirmed,
   wholeNumber,
 } from '../arguments.ts';
 import type { ReauthFlags } from '../arguments.ts';
+import { integrationCreateSchema, integrationEditSchema } from '../../../shared/domain/integration.ts';
 import type { CommandContext, CommandRunner } from '../cli-context.ts';
 import type { CommandResult } from '../output.ts';
 import type { CliTime } from '../present.ts';
@@ -25,6 +28,7 @@ import {
   printable,
   printableLine,
   table,
+  TERMINAL_WIDTH,
 } from '../present.ts';
 import { unlockEngine } from '../vault-access.ts';
 
@@ -243,15 +247,18 @@ export async function runAdd(context: CommandContext, options: AddOptions): Prom
   if (neverExpire && options.confirmNeverExpire !== true) {
     throw neverExpireUnconfirmed('--confirm-never-expire');
   }
-  const { time } = await unlockEngine(
-    context,
-    neverExpire ? { reauth: { purpose: 'integrations add --never-expire', totp: options.totp } } : {},
-  );
   const input = {
     ...fieldsFrom(options),
     ...(options.prefix !== undefined ? { prefix: options.prefix } : {}),
     ...(neverExpire ? { neverExpire: true } : {}),
   };
+  // Bad values fail here, before any password is asked for.
+  checkAgainstSchema(integrationCreateSchema, input);
+  checkIpList(options.ip);
+  const { time } = await unlockEngine(
+    context,
+    neverExpire ? { reauth: { purpose: 'integrations add --never-expire', totp: options.totp } } : {},
+  );
   const { integration, key } = context.engine.createIntegration(
     input,
     neverExpire ? { confirmNeverExpire: true } : {},
@@ -286,6 +293,8 @@ export async function runEdit(
       'Nothing to change: give at least one of --name, --platform, --website, --ip, --clear-ip, --rotation-days, --grace-days, --notes.',
     );
   }
+  checkAgainstSchema(integrationEditSchema, patch);
+  checkIpList(options.ip);
   const { time } = await unlockEngine(context);
   const integration = context.engine.editIntegration(ref, patch);
   return {
@@ -324,19 +333,36 @@ export async function runList(context: CommandContext, options: ListOptions): Pr
               : 'No integrations yet; add one with `keyward integrations add --name NAME --platform server`.',
           ]
         : [
-            ...table(
-              ['NAME', 'PLATFORM', 'KEY', 'STATUS', 'EXPIRES IN', 'GRACE ENDS', 'LAST USED', 'CREATED'],
-              rows.map(({ integration, summary }) => [
-                integration.name,
-                integration.platform,
-                summary.active?.masked ?? NONE,
-                summary.status,
-                summary.expiresIn ?? NONE,
-                summary.graceEndsAt === null ? NONE : time.at(summary.graceEndsAt),
-                summary.lastUsedAt === null ? NONE : time.at(summary.lastUsedAt),
-                time.at(integration.createdAt),
-              ]),
-            ),
+            ...(context.wide
+              ? table(
+                  ['NAME', 'PLATFORM', 'KEY', 'STATUS', 'EXPIRES IN', 'GRACE ENDS', 'LAST USED', 'CREATED'],
+                  rows.map(({ integration, summary }) => [
+                    integration.name,
+                    integration.platform,
+                    summary.active?.masked ?? NONE,
+                    summary.status,
+                    summary.expiresIn ?? NONE,
+                    summary.graceEndsAt === null ? NONE : time.at(summary.graceEndsAt),
+                    summary.lastUsedAt === null ? NONE : time.at(summary.lastUsedAt),
+                    time.at(integration.createdAt),
+                  ]),
+                )
+              : table(
+                  ['NAME', 'PLATFORM', 'KEY', 'STATUS', 'EXPIRES', 'LAST USED'],
+                  rows.map(({ integration, summary }) => [
+                    integration.name,
+                    integration.platform,
+                    summary.active?.masked ?? NONE,
+                    summary.status,
+                    summary.active === null
+                      ? NONE
+                      : summary.active.expiresAt === null
+                        ? 'never'
+                        : time.rough(summary.active.expiresAt),
+                    summary.lastUsedAt === null ? 'never' : time.rough(summary.lastUsedAt),
+                  ]),
+                  { maxWidth: TERMINAL_WIDTH, flex: [0, 3] },
+                )),
             `${rows.length} integration${rows.length === 1 ? '' : 's'}.`,
           ],
   };
@@ -353,7 +379,7 @@ export async function runShow(context: CommandContext, ref: string): Promise<Com
       ...detailLines(integration, time),
       '',
       `Keys (${keys.length}):`,
-      ...keyTable(keys, time, () => integration.name),
+      ...keyTable(keys, time, () => integration.name, context.wide),
     ],
   };
 }

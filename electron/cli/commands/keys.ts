@@ -1,6 +1,8 @@
 import { Argument, InvalidArgumentError } from 'commander';
 import type { Command } from 'commander';
 import type { ApiKeyView } from '../../../shared/domain/api-key.ts';
+import { REVOKE_LIMITS } from '../../../shared/domain/api-key.ts';
+import { KeywardError } from '../../../shared/errors.ts';
 import type { Integration } from '../../../shared/domain/integration.ts';
 import { addReauthOption, neverExpireUnconfirmed, wholeNumber } from '../arguments.ts';
 import type { ReauthFlags } from '../arguments.ts';
@@ -10,6 +12,7 @@ import type { CliTime } from '../present.ts';
 import { days, describeKeyEnd, keyJson, keyTable, printableLine } from '../present.ts';
 import { unlockEngine } from '../vault-access.ts';
 import { registerKeysCopyCommand } from './keys-copy.ts';
+import { registerKeysGraceAndTestCommands } from './keys-grace-test.ts';
 
 /** `keys revoke` options. */
 export interface RevokeCommandOptions extends ReauthFlags {
@@ -25,8 +28,8 @@ export interface NeverExpireOptions extends ReauthFlags {
 
 const GROUP_HELP = `
 Keys are shown masked (first 8 characters and "…"). INTEGRATION is a name or an id; KEY_ID is a
-key's id (\`keyward keys list\`). Revealing, copying, revoking, regenerating, deleting and turning
-never-expire on need re-authentication: a command that opened the vault with the master password
+key's id (\`keyward keys list\`). Revealing, copying, revoking, regenerating, deleting, ending a
+grace period and turning never-expire on need re-authentication: a command that opened the vault with the master password
 has it; one that opened it with the remembered device key needs --totp CODE (or the master
 password: --password-stdin, KEYWARD_PASSWORD, or a terminal prompt), else it fails with exit 3.
 
@@ -142,7 +145,7 @@ export async function runKeysList(context: CommandContext, ref: string | undefin
     lines:
       keys.length === 0
         ? ['No keys yet; `keyward integrations add` creates an integration and its first key.']
-        : keyTable(keys, time, nameOf),
+        : keyTable(keys, time, nameOf, context.wide),
   };
 }
 
@@ -185,6 +188,20 @@ export async function runRevoke(
 ): Promise<CommandResult> {
   if (options.lifetime === 'never' && options.confirmNeverExpire !== true) {
     throw neverExpireUnconfirmed('--confirm-never-expire');
+  }
+  // The engine's bounds, checked before any password is asked for.
+  const { graceDays, lifetimeDays } = REVOKE_LIMITS;
+  if (options.grace < graceDays.min || options.grace > graceDays.max) {
+    throw new KeywardError('USAGE', `--grace must be between ${graceDays.min} and ${graceDays.max} days.`);
+  }
+  if (
+    typeof options.lifetime === 'number' &&
+    (options.lifetime < lifetimeDays.min || options.lifetime > lifetimeDays.max)
+  ) {
+    throw new KeywardError(
+      'USAGE',
+      `--lifetime must be between ${lifetimeDays.min} and ${lifetimeDays.max} days, or "never".`,
+    );
   }
   const { time } = await unlockEngine(context, {
     reauth: { purpose: 'keys revoke', totp: options.totp },
@@ -271,11 +288,11 @@ export async function runNeverExpire(
   };
 }
 
-/** Adds `keys list|reveal|copy|rotate|revoke|regenerate|delete|never-expire` to the program. */
+/** Adds `keys list|reveal|copy|rotate|revoke|regenerate|delete|end-grace|test|never-expire` to the program. */
 export function registerKeysCommand(program: Command, run: CommandRunner): void {
   const group = program
     .command('keys')
-    .summary('list, reveal, copy, rotate, revoke, regenerate, delete keys; never-expire')
+    .summary('list, reveal, copy, test, rotate, revoke, regenerate, delete keys; end grace; never-expire')
     .description('Work with API keys: the lifecycle of each integration’s keys.')
     .addHelpText('after', GROUP_HELP);
 
@@ -355,6 +372,8 @@ export function registerKeysCommand(program: Command, run: CommandRunner): void 
     .action((keyId: string, options: ReauthFlags, command: Command) =>
       run(command, (context) => runKeyDelete(context, keyId, options)),
     );
+
+  registerKeysGraceAndTestCommands(group, run);
 
   addReauthOption(
     group

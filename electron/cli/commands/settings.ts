@@ -1,12 +1,16 @@
 import type { Command } from 'commander';
-import { DEFAULT_SETTINGS, WEAKENABLE_SETTINGS } from '../../../shared/domain/settings.ts';
+import {
+  DEFAULT_SETTINGS,
+  settingsPatchSchema,
+  WEAKENABLE_SETTINGS,
+} from '../../../shared/domain/settings.ts';
 import type { SettingName, Settings } from '../../../shared/domain/settings.ts';
 import { KeywardError } from '../../../shared/errors.ts';
 import { quoteSafely } from '../../../shared/keys/redact.ts';
 import type { CommandContext, CommandRunner } from '../cli-context.ts';
 import type { CommandResult } from '../output.ts';
-import { addReauthOption } from '../arguments.ts';
-import { table } from '../present.ts';
+import { addReauthOption, checkAgainstSchema } from '../arguments.ts';
+import { table, TERMINAL_WIDTH } from '../present.ts';
 import { retryAfterReauth, unlockEngine } from '../vault-access.ts';
 
 /** Every setting, what it means, and how a value is written on the command line. */
@@ -128,6 +132,7 @@ export async function runSettingsGet(
         SETTINGS[each].values,
         SETTINGS[each].meaning,
       ]),
+      context.wide ? {} : { maxWidth: TERMINAL_WIDTH, flex: [3, 4] },
     ),
   };
 }
@@ -141,6 +146,7 @@ export async function runSettingsSet(
 ): Promise<CommandResult> {
   const name = settingName(nameText);
   const value = parseSettingValue(name, valueText);
+  checkAgainstSchema(settingsPatchSchema, { [name]: value }); // out of range: before any password
   const reauth = { purpose: 'settings set', totp: options.totp, onlyIfAsked: true };
   await unlockEngine(context, WEAKENABLE_SETTINGS.includes(name) ? { reauth } : {});
   const previous = context.engine.settings()[name];

@@ -1,5 +1,6 @@
 // Pure: no `electron` import, so the same dispatch main registers is unit-tested under Node and is
 // what the browser test harness calls (ARCHITECTURE.md §2, §4).
+import { describeIssue } from '../../../shared/domain/issue-message.ts';
 import { contract } from '../../../shared/ipc/contract.ts';
 import type { Channel, Input, IpcResult, Output } from '../../../shared/ipc/contract.ts';
 import { toErrorPayload } from '../../../shared/errors.ts';
@@ -87,9 +88,15 @@ export function createDispatch(options: {
       const parsed = entry.input.safeParse(payload);
       if (!parsed.success) {
         const issue = parsed.error.issues[0];
-        const where = issue === undefined ? 'input' : issuePath(issue.path);
-        const message = issue === undefined ? 'is invalid' : quoteSafely(issue.message, 200);
-        return fail('INVALID_INPUT', `${channel}: ${where}: ${message}`);
+        // The field once: "name must be at most 100 characters", not "integration.name: name must…".
+        const message =
+          issue === undefined
+            ? 'input: is invalid'
+            : describeIssue({
+                path: issuePath(issue.path).split('.'),
+                message: quoteSafely(issue.message, 200),
+              });
+        return fail('INVALID_INPUT', `${channel}: ${message}`);
       }
       const handler = handlers[channel] as (input: unknown) => Promise<unknown>;
       const value = await handler(parsed.data);

@@ -1,8 +1,6 @@
 // Pure: no `electron` import. Every channel of the contract on the engine — thin on purpose: the
 // engine validates, guards (re-authentication) and logs; this file only maps shapes.
 import QRCode from 'qrcode';
-import { KeywardError } from '../../../shared/errors.ts';
-import { writeFileAtomic } from '../../vault/atomic-file.ts';
 import type { ClipboardGuard, CopyResult } from '../../vault/clipboard/clipboard-guard.ts';
 import type { KeywardEngine } from '../../vault/keyward-engine.ts';
 import type { Handlers } from './dispatch.ts';
@@ -130,6 +128,8 @@ export function createEngineHandlers(engine: KeywardEngine, desktop: DesktopServ
       return {};
     }),
     'keys.test': later(({ keyId }) => engine.testKey(keyId)),
+    // Guarded on the engine: re-authentication, logged; the key becomes revoked.
+    'keys.endGrace': later(({ keyId }) => engine.endGrace(keyId)),
     // Main writes the clipboard: the material goes from the engine to the guard, never to the renderer.
     'keys.copy': async ({ keyId }) =>
       copyView(
@@ -222,24 +222,17 @@ export function createEngineHandlers(engine: KeywardEngine, desktop: DesktopServ
       return { imported: true, status: await status() };
     },
     'jwks.export': async () => {
-      const jwks = await engine.jwks();
+      const keys = (await engine.jwks()).keys.length;
       const path = await desktop.chooseSaveFile({
         title: 'Export the public keys that verify Secrets (JWKS)',
         defaultName: 'keyward-jwks.json',
         filter: { name: 'JSON Web Key Set', extensions: ['json'] },
       });
       if (path === null) {
-        return { saved: false, keys: jwks.keys.length };
+        return { saved: false, keys };
       }
-      const own = engine.vault.files;
-      if (
-        [own.database, own.header, own.lockout, own.schedule].includes(path) ||
-        path.startsWith(`${own.database}-`)
-      ) {
-        throw new KeywardError('INVALID_INPUT', "That is one of the vault's own files; choose another file.");
-      }
-      writeFileAtomic(path, `${JSON.stringify(jwks, null, 2)}\n`, 0o644);
-      return { saved: true, keys: jwks.keys.length };
+      // The engine's one rule: a new file only, never the vault's files, a backup or an export.
+      return { saved: true, keys: (await engine.exportJwks(path)).kids.length };
     },
     'vault.export': async () => {
       engine.requireUnlocked(); // before the save dialog opens

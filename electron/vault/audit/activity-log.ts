@@ -21,6 +21,7 @@ export type ActivityAction =
   | 'key.revoke'
   | 'key.regenerate'
   | 'key.delete'
+  | 'key.end-grace'
   | 'key.expire'
   | 'key.reveal'
   | 'key.copy'
@@ -202,7 +203,14 @@ export class ActivityLog {
 
   /** Entries, newest first, optionally filtered. */
   list(
-    options: { limit?: number; beforeSeq?: number; action?: string; integrationId?: string } = {},
+    options: {
+      limit?: number;
+      beforeSeq?: number;
+      action?: string;
+      /** Leave out entries of this action (e.g. `vault.unlock`, most of a CLI user's log). */
+      excludeAction?: string;
+      integrationId?: string;
+    } = {},
   ): ActivityEntry[] {
     const where: string[] = [];
     const params: (string | number)[] = [];
@@ -214,6 +222,10 @@ export class ActivityLog {
       where.push('action = ?');
       params.push(options.action);
     }
+    if (options.excludeAction !== undefined) {
+      where.push('action <> ?');
+      params.push(options.excludeAction);
+    }
     if (options.integrationId !== undefined) {
       where.push('integration_id = ?');
       params.push(options.integrationId);
@@ -221,6 +233,17 @@ export class ActivityLog {
     const sql = `SELECT * FROM activity_log ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq DESC LIMIT ?`;
     params.push(Math.max(1, Math.min(options.limit ?? 100, 100_000)));
     return (this.db.prepare(sql).all(...params) as Row[]).map(fromRow);
+  }
+
+  /** How many entries of `action` have a sequence number of at least `fromSeq`. */
+  countAction(action: string, fromSeq = 0): number {
+    return (
+      this.db
+        .prepare('SELECT count(*) AS n FROM activity_log WHERE action = ? AND seq >= ?')
+        .get(action, fromSeq) as {
+        n: number;
+      }
+    ).n;
   }
 
   /** Every entry, oldest first. */

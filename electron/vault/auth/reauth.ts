@@ -27,6 +27,7 @@ export type GuardedAction = Extract<
   | 'key.revoke'
   | 'key.regenerate'
   | 'key.delete'
+  | 'key.end-grace'
   | 'integration.delete'
   | 'integration.never-expire'
   | 'totp.disable'

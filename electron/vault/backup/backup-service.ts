@@ -3,7 +3,6 @@ import {
   closeSync,
   copyFileSync,
   existsSync,
-  mkdirSync,
   openSync,
   readdirSync,
   renameSync,
@@ -14,6 +13,7 @@ import { basename, dirname, join } from 'node:path';
 import { KeywardError } from '../../../shared/errors.ts';
 import { quoteSafely } from '../../../shared/keys/redact.ts';
 import { fsyncDirectory } from '../atomic-file.ts';
+import { ensureDirectory } from '../ensure-directory.ts';
 import type { Clock } from '../clock.ts';
 import { deriveKeyFromPassword } from '../crypto/kdf.ts';
 import { unwrapKey } from '../crypto/key-wrap.ts';
@@ -70,7 +70,8 @@ export class BackupService {
 
   /** Backups, newest first. */
   list(): BackupInfo[] {
-    if (!existsSync(this.directory)) {
+    // No folder (or something else in its place, which the next backup reports): no backups.
+    if (statSync(this.directory, { throwIfNoEntry: false })?.isDirectory() !== true) {
       return [];
     }
     return readdirSync(this.directory)
@@ -94,9 +95,14 @@ export class BackupService {
     return this.list()[0]?.createdAt ?? null;
   }
 
-  /** Makes a backup of the open vault now and prunes old ones. */
+  /**
+   * Makes a backup of the open vault now and prunes old ones. A backup that fails part-way leaves
+   * nothing behind (no `*.partial` file, no lone header); partial files that failed runs of older
+   * versions left are removed too.
+   */
   create(db: SqliteDatabase): BackupInfo {
-    mkdirSync(this.directory, { recursive: true, mode: 0o700 });
+    ensureDirectory(this.directory);
+    this.removeLeftovers();
     const now = this.clock.now();
     let at = now;
     while (existsSync(join(this.directory, `keyward-${stamp(at)}.vault`))) {
@@ -106,16 +112,43 @@ export class BackupService {
     const target = join(this.directory, `${name}.vault`);
     const partial = `${target}.partial`;
     rmSync(partial, { force: true });
-    // Owner-only from its first byte: VACUUM INTO fills an empty file and keeps its mode.
-    closeSync(openSync(partial, 'wx', 0o600));
-    db.prepare('VACUUM INTO ?').run(partial);
-    chmodSync(partial, 0o600);
-    const header = readVaultHeader(this.files.header);
-    writeVaultHeader(`${target}.header`, { ...header, deviceWrap: null });
-    renameSync(partial, target);
+    try {
+      // Owner-only from its first byte: VACUUM INTO fills an empty file and keeps its mode.
+      closeSync(openSync(partial, 'wx', 0o600));
+      db.prepare('VACUUM INTO ?').run(partial);
+      chmodSync(partial, 0o600);
+      const header = readVaultHeader(this.files.header);
+      writeVaultHeader(`${target}.header`, { ...header, deviceWrap: null });
+      renameSync(partial, target);
+    } catch (error) {
+      rmSync(partial, { force: true });
+      rmSync(`${target}.header`, { force: true });
+      throw error;
+    }
     fsyncDirectory(this.directory);
     this.prune(now);
     return { name, createdAt: at, bytes: statSync(target).size, path: target };
+  }
+
+  /**
+   * Removes `keyward-*.vault.partial` files older than an hour: what a failed or killed backup left
+   * (a backup running now in another process writes a younger one, which is left alone).
+   */
+  private removeLeftovers(): void {
+    const cutoff = Date.now() - 3600_000;
+    for (const file of readdirSync(this.directory)) {
+      if (!/^keyward-.*\.vault\.partial$/.test(file)) {
+        continue;
+      }
+      const path = join(this.directory, file);
+      try {
+        if (statSync(path).mtimeMs < cutoff) {
+          rmSync(path, { force: true });
+        }
+      } catch {
+        // Gone already: nothing to do.
+      }
+    }
   }
 
   /** Deletes backups older than the retention period (the newest is always kept). */

@@ -1,8 +1,9 @@
-import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { z } from 'zod';
 import { KeywardError } from '../../../shared/errors.ts';
 import { writeFileAtomic } from '../atomic-file.ts';
+import { ensureDirectory } from '../ensure-directory.ts';
 import type { Clock } from '../clock.ts';
 import type { SqliteDatabase } from '../db/sqlite.ts';
 import { readVaultHeader, vaultHeaderSchema } from '../vault-header.ts';
@@ -83,7 +84,7 @@ export async function importVault(args: {
     // Not swallowed: bad JSON or a schema mismatch becomes the typed INVALID_INPUT error below.
     throw new KeywardError('INVALID_INPUT', `${args.source} is not a Keyward vault export.`);
   }
-  mkdirSync(dirname(args.files.database), { recursive: true, mode: 0o700 });
+  ensureDirectory(dirname(args.files.database));
   const temp = `${args.files.database}.import-tmp`;
   try {
     writeFileSync(temp, Buffer.from(parsed.database, 'base64'), { mode: 0o600 });

@@ -2,6 +2,7 @@ import { SqliteDatabaseConstructor } from './sqlite.ts';
 import type { SqliteDatabase as DatabaseHandle } from './sqlite.ts';
 import { existsSync, statSync } from 'node:fs';
 import { KeywardError } from '../../../shared/errors.ts';
+import { corruptDatabaseError, isDatabaseCorruption, RESTORE_HINT } from './corruption.ts';
 import { migrate } from './migrate.ts';
 import { readMeta } from './meta.ts';
 
@@ -77,7 +78,7 @@ export function openVaultDatabase(path: string, options: OpenDatabaseOptions): D
     db.close();
     throw new KeywardError(
       'VAULT_CORRUPT',
-      `${path} could not be decrypted: it is damaged, or not this vault's database. It was left untouched.`,
+      `${path} could not be decrypted: it is damaged, or not this vault's database. It was left untouched. ${RESTORE_HINT}`,
       { cause: error },
     );
   }
@@ -85,15 +86,20 @@ export function openVaultDatabase(path: string, options: OpenDatabaseOptions): D
     let id: string | undefined;
     try {
       id = readMeta(db, 'vault_id') ?? undefined;
-    } catch {
-      // No readable meta table: the id check below refuses the file as not this vault's.
-      id = undefined;
+    } catch (error) {
+      db.close();
+      // The page holding the vault id is damaged: that is damage, not a foreign database.
+      throw isDatabaseCorruption(error)
+        ? corruptDatabaseError(error)
+        : new KeywardError('VAULT_CORRUPT', `The vault database cannot be read. ${RESTORE_HINT}`, {
+            cause: error,
+          });
     }
     if (id !== options.expectVaultId) {
       db.close();
       throw new KeywardError(
         'VAULT_CORRUPT',
-        'The vault header and the database belong to different vaults; both were left untouched.',
+        `The vault header and the database belong to different vaults; both were left untouched. ${RESTORE_HINT}`,
       );
     }
   }
@@ -109,7 +115,7 @@ export function openVaultDatabase(path: string, options: OpenDatabaseOptions): D
       migrate(db);
     } catch (error) {
       db.close();
-      throw error;
+      throw isDatabaseCorruption(error) ? corruptDatabaseError(error) : error;
     }
   }
   return db;

@@ -55,6 +55,9 @@ export class ApiKeysRepo {
         `UPDATE api_keys SET status = @status, grace_ends_at = @graceEndsAt, ended_at = @endedAt, replaced_by = @replacedBy
          WHERE id = @id AND status = 'active'`,
       ),
+      endGrace: db.prepare(
+        `UPDATE api_keys SET status = 'revoked', grace_ends_at = NULL, ended_at = ? WHERE id = ? AND status = 'grace'`,
+      ),
       setExpiry: db.prepare(`UPDATE api_keys SET expires_at = ? WHERE id = ? AND status = 'active'`),
       expireGrace: db.prepare(
         `UPDATE api_keys SET status = 'expired', ended_at = grace_ends_at WHERE status = 'grace' AND grace_ends_at <= ?
@@ -98,6 +101,11 @@ export class ApiKeysRepo {
     change: { status: KeyStatus; graceEndsAt: number | null; endedAt: number | null; replacedBy: string },
   ): boolean {
     return this.statements.endActive.run({ id, ...change }).changes === 1;
+  }
+
+  /** Ends a key's grace period now: it becomes `revoked`. False if it was not in grace. */
+  endGrace(id: string, now: number): boolean {
+    return this.statements.endGrace.run(now, id).changes === 1;
   }
 
   setExpiry(id: string, expiresAt: number | null): void {

@@ -205,6 +205,37 @@ export class KeyLifecycle {
     this.store.changed([integrationId]);
   }
 
+  /**
+   * Ends one grace key's grace period now (a key believed leaked): it becomes `revoked` and is no
+   * longer accepted; the active key is not touched. INVALID_STATE for a key that is not in grace.
+   */
+  endGrace(keyId: string, options: Actor): ApiKeyView {
+    const ended = this.store.db
+      .transaction(() => {
+        const key = this.requireKey(keyId);
+        if (key.status !== 'grace') {
+          throw new KeywardError(
+            'INVALID_STATE',
+            `Only a key in its grace period can have its grace ended; this key is ${key.status}.`,
+          );
+        }
+        const now = this.store.clock.now();
+        this.store.keys.endGrace(key.id, now);
+        this.store.log.append({
+          actor: options.actor,
+          action: 'key.end-grace',
+          outcome: 'success',
+          integrationId: key.integrationId,
+          keyId: key.id,
+          details: { graceEndsAt: key.graceEndsAt },
+        });
+        return this.requireKey(key.id);
+      })
+      .immediate();
+    this.store.changed([ended.integrationId]);
+    return ended;
+  }
+
   /** Records a use of a key (from "test key" or the server's verify log). */
   recordUse(keyId: string, at: number): void {
     this.store.keys.touch(keyId, at);

@@ -1,3 +1,4 @@
+import { describeIssue } from '../../../shared/domain/issue-message.ts';
 import type { z } from 'zod';
 import { integrationNameKey } from '../../../shared/domain/integration.ts';
 import type { Integration } from '../../../shared/domain/integration.ts';
@@ -37,9 +38,7 @@ export { lookupHash } from '../../../shared/keys/lookup-hash.ts';
 
 /** The first problem of a failed parse, as INVALID_INPUT. */
 export function invalidInput(error: z.ZodError): KeywardError {
-  const issue = error.issues[0];
-  const path = issue?.path.length ? `${issue.path.join('.')}: ` : '';
-  return new KeywardError('INVALID_INPUT', `${path}${issue?.message ?? 'invalid input'}`);
+  return new KeywardError('INVALID_INPUT', describeIssue(error.issues[0]));
 }
 
 /**

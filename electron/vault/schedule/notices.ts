@@ -4,7 +4,11 @@ import { DAY_MS } from '../keys/key-lifecycle.ts';
 import { readMeta, writeMeta } from '../db/meta.ts';
 
 /** What a notice is about. */
-export type NoticeKind = 'expires-soon' | 'grace-ending' | 'expired' | 'rotated' | 'rotation-failed';
+export type NoticeKind =
+  'expires-soon' | 'grace-ending' | 'expired' | 'rotated' | 'rotation-failed' | 'backup-failed';
+
+/** The `integrationName` of notices that are about the vault, not an integration (`backup-failed`). */
+export const VAULT_NOTICE_SUBJECT = 'Backups';
 
 /** A fired notice. */
 export interface Notice {
@@ -52,6 +56,14 @@ function fromRow(row: NoticeRow): Notice {
     message: row.message,
     readAt: row.read_at,
   };
+}
+
+function noticeFilter(options: { unreadOnly?: boolean; includeSuperseded?: boolean }): string {
+  const where = [
+    ...(options.unreadOnly ? ['read_at IS NULL'] : []),
+    ...(options.includeSuperseded ? [] : ['superseded = 0']),
+  ];
+  return where.length ? `WHERE ${where.join(' AND ')}` : '';
 }
 
 function days(n: number): string {
@@ -133,6 +145,37 @@ export class NoticeService {
     });
   }
 
+  /**
+   * Records a failed daily backup (at most one notice per day): `reason` says why, in words; the
+   * notice says what to do. Not about an integration: `integrationId` null.
+   */
+  recordBackupFailure(args: { reason: string }): Notice | null {
+    const {
+      firedAt: _firedAt,
+      superseded: _superseded,
+      readAt: _readAt,
+      ...notice
+    } = this.backupFailureNotice(args);
+    return this.insert(notice);
+  }
+
+  /** The notice {@link recordBackupFailure} stores, without storing it (when the database cannot). */
+  backupFailureNotice(args: { reason: string }): Notice {
+    const now = this.clock.now();
+    return {
+      id: `backup-failed:${Math.floor(now / DAY_MS)}`,
+      kind: 'backup-failed',
+      integrationId: null,
+      integrationName: VAULT_NOTICE_SUBJECT,
+      keyId: null,
+      dueAt: now,
+      firedAt: now,
+      superseded: false,
+      message: `The daily backup failed (${args.reason}). Nothing was lost, but there is no new backup: fix the cause, then back up now (keyward backup now).`,
+      readAt: null,
+    };
+  }
+
   /** When the next expiry or grace notice falls due (strictly after `now`), or null. */
   nextDueAt(now = this.clock.now()): number | null {
     const candidates: number[] = [];
@@ -156,19 +199,25 @@ export class NoticeService {
     return candidates.length ? Math.min(...candidates) : null;
   }
 
-  /** Notices, newest first. */
-  list(options: { unreadOnly?: boolean; includeSuperseded?: boolean; limit?: number } = {}): Notice[] {
-    const where = [
-      ...(options.unreadOnly ? ['read_at IS NULL'] : []),
-      ...(options.includeSuperseded ? [] : ['superseded = 0']),
-    ];
+  /** Notices, newest first: at most `limit` (default 500) after skipping `offset` (default 0). */
+  list(
+    options: { unreadOnly?: boolean; includeSuperseded?: boolean; limit?: number; offset?: number } = {},
+  ): Notice[] {
     return (
       this.db
-        .prepare(
-          `SELECT * FROM notices ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY fired_at DESC, id LIMIT ?`,
-        )
-        .all(Math.max(1, Math.min(options.limit ?? 500, 100_000))) as NoticeRow[]
+        .prepare(`SELECT * FROM notices ${noticeFilter(options)} ORDER BY fired_at DESC, id LIMIT ? OFFSET ?`)
+        .all(
+          Math.max(1, Math.min(options.limit ?? 500, 100_000)),
+          Math.max(0, Math.floor(options.offset ?? 0)),
+        ) as NoticeRow[]
     ).map(fromRow);
+  }
+
+  /** How many notices {@link list} pages through with the same filter. */
+  count(options: { unreadOnly?: boolean; includeSuperseded?: boolean } = {}): number {
+    return (
+      this.db.prepare(`SELECT count(*) AS n FROM notices ${noticeFilter(options)}`).get() as { n: number }
+    ).n;
   }
 
   /** Marks one notice (or all, with no id) as read; returns how many changed. */

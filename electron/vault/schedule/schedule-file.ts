@@ -5,7 +5,7 @@ import { writeFileAtomic } from '../atomic-file.ts';
 
 const entrySchema = z.strictObject({
   id: z.string().max(200),
-  kind: z.enum(['expires-soon', 'grace-ending', 'expired', 'rotated', 'rotation-failed']),
+  kind: z.enum(['expires-soon', 'grace-ending', 'expired', 'rotated', 'rotation-failed', 'backup-failed']),
   dueAt: z.number().int(),
   integrationName: z.string().max(200),
   message: z.string().max(1000),
@@ -14,8 +14,8 @@ const entrySchema = z.strictObject({
 /**
  * The unencrypted schedule file beside the vault (`<vault>.schedule`): what notifications need while
  * the vault is locked, and nothing more — upcoming expiry and grace notices (next 100 days) and the
- * unread notices as of the last unlock. Integration names, kinds and times; never key material, key
- * ids' material, Secrets, ACLs or notes.
+ * unread notices as of the last unlock. Integration names, kinds and times (and the `utc` display
+ * setting); never key material, key ids' material, Secrets, ACLs or notes.
  */
 export const scheduleFileSchema = z.strictObject({
   format: z.literal('keyward-schedule'),
@@ -24,6 +24,11 @@ export const scheduleFileSchema = z.strictObject({
   generatedAt: z.number().int(),
   upcoming: z.array(entrySchema).max(1000),
   unread: z.array(entrySchema.extend({ firedAt: z.number().int() })).max(200),
+  /**
+   * The vault's `utc` display setting, so what runs without a password (`keyward status`,
+   * `backup list`, `notices --locked`) prints time the way the owner chose. Absent in older files.
+   */
+  utc: z.boolean().optional(),
 });
 
 /** A parsed schedule file. */

@@ -1,4 +1,5 @@
 import type { Settings } from '../../../shared/domain/settings.ts';
+import { describeIssue } from '../../../shared/domain/issue-message.ts';
 import {
   DEFAULT_SETTINGS,
   settingsPatchSchema,
@@ -65,14 +66,8 @@ export class SettingsService {
   set(patch: unknown, options: { actor: string }): Settings {
     const parsed = settingsPatchSchema.safeParse(patch);
     if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      const field = issue?.path.join('.') ?? '';
-      const message = issue?.message ?? 'invalid value';
       // The schema's messages name their field already; only unnamed ones get a prefix.
-      throw new KeywardError(
-        'INVALID_INPUT',
-        field !== '' && !message.startsWith(field) ? `${field}: ${message}` : message,
-      );
+      throw new KeywardError('INVALID_INPUT', describeIssue(parsed.error.issues[0], 'invalid value'));
     }
     const current = this.get();
     const changed = (Object.keys(parsed.data) as (keyof Settings)[]).filter(

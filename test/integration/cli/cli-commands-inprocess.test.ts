@@ -76,10 +76,14 @@ describe('notices, with time moving between commands', () => {
     cli.clock.advance(7 * DAY); // past expiry: the catch-up rotates, the old key is in its 2-day grace
     const text = await cli.run(['notices', '--mark-read'], { env });
     expect(text.code, text.stderr).toBe(0);
-    expect(text.stdout).toMatch(/^FIRED +KIND +MESSAGE\n/);
-    expect(text.stdout).toMatch(/rotated +Billing: the API key was rotated automatically/);
-    expect(text.stdout).toMatch(/grace-ending +Billing: the previous API key stops working/);
+    // 80 columns: a heading line per notice, its message below.
+    expect(text.stdout).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d +(rotated|grace-ending)\n {2}Billing: /);
+    expect(text.stdout).toMatch(/rotated\n {2}Billing: the API key was rotated automatically/);
+    expect(text.stdout).toMatch(/grace-ending\n {2}Billing: the previous API key stops working/);
     expect(text.stdout).toMatch(/Marked [2-9] notices as read\.\n$/);
+    const wide = await cli.run(['notices', '--all', '--wide'], { env });
+    expect(wide.stdout).toMatch(/^FIRED +KIND +READ +MESSAGE\n/);
+    expect(wide.stdout).toMatch(/rotated +yes +Billing: the API key was rotated automatically/);
 
     expect((await cli.json(['notices'], { env }))['notices']).toEqual([]);
     const all = (await cli.json(['notices', '--all'], { env }))['notices'] as NoticeJson[];

@@ -346,7 +346,7 @@ describe.concurrent('keyward jwks', () => {
     expect(JSON.parse(readFileSync(join(sandbox.dir, 'jwks.json'), 'utf8'))).toEqual(jwks);
     expect(statSync(join(sandbox.dir, 'jwks.json')).mode & 0o777).toBe(0o644);
 
-    expect(refused.code).toBe(2);
+    expect(refused.code).toBe(5); // never overwrites, like `export`
     expect(refused.stderr).toContain("is one of the vault's own files");
   });
 

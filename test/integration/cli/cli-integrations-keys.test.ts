@@ -55,12 +55,17 @@ describe.concurrent('integrations and keys, spawned', () => {
     expect(add.stdout).toContain('IP ACL: 10.0.0.0/8, ::1/128.');
     expect(add.stdout).not.toMatch(KEY_MATERIAL);
 
-    const list = await cli(['integrations', 'list'], { env });
+    const list = await cli(['integrations', 'list', '--wide'], { env });
     expect(list.code, list.stderr).toBe(0);
     const [header, row, count] = list.stdout.trimEnd().split('\n');
     expect(header).toMatch(/^NAME +PLATFORM +KEY +STATUS +EXPIRES IN +GRACE ENDS +LAST USED +CREATED$/);
     expect(row).toMatch(/^Billing +server +kw_\w{5}… +active +in 36\d d( \d+ h)? +— +— +\d{4}-\d\d-\d\dT/);
     expect(count).toBe('1 integration.');
+    // Without --wide the table fits 80 columns.
+    const narrow = await cli(['integrations', 'list'], { env });
+    const [narrowHeader, narrowRow] = narrow.stdout.trimEnd().split('\n');
+    expect(narrowHeader).toMatch(/^NAME +PLATFORM +KEY +STATUS +EXPIRES +LAST USED$/);
+    expect(narrowRow).toMatch(/^Billing +server +kw_\w{5}… +active +in 36\d d +never$/);
 
     const shown = ok(await cli(['integrations', 'show', 'billing', '--json'], { env }));
     expect(shown['integration']).toMatchObject({
@@ -123,7 +128,7 @@ describe.concurrent('integrations and keys, spawned', () => {
     expect(set).toEqual({ name: 'utc', value: true, previous: false, changed: true });
 
     const [keysText, logJson] = await Promise.all([
-      cli(['keys', 'list'], { env: kolkata }),
+      cli(['keys', 'list', '--wide'], { env: kolkata }),
       cli(['log', '--limit', '3', '--json'], { env: kolkata }),
     ]);
     expect(keysText.code, keysText.stderr).toBe(0);

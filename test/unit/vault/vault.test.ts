@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { MIGRATIONS } from '../../../electron/vault/db/migrations/index.ts';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { KeywardError } from '../../../shared/errors.ts';
@@ -307,7 +308,7 @@ describe('status', () => {
       kdf: { algorithm: 'argon2id', memoryKiB: 65536, iterations: 3 },
       keychain: { available: true, remembered: false },
       lockout: { failures: 0, retryAfterMs: 0 },
-      schemaVersion: 2,
+      schemaVersion: MIGRATIONS.length,
     });
     expect(JSON.stringify(status)).not.toContain(PASSWORD);
     keychain.available = false;

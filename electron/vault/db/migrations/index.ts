@@ -1,6 +1,7 @@
 import type { Migration } from '../migration.ts';
 import { migration0001 } from './0001-initial.ts';
 import { migration0002 } from './0002-keys-and-log.ts';
+import { migration0003 } from './0003-backup-failed-notices.ts';
 
 /** Every migration in version order. Add one file per version and list it here. */
-export const MIGRATIONS: readonly Migration[] = [migration0001, migration0002];
+export const MIGRATIONS: readonly Migration[] = [migration0001, migration0002, migration0003];

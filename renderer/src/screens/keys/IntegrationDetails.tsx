@@ -22,11 +22,11 @@ const DAY_MS = 86_400_000;
 
 type DetailsDialog =
   | { kind: 'edit' | 'rotate' | 'revoke' | 'regenerate' | 'disable' | 'never-on' | 'never-off' | 'delete' }
-  | { kind: 'delete-key'; key: ApiKeyView };
+  | { kind: 'delete-key' | 'end-grace'; key: ApiKeyView };
 
 /**
  * The side panel of one integration: its fields, all its keys, and every action on them — copy the
- * Secret, rotate, revoke, regenerate, reveal/copy/test/delete a key, edit, API access, never-expire
+ * Secret, rotate, revoke, regenerate, reveal/copy/test/delete a key, end a key's grace, edit, API access, never-expire
  * and delete. Guarded actions ask for re-authentication through `guarded`; after each change the
  * table and this panel reload (`onChanged`), and a toast says what happened (never key material).
  */
@@ -210,6 +210,7 @@ export function IntegrationDetails(props: {
                 props.onTableStale();
               }}
               onDelete={(target) => setDialog({ kind: 'delete-key', key: target })}
+              onEndGrace={(target) => setDialog({ kind: 'end-grace', key: target })}
             />
           ))}
         </ul>
@@ -314,6 +315,28 @@ export function IntegrationDetails(props: {
             if (created !== null) {
               setDialog(null);
               onChanged(`Regenerated the key of ${name}: the previous key stopped at once.`);
+            }
+          }}
+        />
+      )}
+      {dialog?.kind === 'end-grace' && (
+        <ConfirmDialog
+          title={`End the grace period of key ${dialog.key.masked}`}
+          description={`This previous key of ${name} is still accepted until its grace period ends. Ending it now revokes it at once: every system still using it is refused from now on. Do this when you believe the key leaked. The active key is not affected.`}
+          confirmLabel="End grace now"
+          busyLabel="Ending…"
+          tone="danger"
+          onClose={closeDialog}
+          onConfirm={async () => {
+            const keyId = dialog.key.id;
+            const done = await guarded(`End the grace period of a key of ${name}`, () =>
+              call('keys.endGrace', { keyId }),
+            );
+            if (done !== null) {
+              setDialog(null);
+              onChanged(`Ended the grace period of a key of ${name}: it is revoked and no longer accepted.`);
+              // The button that opened the dialog goes with the grace: focus the panel's heading.
+              window.requestAnimationFrame(() => headingRef.current?.focus());
             }
           }}
         />

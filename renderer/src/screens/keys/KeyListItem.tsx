@@ -54,7 +54,8 @@ function KeyTimes(props: { apiKey: ApiKeyView; now: number }) {
 
 /**
  * One key of the open integration: masked, status, times, and what can be done with it — reveal
- * and copy (live keys only, behind re-authentication), test, and delete (ended keys only).
+ * and copy (live keys only, behind re-authentication), test, end the grace now (grace keys only,
+ * for a key believed leaked), and delete (ended keys only).
  */
 export function KeyListItem(props: {
   apiKey: ApiKeyView;
@@ -63,6 +64,8 @@ export function KeyListItem(props: {
   now: number;
   onTested: () => void;
   onDelete: (key: ApiKeyView) => void;
+  /** Asks to end this grace key's grace now (the panel confirms, then re-authenticates). */
+  onEndGrace: (key: ApiKeyView) => void;
 }) {
   const { apiKey: key, integrationName } = props;
   const time = useTimeFormat();
@@ -180,6 +183,15 @@ export function KeyListItem(props: {
             {busy === 'test' ? 'Testing…' : 'Test'}
             {named}
           </button>
+          {key.status === 'grace' && (
+            <button
+              type="button"
+              className="button button--small button--ghost tone--danger"
+              onClick={() => props.onEndGrace(key)}
+            >
+              End grace now{named}
+            </button>
+          )}
           {ended && (
             <button
               type="button"

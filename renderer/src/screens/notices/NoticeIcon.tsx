@@ -26,6 +26,12 @@ export function NoticeIcon(props: { kind: NoticeKind }) {
           <path d="M15 8.2A5.5 5.5 0 0 0 5 7M5 11.8A5.5 5.5 0 0 0 15 13M5 3.8V7h3.2M15 16.2V13h-3.2" />
         )}
         {kind === 'rotation-failed' && <path d="M10 3.5l7 12.5H3zM10 8.3v3.6M10 14v.2" />}
+        {kind === 'backup-failed' && (
+          <>
+            <ellipse cx="10" cy="5.5" rx="5.5" ry="2" />
+            <path d="M4.5 5.5v9c0 1.1 2.5 2 5.5 2s5.5-.9 5.5-2v-9M8 9.5l4 4M12 9.5l-4 4" />
+          </>
+        )}
       </svg>
     </span>
   );

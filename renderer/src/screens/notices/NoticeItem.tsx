@@ -64,14 +64,16 @@ export function NoticeItem(props: {
           {notice.message}
         </p>
         <div className="notices-item__actions">
-          <button
-            ref={link}
-            type="button"
-            className="button button--small button--ghost notices-item__link"
-            onClick={() => showInKeys(notice.integrationName)}
-          >
-            Show {notice.integrationName} in key table
-          </button>
+          {notice.integrationId !== null && (
+            <button
+              ref={link}
+              type="button"
+              className="button button--small button--ghost notices-item__link"
+              onClick={() => showInKeys(notice.integrationName)}
+            >
+              Show {notice.integrationName} in key table
+            </button>
+          )}
           {unread && (
             <button
               type="button"

@@ -15,4 +15,5 @@ export const NOTICE_KINDS: Record<
   expired: { label: 'Key expired', tone: 'neutral' },
   rotated: { label: 'Rotated', tone: 'ok' },
   'rotation-failed': { label: 'Rotation failed', tone: 'danger' },
+  'backup-failed': { label: 'Backup failed', tone: 'danger' },
 };

@@ -93,6 +93,14 @@ describe('validateCreate', () => {
     });
   });
 
+  it('refuses a name with invisible or bidi characters, as the engine and the CLI do', () => {
+    for (const name of ['Pay\u200Bments', 'Bill\u202Egni', 'Billing\u2069']) {
+      const { input, errors } = validateCreate({ ...newFormState(DEFAULTS), name, acl: '' });
+      expect(input).toBeNull();
+      expect(errors.name).toMatch(/^Name must not contain invisible or text-direction characters: U\+20/);
+    }
+  });
+
   it('needs the explicit confirmation for a key that never expires', () => {
     const state = { ...newFormState(DEFAULTS), name: 'Legacy', neverExpire: true };
     expect(validateCreate(state).errors.neverExpire).toMatch(/confirmation/);
