@@ -1,9 +1,16 @@
 #!/usr/bin/env bash
 # Runs every benchmark in test/bench/ one after another and prints their RESULT lines at the end.
-# Exits non-zero if any benchmark missed its target.
+# Exits non-zero if any benchmark missed its target. The server benchmarks (verify-key, verify-secret,
+# server-memory, revocation-propagation, publish-100k) start keyward-server child processes on
+# 127.0.0.1; revocation-propagation and publish-100k need PostgreSQL: the whole run goes under one
+# throwaway cluster (scripts/with-postgres.sh) when none is there yet.
 set -uo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
+# One PostgreSQL cluster for the whole run (revocation-propagation and publish-100k need it).
+if [ -z "${KEYWARD_TEST_DATABASE_URL:-}" ]; then
+  exec bash scripts/with-postgres.sh bash scripts/bench-all.sh "$@"
+fi
 # shellcheck source=scripts/ensure-node.sh
 source scripts/ensure-node.sh
 # ipc-roundtrip runs in real Chromium on the production build (renderer and preload): build it first.

@@ -48,7 +48,12 @@ function decodeJson(segment: string): unknown {
   }
 }
 
-/** Checks a raw API key: shape and checksum first (no lookup), then the index and the shared rule. */
+/**
+ * Checks a raw API key: the index by lookup hash, then the shared rule. The shape and checksum
+ * (`parseApiKey`, the costliest step of the hot path) are checked only when the hash is not in the
+ * index — a text whose SHA-256 is a published lookup hash is the very key the vault issued, so
+ * checking it again cannot change the answer — and decide `KEY_MALFORMED` against `KEY_UNKNOWN`.
+ */
 function verifyKey(
   index: KeyIndex,
   text: string,
@@ -56,11 +61,13 @@ function verifyKey(
   clientIp: string,
   credential: 'key' | 'secret',
 ): VerifyOutcome {
-  const parsed = parseApiKey(text);
-  if (!parsed.ok) {
-    return refuse('KEY_MALFORMED', `not a well-formed API key: ${parsed.error.message}`);
-  }
   const entry = index.lookup(nodeLookupHash(text)) ?? null;
+  if (entry === null) {
+    const parsed = parseApiKey(text);
+    if (!parsed.ok) {
+      return refuse('KEY_MALFORMED', `not a well-formed API key: ${parsed.error.message}`);
+    }
+  }
   if (entry !== null && credential === 'key' && entry.integration.facts.accepts === 'secret-only') {
     return refuse('SECRET_REQUIRED', 'this integration accepts only Secrets, not raw keys', entry);
   }
