@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { KeywardError } from '../../../shared/errors.ts';
+import { containsKeyMaterial } from '../../../shared/keys/redact.ts';
 import type { Clock } from '../clock.ts';
 import type { SqliteDatabase } from '../db/sqlite.ts';
 import { readMeta, writeMeta } from '../db/meta.ts';
@@ -76,9 +77,6 @@ export type ChainVerdict =
 
 /** The hash the first entry chains to. */
 export const GENESIS_HASH = '0'.repeat(64);
-
-/** Text that looks like an API key or a JWS; never allowed into the log. */
-const KEY_MATERIAL_PATTERN = /\b[a-z0-9]{1,7}_[0-9A-Za-z]{40,}\b|eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]+\./;
 
 interface Row {
   seq: number;
@@ -164,7 +162,7 @@ export class ActivityLog {
   append(input: ActivityInput): ActivityEntry {
     const details = input.details ?? {};
     for (const value of [...Object.values(details), input.actor]) {
-      if (typeof value === 'string' && KEY_MATERIAL_PATTERN.test(value)) {
+      if (typeof value === 'string' && containsKeyMaterial(value)) {
         throw new KeywardError('INTERNAL', 'Refused to write key material into the activity log.');
       }
     }

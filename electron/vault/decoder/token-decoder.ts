@@ -59,7 +59,7 @@ import type {
   DecodeReport,
 } from '../../../shared/decoder/decode-report.ts';
 
-/** Masks anything shaped like an API key. */
+/** Masks anything key-shaped (`shared/keys/redact.ts`: the one pattern, fragments of 40+ too). */
 function maskText(text: string): string {
   return maskKeyShaped(text);
 }
