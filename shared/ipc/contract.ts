@@ -7,9 +7,11 @@
  * strict object without any field that could carry it, so a handler that returns one fails.
  */
 import { z } from 'zod';
-import { integrationCreateSchema, integrationEditSchema, PLATFORMS } from '../domain/integration.ts';
+import { apiKeyViewSchema, revokeOptionsSchema } from '../domain/api-key.ts';
+import { integrationCreateSchema, integrationEditSchema, integrationSchema } from '../domain/integration.ts';
+import { keyTableQuerySchema, keyTableRowSchema } from '../domain/key-table.ts';
+import { noticeSchema } from '../domain/notice.ts';
 import { settingsPatchSchema, settingsSchema } from '../domain/settings.ts';
-import { KEY_TABLE_SORTS } from '../domain/key-table.ts';
 import { REFUSAL_CODES } from '../keys/acceptance.ts';
 import type { CHANNELS, EVENTS } from './channels.ts';
 
@@ -18,37 +20,6 @@ const id = z.string().min(1).max(MAX_ID);
 const password = z.string().min(1).max(1024);
 const nullableNumber = z.number().nullable();
 const empty = z.strictObject({});
-
-/** An integration as the UI sees it (no key material). */
-export const integrationSchema = z.strictObject({
-  id: z.string(),
-  name: z.string(),
-  website: z.string().nullable(),
-  platform: z.enum(PLATFORMS),
-  ipAcl: z.array(z.string()),
-  prefix: z.string(),
-  rotationDays: z.number(),
-  graceDays: z.number(),
-  neverExpire: z.boolean(),
-  enabled: z.boolean(),
-  notes: z.string().nullable(),
-  createdAt: z.number(),
-  updatedAt: z.number(),
-});
-
-/** A key as tables show it: masked, never the material. */
-export const apiKeyViewSchema = z.strictObject({
-  id: z.string(),
-  integrationId: z.string(),
-  masked: z.string(),
-  status: z.enum(['active', 'grace', 'expired', 'revoked']),
-  createdAt: z.number(),
-  expiresAt: nullableNumber,
-  graceEndsAt: nullableNumber,
-  endedAt: nullableNumber,
-  lastUsedAt: nullableNumber,
-  replacedBy: z.string().nullable(),
-});
 
 /** A vault status snapshot (no secrets: paths, KDF parameters, keychain and lockout state). */
 export const vaultStatusSchema = z.strictObject({
@@ -74,20 +45,6 @@ export const vaultStatusSchema = z.strictObject({
   }),
   lockout: z.strictObject({ failures: z.number(), retryAfterMs: z.number() }),
   schemaVersion: z.number().nullable(),
-});
-
-/** A fired notice. */
-export const noticeSchema = z.strictObject({
-  id: z.string(),
-  kind: z.enum(['expires-soon', 'grace-ending', 'expired', 'rotated', 'rotation-failed']),
-  integrationId: z.string().nullable(),
-  integrationName: z.string(),
-  keyId: z.string().nullable(),
-  dueAt: z.number(),
-  firedAt: z.number(),
-  superseded: z.boolean(),
-  message: z.string(),
-  readAt: nullableNumber,
 });
 
 /** An activity log entry. */
@@ -126,15 +83,6 @@ const trustedKeysOutput = z.strictObject({
 const copyOutput = z.strictObject({
   targets: z.array(z.enum(['clipboard', 'selection'])),
   clearAt: nullableNumber,
-});
-
-/** One row of the key table: a masked key with what the table shows of its integration. */
-export const keyTableRowSchema = z.strictObject({
-  key: apiKeyViewSchema,
-  integrationName: z.string(),
-  platform: z.enum(PLATFORMS),
-  enabled: z.boolean(),
-  neverExpire: z.boolean(),
 });
 
 /** A backup as the settings screen lists it (no path: the renderer has no use for one). */
@@ -213,13 +161,7 @@ export const contract = {
   'keys.list': { input: z.strictObject({ integrationId: id.optional() }), output: z.array(apiKeyViewSchema) },
   /** The key table: every key with its integration, filtered as you type, sorted, one page at a time. */
   'keys.table': {
-    input: z.strictObject({
-      term: z.string().max(200),
-      sort: z.enum(KEY_TABLE_SORTS),
-      direction: z.enum(['asc', 'desc']),
-      offset: z.number().int().min(0).max(10_000_000),
-      limit: z.number().int().min(1).max(1000),
-    }),
+    input: keyTableQuerySchema,
     output: z.strictObject({ total: z.number(), offset: z.number(), rows: z.array(keyTableRowSchema) }),
   },
   'keys.regenerate': { input: z.strictObject({ integrationId: id }), output: apiKeyViewSchema },
@@ -246,8 +188,7 @@ export const contract = {
   'keys.revoke': {
     input: z.strictObject({
       integrationId: id,
-      graceDays: z.number().int().min(0).max(30),
-      newLifetimeDays: z.number().int().min(1).max(365).nullable(),
+      ...revokeOptionsSchema.shape,
       confirmNeverExpire: z.boolean().optional(),
     }),
     output: apiKeyViewSchema,

@@ -1,25 +1,11 @@
+import type { Notice, NoticeKind } from '../../../shared/domain/notice.ts';
 import type { Clock } from '../clock.ts';
 import type { SqliteDatabase } from '../db/sqlite.ts';
 import { DAY_MS } from '../keys/key-lifecycle.ts';
 import { readMeta, writeMeta } from '../db/meta.ts';
 
-/** What a notice is about. */
-export type NoticeKind = 'expires-soon' | 'grace-ending' | 'expired' | 'rotated' | 'rotation-failed';
-
-/** A fired notice. */
-export interface Notice {
-  id: string;
-  kind: NoticeKind;
-  integrationId: string | null;
-  integrationName: string;
-  keyId: string | null;
-  dueAt: number;
-  firedAt: number;
-  /** Recorded but not shown: a more urgent notice about the same key fired at the same catch-up. */
-  superseded: boolean;
-  message: string;
-  readAt: number | null;
-}
+// The notice's shape and kinds are the domain's (one schema for the engine, IPC, CLI and UI).
+export type { Notice, NoticeKind } from '../../../shared/domain/notice.ts';
 
 /** The fixed thresholds after the configurable lead (SPEC.md: lead, then 7 days and 1 day). */
 export const FIXED_EXPIRY_THRESHOLDS_DAYS = [7, 1] as const;

@@ -1,4 +1,4 @@
-import type { KeyTableSort } from '../../../../shared/domain/key-table.ts';
+import type { KeyTableSort, SortDirection } from '../../../../shared/domain/key-table.ts';
 
 /** One column of the key table. */
 export interface KeyColumn {
@@ -7,7 +7,7 @@ export interface KeyColumn {
   /** What clicking its header sorts by (null: not sortable). */
   sort: KeyTableSort | null;
   /** The direction a first click sorts in: soonest or newest first where that is what one looks for. */
-  firstDirection: 'asc' | 'desc';
+  firstDirection: SortDirection;
 }
 
 /** The columns, in order (SPEC.md §2: integration, platform, masked key, status, expires in, grace ends, last used, created). */
