@@ -3,9 +3,8 @@ import type { FormEvent } from 'react';
 import { INTEGRATION_LIMITS, PLATFORMS } from '../../../../shared/domain/integration.ts';
 import type { Integration, Platform } from '../../../../shared/domain/integration.ts';
 import type { Output } from '../../../../shared/ipc/contract.ts';
-import { call } from '../../api/api.ts';
+import { call, callUnlessCancelled } from '../../api/api.ts';
 import { errorMessage } from '../../api/ipc-error.ts';
-import { guarded } from '../../reauth/reauth-store.ts';
 import { useSettings } from '../../state/settings-store.ts';
 import { Dialog } from '../../ui/Dialog.tsx';
 import { Field } from '../../ui/Field.tsx';
@@ -101,8 +100,10 @@ export function IntegrationDialog(
       setBusy(true);
       try {
         const created = form.neverExpire
-          ? await guarded(`Create ${input.name} with a key that never expires`, () =>
-              call('integrations.create', { integration: input, confirmNeverExpire: true }),
+          ? await callUnlessCancelled(
+              'integrations.create',
+              { integration: input, confirmNeverExpire: true },
+              { purpose: `Create ${input.name} with a key that never expires` },
             )
           : await call('integrations.create', { integration: input });
         if (created !== null) {

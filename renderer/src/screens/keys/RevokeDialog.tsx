@@ -3,9 +3,8 @@ import type { FormEvent } from 'react';
 import type { ApiKeyView } from '../../../../shared/domain/api-key.ts';
 import { graceDaysSchema, lifetimeDaysSchema, REVOKE_LIMITS } from '../../../../shared/domain/api-key.ts';
 import type { Integration } from '../../../../shared/domain/integration.ts';
-import { call } from '../../api/api.ts';
+import { callUnlessCancelled } from '../../api/api.ts';
 import { errorMessage } from '../../api/ipc-error.ts';
-import { guarded } from '../../reauth/reauth-store.ts';
 import { useNow, useTimeFormat } from '../../time/use-time.ts';
 import { Dialog } from '../../ui/Dialog.tsx';
 import { Field } from '../../ui/Field.tsx';
@@ -81,13 +80,15 @@ export function RevokeDialog(props: {
     }
     setBusy(true);
     try {
-      const created = await guarded(`Revoke the key of ${integration.name}`, () =>
-        call('keys.revoke', {
+      const created = await callUnlessCancelled(
+        'keys.revoke',
+        {
           integrationId: integration.id,
           graceDays,
           newLifetimeDays: mode === 'never' ? null : lifetimeDays,
           ...(mode === 'never' ? { confirmNeverExpire: true } : {}),
-        }),
+        },
+        { purpose: `Revoke the key of ${integration.name}` },
       );
       if (created !== null) {
         props.onRevoked(created, graceDays);
