@@ -6,7 +6,7 @@ export const PLATFORMS = ['web', 'mobile', 'desktop', 'server', 'other'] as cons
 /** One of {@link PLATFORMS}. */
 export type Platform = (typeof PLATFORMS)[number];
 
-/** Bounds from SPEC.md §1. */
+/** Bounds from docs/domain-rules.md, "Integrations". */
 export const INTEGRATION_LIMITS = {
   nameMax: 100,
   notesMax: 2000,

@@ -140,7 +140,7 @@ async function tryVerify(token: string, key: KeyObject, alg: string): Promise<Ve
 }
 
 /**
- * The offline decoder (SPEC.md §1): any compact JWS/JWT or raw API key in, a report out —
+ * The offline decoder (docs/domain-rules.md): any compact JWS/JWT or raw API key in, a report out —
  * header and payload, registered claims as times, validity, the signature (by a vault signing key,
  * current or retired; by an imported JWKS/PEM; or unverified), and the vault key behind a
  * `client_secret` or a pasted key. Bad input is the parser's precise typed error, never a throw.

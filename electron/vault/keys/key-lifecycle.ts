@@ -27,7 +27,7 @@ export interface Replacement {
 }
 
 /**
- * The lifecycle of an integration's keys (SPEC.md §1): issue, rotate, revoke with grace, regenerate,
+ * The lifecycle of an integration's keys (docs/domain-rules.md): issue, rotate, revoke with grace, regenerate,
  * delete, and reading keys. Every change runs in one transaction together with its activity-log
  * entry, so the invariant "exactly one active key per integration" holds after every operation and
  * every crash.

@@ -19,7 +19,7 @@ import { NeverExpireWarning } from './NeverExpireWarning.tsx';
 export type CreatedIntegration = Output<'integrations.create'>;
 
 /**
- * Create or edit an integration: every field of SPEC.md §1, checked as you type with the engine's
+ * Create or edit an integration: every field of docs/domain-rules.md, checked as you type with the engine's
  * own schemas (errors appear once a field was changed, and all of them on submit). Creating one
  * whose key never expires needs the warning's confirmation and a re-authentication. Editing changes
  * details and the IP allow list only: the prefix is fixed, never-expire and API access have their

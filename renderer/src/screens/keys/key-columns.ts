@@ -10,7 +10,7 @@ export interface KeyColumn {
   firstDirection: SortDirection;
 }
 
-/** The columns, in order (SPEC.md §2: integration, platform, masked key, status, expires in, grace ends, last used, created). */
+/** The columns, in order (docs/domain-rules.md, "Desktop app": integration, platform, masked key, status, expires in, grace ends, last used, created). */
 export const KEY_COLUMNS: readonly KeyColumn[] = [
   { id: 'integration', label: 'Integration', sort: 'integration', firstDirection: 'asc' },
   { id: 'platform', label: 'Platform', sort: 'platform', firstDirection: 'asc' },
