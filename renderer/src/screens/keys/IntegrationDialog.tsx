@@ -225,7 +225,7 @@ export function IntegrationDialog(
             hint={
               creating && form.neverExpire
                 ? 'Not used while the key never expires.'
-                : `1–365. A new key every ${days(Number(form.rotationDays) || 0)}.`
+                : `${INTEGRATION_LIMITS.rotationDays.min}–${INTEGRATION_LIMITS.rotationDays.max}. A new key every ${days(Number(form.rotationDays) || 0)}.`
             }
             onChange={(event) => update('rotationDays', event.target.value, 'rotationDays')}
           />
@@ -237,7 +237,7 @@ export function IntegrationDialog(
             max={INTEGRATION_LIMITS.graceDays.max}
             value={form.graceDays}
             error={shown('graceDays')}
-            hint="0–30. How long a replaced key keeps working."
+            hint={`${INTEGRATION_LIMITS.graceDays.min}–${INTEGRATION_LIMITS.graceDays.max}. How long a replaced key keeps working.`}
             onChange={(event) => update('graceDays', event.target.value, 'graceDays')}
           />
         </div>
