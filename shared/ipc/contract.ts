@@ -13,6 +13,7 @@
  * session and fails when one answers `REAUTH_REQUIRED` without declaring it.
  */
 import { z } from 'zod';
+import { activityEntryViewSchema } from '../domain/activity.ts';
 import { apiKeyViewSchema, revokeOptionsSchema } from '../domain/api-key.ts';
 import { integrationCreateSchema, integrationEditSchema, integrationSchema } from '../domain/integration.ts';
 import { keyTableQuerySchema, keyTableRowSchema } from '../domain/key-table.ts';
@@ -52,22 +53,6 @@ export const vaultStatusSchema = z.strictObject({
   }),
   lockout: z.strictObject({ failures: z.number(), retryAfterMs: z.number() }),
   schemaVersion: z.number().nullable(),
-});
-
-/** An activity log entry. */
-export const activityEntrySchema = z.strictObject({
-  seq: z.number(),
-  at: z.number(),
-  actor: z.string(),
-  action: z.string(),
-  integrationId: z.string().nullable(),
-  /** The integration's current name (null: none, or since deleted — the log keeps only its id). */
-  integrationName: z.string().nullable(),
-  keyId: z.string().nullable(),
-  outcome: z.string(),
-  details: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])),
-  prevHash: z.string(),
-  hash: z.string(),
 });
 
 const reauthOutput = z.strictObject({ freshForMs: z.number() });
@@ -269,7 +254,7 @@ export const contract = {
       beforeSeq: z.number().int().min(0).optional(),
       integrationId: id.optional(),
     }),
-    output: z.array(activityEntrySchema),
+    output: z.array(activityEntryViewSchema),
   },
   'log.verify': {
     input: empty,

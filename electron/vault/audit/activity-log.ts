@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { ActivityDetails, ActivityEntry } from '../../../shared/domain/activity.ts';
 import { KeywardError } from '../../../shared/errors.ts';
 import { containsKeyMaterial } from '../../../shared/keys/redact.ts';
 import type { Clock } from '../clock.ts';
@@ -43,8 +44,8 @@ export type ActivityAction =
 /** The outcome of the action. */
 export type ActivityOutcome = 'success' | 'failure' | 'denied';
 
-/** Small, non-secret facts about an entry (counts, choices, statuses). */
-export type ActivityDetails = Record<string, string | number | boolean | null>;
+// An entry's shape is the domain's schema (shared/domain/activity.ts), also what IPC lists.
+export type { ActivityDetails, ActivityEntry } from '../../../shared/domain/activity.ts';
 
 /** What a caller records. */
 export interface ActivityInput {
@@ -54,20 +55,6 @@ export interface ActivityInput {
   integrationId?: string | null;
   keyId?: string | null;
   details?: ActivityDetails;
-}
-
-/** A stored entry. */
-export interface ActivityEntry {
-  seq: number;
-  at: number;
-  actor: string;
-  action: string;
-  integrationId: string | null;
-  keyId: string | null;
-  outcome: string;
-  details: ActivityDetails;
-  prevHash: string;
-  hash: string;
 }
 
 /** The result of checking the chain. */

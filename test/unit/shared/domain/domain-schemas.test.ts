@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { activityEntrySchema, activityEntryViewSchema } from '../../../../shared/domain/activity.ts';
 import { scheduleFileSchema } from '../../../../electron/vault/schedule/schedule-file.ts';
 import {
   graceDaysSchema,
@@ -87,6 +88,11 @@ describe('one list of notice kinds and key statuses', () => {
     expect(contract['notices.list'].output.element).toBe(noticeSchema);
     expect(keyStatusSchema.options).toEqual([...KEY_STATUSES]);
     expect(contract['keys.table'].input).toBe(keyTableQuerySchema);
+    expect(contract['log.list'].output.element).toBe(activityEntryViewSchema);
+    expect(Object.keys(activityEntryViewSchema.shape)).toEqual([
+      ...Object.keys(activityEntrySchema.shape),
+      'integrationName',
+    ]);
   });
 
   it("the vault database's CHECK constraints allow exactly the domain's values", () => {
