@@ -4,7 +4,7 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { REAUTH_CHANNELS } from '../../shared/ipc/channels.ts';
-import { E2E_PASSWORD, setupE2e } from '../support/e2e/index.ts';
+import { E2E_PASSWORD, openScreen, setupE2e } from '../support/e2e/index.ts';
 import type { E2eApp } from '../support/e2e/index.ts';
 
 const e2e = setupE2e();
@@ -90,5 +90,22 @@ describe('re-authentication, in one place', () => {
     expect(callsOf(app, ['keys.reveal', 'reauth.password'])).toEqual(['keys.reveal:REAUTH_REQUIRED']);
     expect(await page.getByRole('alert').count()).toBe(0);
     expect(await page.locator('.toasts').textContent()).not.toMatch(/cancel|confirm it is you/i);
+  }, 60_000);
+
+  it('a newly guarded operation (a weaker setting) asks through the same path: the screen has no re-auth code of its own', async () => {
+    const app = await e2e.openApp();
+    const { page } = app;
+    page.setDefaultTimeout(10_000);
+    await openScreen(page, 'Settings');
+    await page.getByRole('checkbox', { name: 'Never' }).check();
+    const dialog = reauthDialog(page);
+    await dialog.getByText('Change a security setting').waitFor();
+    await dialog.getByLabel('Master password').fill(E2E_PASSWORD);
+    await dialog.getByRole('button', { name: 'Confirm' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    await expect
+      .poll(() => callsOf(app, ['settings.set', 'reauth.password']))
+      .toEqual(['settings.set:REAUTH_REQUIRED', 'reauth.password:ok', 'settings.set:ok']);
+    expect(REAUTH_CHANNELS).toContain('settings.set');
   }, 60_000);
 });
