@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 // The repository carries its own design docs (docs/): a clone has no ../shared/design beside it, so
 // nothing may point there, and every docs/*.md a file names must exist.
 const ROOT = join(import.meta.dirname, '..', '..');
-const FOLDERS = ['electron', 'renderer', 'shared', 'test', 'scripts', 'docs', 'bin', 'resources'];
+const FOLDERS = ['electron', 'renderer', 'server', 'shared', 'test', 'scripts', 'docs', 'bin', 'resources'];
 const SKIP = new Set(['node_modules', 'out', 'dist', '.tools', 'screenshots']);
 const TEXT = /\.(ts|tsx|js|cjs|mjs|md|yml|yaml|json|sh|css|html)$/;
 
