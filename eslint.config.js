@@ -1,4 +1,4 @@
-// Typed ESLint for the whole project. The import rules of ARCHITECTURE.md section 1 are enforced with
+// Typed ESLint for the whole project. The import rules of docs/architecture.md are enforced with
 // the core `no-restricted-imports` rule, one complete set per folder (a later block replaces an
 // earlier one for the same rule, so each folder's block lists everything it forbids).
 import js from '@eslint/js';

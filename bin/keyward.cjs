@@ -7,7 +7,7 @@
 // the sources it was built from (out/cli/manifest.json lists each with its size and mtime), else
 // electron/cli/main.ts itself. KEYWARD_CLI_SOURCE=1 always runs the sources. Node's compile cache
 // (module.enableCompileCache; NODE_COMPILE_CACHE picks its folder) keeps the compiled code between
-// runs. Both are for start-up time (SPEC.md §3, `npm run bench:cli-startup`).
+// runs. Both are for start-up time (docs/targets.md, `npm run bench:cli-startup`).
 'use strict';
 
 const { existsSync, readFileSync, statSync } = require('fs');

@@ -1,4 +1,4 @@
-// Bundles the `keyward` CLI for a fast start (SPEC.md §3; `npm run bench:cli-startup`):
+// Bundles the `keyward` CLI for a fast start (docs/targets.md; `npm run bench:cli-startup`):
 // `npm run build:cli` → out/cli/keyward.cjs (the entry), out/cli/chunks/*.cjs (the lazily loaded
 // command modules and what they import) and out/cli/manifest.json, all CommonJS (no ES module loader
 // to start, which `node -e 0` does not pay either). Every chunk is a script that

@@ -89,7 +89,7 @@ export interface KdfPrefetch {
  * Starts the Argon2id hash of the master password with the parameters in the vault header at
  * `headerPath` (`password` is asked for only when there is one), before the engine's modules are loaded: Argon2id runs on libuv's thread pool, so
  * loading the engine (SQLite, zod, the services) overlaps with it instead of adding to it. This is
- * what keeps a password command within 1.3 × (Node start-up + bare Argon2id) (SPEC.md §3,
+ * what keeps a password command within 1.3 × (Node start-up + bare Argon2id) (docs/targets.md,
  * `npm run bench:cli-startup`).
  *
  * Only the hash is computed early. Nothing is checked: the vault still reads and validates the

@@ -61,7 +61,7 @@ export type CommandRegistrar = (program: Command, run: CommandRunner) => void;
  * One top-level command as `keyward --help` lists it, and the module that defines it. The module
  * (and what it imports: the engine, zod, jose, qrcode, SQLite, Argon2, the keychain) is loaded only
  * when the command runs or its own help is asked for, so `keyward --help` and a command's start-up
- * pay only for what they use (SPEC.md §3, `npm run bench:cli-startup`).
+ * pay only for what they use (docs/targets.md, `npm run bench:cli-startup`).
  *
  * `term` and `summary` must be what the command's module declares (its name, `[options]` when it
  * has any, its arguments; its `.summary()`): test/unit/cli/program-commands.test.ts checks that the

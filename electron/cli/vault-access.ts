@@ -27,7 +27,7 @@ export async function rememberOnThisDevice(done: string, remember: () => Promise
 /** How a command wants the vault opened. */
 export interface UnlockOptions {
   /**
-   * The command runs an operation SPEC.md puts behind re-authentication (reveal, copy, revoke,
+   * The command runs an operation docs/domain-rules.md puts behind re-authentication (reveal, copy, revoke,
    * regenerate, delete, never-expire, …). `purpose` names the command in the error message.
    */
   reauth?: {

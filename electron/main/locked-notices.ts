@@ -1,4 +1,4 @@
-// Pure: no `electron` import. OS notifications while the vault is LOCKED (SPEC.md §2): the engine's
+// Pure: no `electron` import. OS notifications while the vault is LOCKED (docs/domain-rules.md, "Desktop app"): the engine's
 // scheduler cannot run without the data key, so this reads the unencrypted schedule file it leaves
 // beside the vault (`<vault>.schedule`: upcoming expiry and grace notices, names and times only) and
 // shows each entry when it falls due — one timer, armed for the next due entry, capped so the file

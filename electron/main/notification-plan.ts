@@ -2,7 +2,7 @@
 // unencrypted schedule file while locked (locked-notices.ts) — into OS notifications: each notice id
 // at most once per run, the less urgent expiry notices of a key folded into the most urgent one, and
 // a burst (say, after a week switched off) summed up in one notification instead of a dozen.
-import type { NoticeKind } from '../vault/schedule/notices.ts';
+import type { NoticeKind } from '../../shared/domain/notice.ts';
 import { noopLogger } from '../../shared/log/logger.ts';
 import type { Logger } from '../../shared/log/logger.ts';
 

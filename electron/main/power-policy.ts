@@ -1,4 +1,4 @@
-// Pure: no `electron` import. What the OS's power and session events do to the vault (SPEC.md §1
+// Pure: no `electron` import. What the OS's power and session events do to the vault (docs/domain-rules.md
 // Settings: "also lock on OS suspend and screen lock"); power.ts subscribes to `powerMonitor`.
 import { noopLogger } from '../../shared/log/logger.ts';
 import type { Logger } from '../../shared/log/logger.ts';

@@ -1,7 +1,7 @@
 import type { Clock, TimerHandle } from './clock.ts';
 import type { Vault } from './vault.ts';
 
-/** Default idle time before the vault locks itself (SPEC.md: 5 minutes). */
+/** Default idle time before the vault locks itself (docs/domain-rules.md: 5 minutes). */
 export const DEFAULT_AUTO_LOCK_MINUTES = 5;
 
 /**

@@ -106,7 +106,7 @@ export interface EngineServices {
 /**
  * The whole engine behind one object, and the only surface the desktop's IPC handlers and the CLI
  * use: the vault (create, unlock, lock) and, while unlocked, every read and change of its data.
- * Every change is a method here that applies the re-authentication SPEC.md asks for, acts as this
+ * Every change is a method here that applies the re-authentication docs/domain-rules.md asks for, acts as this
  * engine's actor (captured once, from its host) and writes the activity log. Reads of an unlocked
  * vault throw VAULT_LOCKED while it is locked.
  */
@@ -794,7 +794,7 @@ export class KeywardEngine {
    * rule (`shared/keys/acceptance.ts`: status, expiry, grace, API access, and the IP ACL when
    * `options.ip` is given) — without the material leaving the engine. Locally, until a sync server
    * exists. Not guarded: nothing is revealed. `reason` is the refusal code (`KEY_EXPIRED`, …);
-   * each interface renders its own words. A key that verifies counts as used now (SPEC.md: "last
+   * each interface renders its own words. A key that verifies counts as used now (docs/domain-rules.md: "last
    * used … from test key"); every test is logged with its outcome. A bad `ip` is `INVALID_INPUT`.
    */
   testKey(

@@ -16,7 +16,7 @@ const AUTO_ID: Record<SqlDialect, string> = {
 };
 
 /**
- * The schema. Only what verification needs (SPEC.md "Keyward server"): lookup hashes, ids, names,
+ * The schema. Only what verification needs (docs/domain-rules.md, "Keyward server"): lookup hashes, ids, names,
  * times, status, access settings and public keys — no column can hold key material. Every
  * published row carries the `revision` of the batch that last wrote it, and deletions leave a
  * tombstone, so an instance catches up with "what changed since revision N".

@@ -276,7 +276,7 @@ export class SqlStorage implements Storage {
       }
     }
     const tombstone = `ON CONFLICT (kind, id) DO UPDATE SET revision = excluded.revision`;
-    // Deleting an integration ends all its keys at once (SPEC.md §1 "Delete").
+    // Deleting an integration ends all its keys at once (docs/domain-rules.md, "Keys").
     for (const integrationId of cascades) {
       await tx.run(
         `INSERT INTO tombstones (kind, id, revision) SELECT 'key', key_id, ? FROM keys WHERE integration_id = ? ${tombstone}`,

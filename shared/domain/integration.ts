@@ -7,7 +7,7 @@ export const PLATFORMS = ['web', 'mobile', 'desktop', 'server', 'other'] as cons
 /** One of {@link PLATFORMS}. */
 export type Platform = (typeof PLATFORMS)[number];
 
-/** Bounds from SPEC.md §1. */
+/** Bounds from docs/domain-rules.md, "Integrations". */
 export const INTEGRATION_LIMITS = {
   nameMax: 100,
   notesMax: 2000,
@@ -133,21 +133,23 @@ export const integrationEditSchema = z.strictObject({
 export type IntegrationEditInput = z.infer<typeof integrationEditSchema>;
 
 /** An integration as every interface shows it (no key material). */
-export interface Integration {
-  id: string;
-  name: string;
-  website: string | null;
-  platform: Platform;
-  ipAcl: string[];
-  prefix: string;
-  rotationDays: number;
-  graceDays: number;
-  neverExpire: boolean;
-  enabled: boolean;
-  notes: string | null;
-  createdAt: number;
-  updatedAt: number;
-}
+export const integrationSchema = z.strictObject({
+  id: z.string(),
+  name: z.string(),
+  website: z.string().nullable(),
+  platform: z.enum(PLATFORMS),
+  ipAcl: z.array(z.string()),
+  prefix: z.string(),
+  rotationDays: z.number(),
+  graceDays: z.number(),
+  neverExpire: z.boolean(),
+  enabled: z.boolean(),
+  notes: z.string().nullable(),
+  createdAt: z.number(),
+  updatedAt: z.number(),
+});
+/** An integration as every interface shows it (no key material). */
+export type Integration = z.infer<typeof integrationSchema>;
 
 /** The case-insensitive form names are unique under. */
 export function integrationNameKey(value: string): string {

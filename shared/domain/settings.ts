@@ -8,7 +8,7 @@ const whole = (label: string, min: number, max: number) =>
     .max(max, `${label} must be between ${min} and ${max}`);
 
 /**
- * Every setting of SPEC.md §1 "Settings", with its bounds and default. One schema drives the engine,
+ * Every setting of docs/domain-rules.md, "Settings", with its bounds and default. One schema drives the engine,
  * the CLI (`keyward settings get|set`) and the settings screen.
  */
 export const settingsSchema = z.strictObject({

@@ -53,6 +53,33 @@ export const CHANNELS = [
   'jwks.export',
 ] as const;
 
+/**
+ * The channels that may answer `REAUTH_REQUIRED`: the ones whose contract entry declares `reauth`
+ * (`contract.ts` checks at compile time that this list is exactly those). The renderer's `call`
+ * re-authenticates and retries on these, in one place.
+ */
+export const REAUTH_CHANNELS = [
+  'vault.remember',
+  'totp.enrollBegin',
+  'totp.disable',
+  'integrations.create',
+  'integrations.setNeverExpire',
+  'integrations.delete',
+  'keys.revoke',
+  'keys.regenerate',
+  'keys.delete',
+  'keys.endGrace',
+  'keys.reveal',
+  'keys.copy',
+  'secret.copy',
+  'settings.set',
+] as const;
+
+/** Whether `channel` may answer `REAUTH_REQUIRED` (see {@link REAUTH_CHANNELS}). */
+export function needsReauthHandling(channel: string): boolean {
+  return (REAUTH_CHANNELS as readonly string[]).includes(channel);
+}
+
 /** The events main sends to the renderer. */
 export const EVENTS = ['vault.locked', 'notices.fired', 'clipboard.changed'] as const;
 

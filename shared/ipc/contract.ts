@@ -5,50 +5,29 @@
  *
  * Key material crosses IPC on exactly one channel: `keys.reveal`. Every other output schema is a
  * strict object without any field that could carry it, so a handler that returns one fails.
+ *
+ * Re-authentication is declared here too: a channel whose handler may answer `REAUTH_REQUIRED` lists
+ * the guarded actions it may ask for in `reauth` (always, or for some inputs only — e.g.
+ * `integrations.create` for a never-expiring key). The renderer's `call` handles `REAUTH_REQUIRED`
+ * from those channels in one place (asks, then retries); a test calls every channel on a stale
+ * session and fails when one answers `REAUTH_REQUIRED` without declaring it.
  */
 import { z } from 'zod';
-import { integrationCreateSchema, integrationEditSchema, PLATFORMS } from '../domain/integration.ts';
+import { activityEntryViewSchema } from '../domain/activity.ts';
+import { apiKeyViewSchema, revokeOptionsSchema } from '../domain/api-key.ts';
+import { integrationCreateSchema, integrationEditSchema, integrationSchema } from '../domain/integration.ts';
+import { keyTableQuerySchema, keyTableRowSchema } from '../domain/key-table.ts';
+import { noticeSchema } from '../domain/notice.ts';
 import { settingsPatchSchema, settingsSchema } from '../domain/settings.ts';
-import { KEY_TABLE_SORTS } from '../domain/key-table.ts';
+import type { GuardedAction } from '../domain/reauth.ts';
 import { REFUSAL_CODES } from '../keys/acceptance.ts';
-import type { CHANNELS, EVENTS } from './channels.ts';
+import type { CHANNELS, EVENTS, REAUTH_CHANNELS } from './channels.ts';
 
 const MAX_ID = 100;
 const id = z.string().min(1).max(MAX_ID);
 const password = z.string().min(1).max(1024);
 const nullableNumber = z.number().nullable();
 const empty = z.strictObject({});
-
-/** An integration as the UI sees it (no key material). */
-export const integrationSchema = z.strictObject({
-  id: z.string(),
-  name: z.string(),
-  website: z.string().nullable(),
-  platform: z.enum(PLATFORMS),
-  ipAcl: z.array(z.string()),
-  prefix: z.string(),
-  rotationDays: z.number(),
-  graceDays: z.number(),
-  neverExpire: z.boolean(),
-  enabled: z.boolean(),
-  notes: z.string().nullable(),
-  createdAt: z.number(),
-  updatedAt: z.number(),
-});
-
-/** A key as tables show it: masked, never the material. */
-export const apiKeyViewSchema = z.strictObject({
-  id: z.string(),
-  integrationId: z.string(),
-  masked: z.string(),
-  status: z.enum(['active', 'grace', 'expired', 'revoked']),
-  createdAt: z.number(),
-  expiresAt: nullableNumber,
-  graceEndsAt: nullableNumber,
-  endedAt: nullableNumber,
-  lastUsedAt: nullableNumber,
-  replacedBy: z.string().nullable(),
-});
 
 /** A vault status snapshot (no secrets: paths, KDF parameters, keychain and lockout state). */
 export const vaultStatusSchema = z.strictObject({
@@ -76,36 +55,6 @@ export const vaultStatusSchema = z.strictObject({
   schemaVersion: z.number().nullable(),
 });
 
-/** A fired notice. */
-export const noticeSchema = z.strictObject({
-  id: z.string(),
-  kind: z.enum(['expires-soon', 'grace-ending', 'expired', 'rotated', 'rotation-failed', 'backup-failed']),
-  integrationId: z.string().nullable(),
-  integrationName: z.string(),
-  keyId: z.string().nullable(),
-  dueAt: z.number(),
-  firedAt: z.number(),
-  superseded: z.boolean(),
-  message: z.string(),
-  readAt: nullableNumber,
-});
-
-/** An activity log entry. */
-export const activityEntrySchema = z.strictObject({
-  seq: z.number(),
-  at: z.number(),
-  actor: z.string(),
-  action: z.string(),
-  integrationId: z.string().nullable(),
-  /** The integration's current name (null: none, or since deleted — the log keeps only its id). */
-  integrationName: z.string().nullable(),
-  keyId: z.string().nullable(),
-  outcome: z.string(),
-  details: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])),
-  prevHash: z.string(),
-  hash: z.string(),
-});
-
 const reauthOutput = z.strictObject({ freshForMs: z.number() });
 
 /** A key trusted to verify other issuers' tokens, as the decoder shows it (never the key). */
@@ -128,21 +77,21 @@ const copyOutput = z.strictObject({
   clearAt: nullableNumber,
 });
 
-/** One row of the key table: a masked key with what the table shows of its integration. */
-export const keyTableRowSchema = z.strictObject({
-  key: apiKeyViewSchema,
-  integrationName: z.string(),
-  platform: z.enum(PLATFORMS),
-  enabled: z.boolean(),
-  neverExpire: z.boolean(),
-});
-
 /** A backup as the settings screen lists it (no path: the renderer has no use for one). */
 export const backupSchema = z.strictObject({ name: z.string(), createdAt: z.number(), bytes: z.number() });
 
+/** One channel: its input and output schemas, and the guarded actions it may need a re-authentication for. */
+export interface ChannelSpec {
+  readonly input: z.ZodType;
+  readonly output: z.ZodType;
+  /** The guarded actions this channel may answer `REAUTH_REQUIRED` for; absent = never asks. */
+  readonly reauth?: readonly GuardedAction[];
+}
+
 /**
- * The contract: channel → `{ input, output }`. Inputs are strict objects with bounded strings;
- * outputs are strict objects, so an unexpected field fails output validation instead of crossing.
+ * The contract: channel → `{ input, output, reauth? }`. Inputs are strict objects with bounded
+ * strings; outputs are strict objects, so an unexpected field fails output validation instead of
+ * crossing.
  */
 export const contract = {
   'vault.status': { input: empty, output: vaultStatusSchema },
@@ -159,7 +108,11 @@ export const contract = {
   },
   'vault.lock': { input: empty, output: vaultStatusSchema },
   /** Remember the vault on this device (OS keychain) or forget it. */
-  'vault.remember': { input: z.strictObject({ remember: z.boolean() }), output: vaultStatusSchema },
+  'vault.remember': {
+    input: z.strictObject({ remember: z.boolean() }),
+    output: vaultStatusSchema,
+    reauth: ['vault.remember'],
+  },
   'vault.changePassword': {
     input: z.strictObject({ currentPassword: password, newPassword: password }),
     output: empty,
@@ -183,15 +136,17 @@ export const contract = {
       secret: z.string(),
       qr: z.strictObject({ size: z.number().int(), modules: z.string().regex(/^[01]*$/) }),
     }),
+    reauth: ['totp.enroll'],
   },
   'totp.enrollConfirm': { input: z.strictObject({ code: z.string().regex(/^\d{6}$/) }), output: empty },
-  'totp.disable': { input: empty, output: empty },
+  'totp.disable': { input: empty, output: empty, reauth: ['totp.disable'] },
   'integrations.create': {
     input: z.strictObject({
       integration: integrationCreateSchema,
       confirmNeverExpire: z.boolean().optional(),
     }),
     output: z.strictObject({ integration: integrationSchema, key: apiKeyViewSchema }),
+    reauth: ['integration.never-expire'],
   },
   'integrations.edit': {
     input: z.strictObject({ integrationId: id, patch: integrationEditSchema }),
@@ -201,10 +156,12 @@ export const contract = {
   'integrations.setNeverExpire': {
     input: z.strictObject({ integrationId: id, neverExpire: z.boolean(), confirmed: z.boolean() }),
     output: integrationSchema,
+    reauth: ['integration.never-expire'],
   },
   'integrations.delete': {
     input: z.strictObject({ integrationId: id, confirmed: z.literal(true) }),
     output: empty,
+    reauth: ['integration.delete'],
   },
   'integrations.setEnabled': {
     input: z.strictObject({ integrationId: id, enabled: z.boolean() }),
@@ -213,19 +170,21 @@ export const contract = {
   'keys.list': { input: z.strictObject({ integrationId: id.optional() }), output: z.array(apiKeyViewSchema) },
   /** The key table: every key with its integration, filtered as you type, sorted, one page at a time. */
   'keys.table': {
-    input: z.strictObject({
-      term: z.string().max(200),
-      sort: z.enum(KEY_TABLE_SORTS),
-      direction: z.enum(['asc', 'desc']),
-      offset: z.number().int().min(0).max(10_000_000),
-      limit: z.number().int().min(1).max(1000),
-    }),
+    input: keyTableQuerySchema,
     output: z.strictObject({ total: z.number(), offset: z.number(), rows: z.array(keyTableRowSchema) }),
   },
-  'keys.regenerate': { input: z.strictObject({ integrationId: id }), output: apiKeyViewSchema },
-  'keys.delete': { input: z.strictObject({ keyId: id }), output: empty },
+  'keys.regenerate': {
+    input: z.strictObject({ integrationId: id }),
+    output: apiKeyViewSchema,
+    reauth: ['key.regenerate'],
+  },
+  'keys.delete': { input: z.strictObject({ keyId: id }), output: empty, reauth: ['key.delete'] },
   /** Ends one grace key's grace now (re-authentication; logged): it becomes `revoked`. */
-  'keys.endGrace': { input: z.strictObject({ keyId: id }), output: apiKeyViewSchema },
+  'keys.endGrace': {
+    input: z.strictObject({ keyId: id }),
+    output: apiKeyViewSchema,
+    reauth: ['key.end-grace'],
+  },
   /** Tests a key as a verifier would (locally until a sync server exists); the material stays in main. */
   'keys.test': {
     input: z.strictObject({ keyId: id }),
@@ -238,24 +197,29 @@ export const contract = {
     }),
   },
   /** Main writes the key to the clipboard (guarded); the material never reaches the renderer. */
-  'keys.copy': { input: z.strictObject({ keyId: id }), output: copyOutput },
+  'keys.copy': { input: z.strictObject({ keyId: id }), output: copyOutput, reauth: ['key.copy'] },
   /** Main mints a fresh Secret and writes it to the clipboard (guarded); it never reaches the renderer. */
   'secret.copy': {
     input: z.strictObject({ integrationId: id }),
     output: copyOutput.extend({ keyId: z.string(), expiresAt: z.number() }),
+    reauth: ['secret.copy'],
   },
   'keys.rotate': { input: z.strictObject({ integrationId: id }), output: apiKeyViewSchema },
   'keys.revoke': {
     input: z.strictObject({
       integrationId: id,
-      graceDays: z.number().int().min(0).max(30),
-      newLifetimeDays: z.number().int().min(1).max(365).nullable(),
+      ...revokeOptionsSchema.shape,
       confirmNeverExpire: z.boolean().optional(),
     }),
     output: apiKeyViewSchema,
+    reauth: ['key.revoke'],
   },
   /** The ONLY channel whose output carries key material; the engine gates it behind re-auth and logs it. */
-  'keys.reveal': { input: z.strictObject({ keyId: id }), output: z.strictObject({ material: z.string() }) },
+  'keys.reveal': {
+    input: z.strictObject({ keyId: id }),
+    output: z.strictObject({ material: z.string() }),
+    reauth: ['key.reveal'],
+  },
   'decoder.decode': {
     input: z.strictObject({ input: z.string().max(65_536) }),
     // The decoder's report is large and nested; it masks key material itself (electron/vault/README.md).
@@ -296,7 +260,7 @@ export const contract = {
       beforeSeq: z.number().int().min(0).optional(),
       integrationId: id.optional(),
     }),
-    output: z.array(activityEntrySchema),
+    output: z.array(activityEntryViewSchema),
   },
   'log.verify': {
     input: empty,
@@ -311,7 +275,12 @@ export const contract = {
     ]),
   },
   'settings.get': { input: empty, output: settingsSchema },
-  'settings.set': { input: z.strictObject({ patch: settingsPatchSchema }), output: settingsSchema },
+  /** Asks for a re-authentication when the patch weakens a protection (`weakenedSettings`). */
+  'settings.set': {
+    input: z.strictObject({ patch: settingsPatchSchema }),
+    output: settingsSchema,
+    reauth: ['settings.weaken'],
+  },
   'backup.list': { input: empty, output: z.array(backupSchema) },
   'backup.now': { input: empty, output: backupSchema },
   /**
@@ -339,7 +308,7 @@ export const contract = {
   'jwks.export': { input: empty, output: z.strictObject({ saved: z.boolean(), keys: z.number() }) },
   /** Main asks where to save, then writes an encrypted export of the whole vault (the CLI imports it). */
   'vault.export': { input: empty, output: z.strictObject({ saved: z.boolean(), bytes: z.number() }) },
-} as const;
+} as const satisfies Record<string, ChannelSpec>;
 
 /** The events main sends to the renderer, with their payloads. */
 export const events = {
@@ -365,6 +334,15 @@ export type Input<C extends Channel> = z.output<(typeof contract)[C]['input']>;
 export type InputArg<C extends Channel> = z.input<(typeof contract)[C]['input']>;
 /** What a channel returns. */
 export type Output<C extends Channel> = z.output<(typeof contract)[C]['output']>;
+/** A channel that may answer `REAUTH_REQUIRED` (it declares `reauth`). */
+export type ReauthChannel = {
+  [C in Channel]: (typeof contract)[C] extends { reauth: readonly GuardedAction[] } ? C : never;
+}[Channel];
+/** The guarded actions `channel` declares (empty: it never asks for a re-authentication). */
+export function reauthActions(channel: Channel): readonly GuardedAction[] {
+  const spec: ChannelSpec = contract[channel];
+  return spec.reauth ?? [];
+}
 /** An event name. */
 export type EventName = keyof typeof events;
 /** An event's payload. */
@@ -378,5 +356,7 @@ export type IpcResult<T> =
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const channelsMatch: Same<(typeof CHANNELS)[number], Channel> = true;
 const eventsMatch: Same<(typeof EVENTS)[number], EventName> = true;
+const reauthMatch: Same<(typeof REAUTH_CHANNELS)[number], ReauthChannel> = true;
 void channelsMatch;
 void eventsMatch;
+void reauthMatch;

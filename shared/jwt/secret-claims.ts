@@ -32,7 +32,7 @@ export const secretHeaderSchema = z.object({
 });
 
 /**
- * The claims of a Secret (SPEC.md §1 "Secret"): a compact JWS the vault signs with Ed25519 over
+ * The claims of a Secret (docs/domain-rules.md, "Secrets"): a compact JWS the vault signs with Ed25519 over
  * `{iss, sub: integrationId, key_id, client_secret: <API key>, jti, iat, nbf, exp}`. Times are JWT
  * NumericDate seconds; `nbf = iat`, and `exp - iat` is the Secret's lifetime (1 h – 7 d). Valid
  * from `nbf` inclusive until `exp` exclusive. `client_secret` is key material: never log it.

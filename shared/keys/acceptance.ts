@@ -8,7 +8,7 @@ import type { PublishedKey } from './published-key.ts';
 export const DAY_MS = 86_400_000;
 
 /**
- * Why a verifier refuses a credential: the codes of the Keyward server's API (SPEC.md "Keyward
+ * Why a verifier refuses a credential: the codes of the Keyward server's API (docs/domain-rules.md, "Keyward
  * server"), shared by every interface. Each interface renders its own words from the code
  * ({@link describeRefusal} is the default English).
  */
@@ -137,7 +137,7 @@ export function keyStatusAt(facts: Omit<KeyFacts, 'ipAllowed'>, now: number): Ke
 }
 
 /**
- * THE acceptance rule (SPEC.md §1 "Acceptance"): is a key with these published facts accepted at
+ * THE acceptance rule (docs/acceptance.md): is a key with these published facts accepted at
  * `now`, from `clientIp`? One pure function, called by the engine's master list and `check()`, the
  * decoder, test key and the server. It reads only the facts and the time, so it answers correctly
  * with no desktop running. In order:

@@ -1,11 +1,8 @@
 import { z } from 'zod';
-import type { KeyStatus } from '../domain/api-key.ts';
+import { keyStatusSchema } from '../domain/api-key.ts';
 import { INTEGRATION_LIMITS } from '../domain/integration.ts';
 import { canonicalAcl } from '../net/cidr.ts';
 import { LOOKUP_HASH_PATTERN } from './lookup-hash.ts';
-
-/** Every key status, in lifecycle order (the type is `KeyStatus` in `domain/api-key.ts`). */
-const STATUSES = ['active', 'grace', 'expired', 'revoked'] as const satisfies readonly KeyStatus[];
 
 const epochMs = z.number().int().min(0);
 
@@ -28,7 +25,7 @@ export const publishedKeySchema = z.strictObject({
   integrationId: z.string().min(1).max(100),
   integrationName: z.string().min(1).max(INTEGRATION_LIMITS.nameMax),
   lookupHash: z.string().regex(LOOKUP_HASH_PATTERN, 'lookupHash must be 64 lowercase hex digits'),
-  status: z.enum(STATUSES),
+  status: keyStatusSchema,
   createdAt: epochMs,
   expiresAt: epochMs.nullable(),
   graceEndsAt: epochMs.nullable(),

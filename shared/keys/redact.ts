@@ -1,9 +1,49 @@
-import { maskKey } from './key-format.ts';
+import { API_KEY_BODY_LENGTH, API_KEY_CHECKSUM_LENGTH, maskKey } from './key-format.ts';
 
-/** Text shaped like an API key: a 2–8 character prefix and a 49-character base62 body + checksum. */
-const KEY_SHAPED = /[a-z0-9]{1,7}_[0-9A-Za-z]{49}/g;
-/** Text shaped like a compact JWS/JWT (a Secret carries a key in its payload). */
-const TOKEN_SHAPED = /eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]*)?/g;
+/**
+ * Base62 characters after a prefix from which text counts as key-shaped: a whole key has
+ * {@link API_KEY_BODY_LENGTH} + {@link API_KEY_CHECKSUM_LENGTH} = 49. A fragment missing up to nine
+ * of them still counts (so a key cut short, or one character mistyped into a `_`, is still caught),
+ * while 40 is longer than any id, `jti` or `kid` the vault writes — a UUID has 36 characters and
+ * hyphens — so ordinary text is left alone.
+ */
+export const KEY_SHAPED_MIN_TAIL = 40;
+
+/**
+ * The one "key-shaped text" pattern (source, no flags): a key prefix (1–7 of `a–z 0–9`, then `_`)
+ * followed by {@link KEY_SHAPED_MIN_TAIL} or more base62 characters. No word boundaries: a key glued
+ * to other text (`foo_kw_…`, `Bearerkw_…`, `kw_…_x`) is still key-shaped, and a run longer than a key
+ * is taken whole (masking it shows 8 characters, never more). The exact key format is
+ * `key-format.ts`'s `looksLikeApiKey`; this pattern is what redaction, the activity log's refusal and
+ * the decoder's masking look for.
+ */
+export const KEY_SHAPED_SOURCE = `[a-z0-9]{1,7}_[0-9A-Za-z]{${KEY_SHAPED_MIN_TAIL},}`;
+
+/**
+ * Text shaped like a compact JWS/JWT (source, no flags): `eyJ` (a JSON header), then the rest of the
+ * token or any cut-off part of it. A Secret carries a key in its payload.
+ */
+export const TOKEN_SHAPED_SOURCE = 'eyJ[A-Za-z0-9_-]*\\.[A-Za-z0-9_-]*(?:\\.[A-Za-z0-9_-]*)?';
+
+/** A fresh global RegExp for {@link KEY_SHAPED_SOURCE} (global RegExps are stateful: one per use). */
+export function keyShapedPattern(): RegExp {
+  return new RegExp(KEY_SHAPED_SOURCE, 'g');
+}
+
+// Stateless uses only (`replace` resets lastIndex; `test` is only called on the non-global one).
+const KEY_SHAPED = new RegExp(KEY_SHAPED_SOURCE, 'g');
+const TOKEN_SHAPED = new RegExp(TOKEN_SHAPED_SOURCE, 'g');
+const KEY_OR_TOKEN = new RegExp(`${KEY_SHAPED_SOURCE}|${TOKEN_SHAPED_SOURCE}`);
+
+// The pattern must cover the real key format: a whole key's tail is at least the minimum.
+if (API_KEY_BODY_LENGTH + API_KEY_CHECKSUM_LENGTH < KEY_SHAPED_MIN_TAIL) {
+  throw new Error('KEY_SHAPED_MIN_TAIL is longer than a key');
+}
+
+/** True when `text` holds anything key-shaped or token-shaped (what the activity log refuses). */
+export function containsKeyMaterial(text: string): boolean {
+  return KEY_OR_TOKEN.test(text);
+}
 
 /** Masks every key-shaped run in `text` to its first 8 characters and `…`. */
 export function maskKeyShaped(text: string): string {
@@ -13,7 +53,7 @@ export function maskKeyShaped(text: string): string {
 /**
  * Makes user input safe to quote back in an error message: key-shaped runs are masked and
  * token-shaped runs (which may carry a key) are replaced by `eyJ…` — whatever was pasted where a
- * name or id belonged never reaches a message, a log or IPC in full.
+ * name or id belonged never reaches a message, a log or IPC in full. Redact first, then truncate.
  */
 export function redactKeyMaterial(text: string): string {
   return maskKeyShaped(text.replace(TOKEN_SHAPED, 'eyJ…'));

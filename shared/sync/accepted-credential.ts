@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /**
- * Which credential a verifier takes for an integration (SPEC.md §1 "Integration", `accepts`):
+ * Which credential a verifier takes for an integration (docs/domain-rules.md, "Integrations", `accepts`):
  *
  * - `key-or-secret` (the default): the raw API key or a Secret carrying it;
  * - `secret-only`: a raw key is refused with `SECRET_REQUIRED`, so a leaked Secret stops working at

@@ -1,6 +1,6 @@
 import { KeywardError } from '../errors.ts';
 
-/** How a timestamp is shown (SPEC.md §1 Settings, "ISO 8601 UTC"). */
+/** How a timestamp is shown (docs/domain-rules.md, "Settings"). */
 export interface TimestampOptions {
   /** True: UTC with a `Z` suffix. False: local wall time with its numeric offset. */
   utc: boolean;

@@ -1,4 +1,4 @@
-// Shared helpers for the ratio benchmarks of SPEC.md §3: the machine banner, statistics, interleaved
+// Shared helpers for the ratio benchmarks of docs/targets.md: the machine banner, statistics, interleaved
 // rounds, temp folders and the closing RESULT line. Every benchmark in test/bench/ uses these.
 import { cpus, freemem, loadavg, release, totalmem } from 'node:os';
 import { readFileSync } from 'node:fs';

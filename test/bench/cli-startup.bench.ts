@@ -1,4 +1,4 @@
-// CLI start-up (SPEC.md §3), both ratios in one run, against baselines measured in the same run:
+// CLI start-up (docs/targets.md), both ratios in one run, against baselines measured in the same run:
 //   cli-startup-help      `keyward --help`                   ≤ 2.5 × `node -e 0`
 //   cli-startup-password  `keyward keys list --json` with KEYWARD_PASSWORD
 //                                                            ≤ 1.3 × (`node -e 0` + bare Argon2id)

@@ -1,5 +1,5 @@
 // Decoding + verifying a vault Secret through the offline decoder ÷ jose's raw jwtVerify with the
-// same public key (SPEC.md §3: ≥ 0.8). Throughput ratio = raw time per token ÷ decoder time per token.
+// same public key (docs/targets.md: ≥ 0.8). Throughput ratio = raw time per token ÷ decoder time per token.
 // The decoder does more than jwtVerify (the vault key match, validity text, masking); this measures
 // what a user pays for it.
 import { randomUUID } from 'node:crypto';

@@ -1,4 +1,4 @@
-// Filter 100k integrations as the user types (SPEC.md §3: p95 ≤ 50 ms in the engine).
+// Filter 100k integrations as the user types (docs/targets.md: p95 ≤ 50 ms in the engine).
 // Baseline in the same run: the same term as a bare SQL LIKE scan returning only ids. Ratio =
 // engine p95 ÷ 50 ms budget (≤ 1 passes); the baseline p95 is printed alongside for scale.
 import { makeLifecycle } from '../support/lifecycle-fixture.ts';

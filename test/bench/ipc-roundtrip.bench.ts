@@ -10,7 +10,7 @@
 //
 // Ratio = median keys.list ÷ median no-op; target ≤ 25. Why 25: a crossing costs about a millisecond
 // here, and 25 of them keep a full 1k-row refresh within two frames (≈ 33 ms) on this 2-core machine
-// — the key table's budget (SPEC.md §3: keystroke-to-paint ≤ 100 ms) leaves room for rendering only
+// — the key table's budget (docs/targets.md: keystroke-to-paint ≤ 100 ms) leaves room for rendering only
 // if fetching is a small share of it. Today's ≈ 10 leaves room for a loaded CI machine; what the
 // target exists to catch moves it far past 25: per-row IPC (×1000), a handler doing a query per row,
 // or answers that no longer cross as one JSON text (Playwright's own serializer: ≈ 55). The

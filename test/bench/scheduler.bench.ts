@@ -1,4 +1,4 @@
-// The rotation scheduler at 100k keys (SPEC.md §3): planning the next due event ≤ 100 ms, one timer
+// The rotation scheduler at 100k keys (docs/targets.md): planning the next due event ≤ 100 ms, one timer
 // for any number of keys, idle CPU ≈ 0. Ratio = planning p95 ÷ 100 ms (≤ 1 passes). Baselines in
 // the same run: planning with 1 key, and the CPU a bare idle Node process uses over the same 10 s.
 import { NoticeService } from '../../electron/vault/schedule/notices.ts';

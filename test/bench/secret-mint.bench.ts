@@ -1,4 +1,4 @@
-// Minting a Secret through the vault ÷ jose's raw SignJWT with the same key and claims (SPEC.md §3:
+// Minting a Secret through the vault ÷ jose's raw SignJWT with the same key and claims (docs/targets.md:
 // minting ≥ 1.0 × raw SignJWT). Throughput ratio = raw time per Secret ÷ vault time per Secret.
 import { randomUUID } from 'node:crypto';
 import { SignJWT } from 'jose';

@@ -1,4 +1,4 @@
-// Shared pieces of the server benchmarks (issue 11, SPEC.md §3): seeding N keys, the Keyward server
+// Shared pieces of the server benchmarks (issue 11, docs/targets.md): seeding N keys, the Keyward server
 // and the bare baselines as child processes (so the load generator never shares their event loop),
 // enrolling a device, and a small keep-alive load generator on raw sockets. All traffic stays on
 // 127.0.0.1; every child process is killed when the benchmark exits.

@@ -1,4 +1,4 @@
-// The first keystroke after a change, at 100k keys (SPEC.md §3: filter p95 ≤ 100 ms). A rotation
+// The first keystroke after a change, at 100k keys (docs/targets.md: filter p95 ≤ 100 ms). A rotation
 // changes one integration; the key table and the integration search index then take in only that
 // change (electron/vault/keys/key-change.ts) instead of rebuilding from all 100,000 rows.
 //

@@ -1,4 +1,4 @@
-// The key table at 100k keys, as the admin meets it (SPEC.md §3: renderer keystroke-to-paint
+// The key table at 100k keys, as the admin meets it (docs/targets.md: renderer keystroke-to-paint
 // ≤ 100 ms, DOM rows constant). Real Chromium on the production renderer build, the built preload,
 // main's real dispatch over a real engine whose vault holds 100,000 keys. `npm run bench:table`.
 //

@@ -1,4 +1,4 @@
-// SPEC.md §3: unlock with the master password ≤ 1.15 × the bare Argon2id hash with the same
+// docs/targets.md: unlock with the master password ≤ 1.15 × the bare Argon2id hash with the same
 // parameters, and ≤ 1 s on 2 cores. `npm run bench:unlock`; figures in BENCHMARKS.md.
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';

@@ -1,4 +1,4 @@
-// SPEC.md §3: encrypted vault operations (create, list, filter, get) ≤ 1.25 × the same code on an
+// docs/targets.md: encrypted vault operations (create, list, filter, get) ≤ 1.25 × the same code on an
 // unencrypted file. Both files are opened by openVaultDatabase (same pragmas: WAL, synchronous FULL;
 // `dataKey: null` is its unencrypted baseline). `npm run bench:vault-ops`; figures in BENCHMARKS.md.
 import { randomBytes } from 'node:crypto';

@@ -1,4 +1,4 @@
-// SPEC.md §4: kill -9 at random points while writing, changing the master password and creating a
+// docs/targets.md: kill -9 at random points while writing, changing the master password and creating a
 // vault. A child process (crash-child.ts) runs one workload against a real vault and reports what
 // has completed; the parent SIGKILLs it a random 5–150 ms after it is ready, then checks that the
 // vault opens with the old or the new password, `PRAGMA integrity_check` is ok, every transaction

@@ -1,4 +1,4 @@
-// SPEC.md §4: kill -9 at random points while rotating, revoking and creating: no key lost, the
+// docs/targets.md: kill -9 at random points while rotating, revoking and creating: no key lost, the
 // one-active-key invariant holds, `PRAGMA integrity_check` is ok, the activity log chain verifies.
 // A child process (lifecycle-crash-child.ts) runs a random mix of key-lifecycle operations through a
 // KeywardEngine and reports what has committed; the parent SIGKILLs it a random 5–150 ms after it is

@@ -1,7 +1,7 @@
 import { Argument, InvalidArgumentError } from 'commander';
 import type { Command } from 'commander';
 import type { ApiKeyView } from '../../../shared/domain/api-key.ts';
-import { REVOKE_LIMITS } from '../../../shared/domain/api-key.ts';
+import { graceDaysSchema, lifetimeDaysSchema, REVOKE_LIMITS } from '../../../shared/domain/api-key.ts';
 import { KeywardError } from '../../../shared/errors.ts';
 import type { Integration } from '../../../shared/domain/integration.ts';
 import { addReauthOption, neverExpireUnconfirmed, wholeNumber } from '../arguments.ts';
@@ -13,6 +13,8 @@ import { days, describeKeyEnd, keyJson, keyTable, printableLine } from '../prese
 import { unlockEngine } from '../vault-access.ts';
 import { registerKeysCopyCommand } from './keys-copy.ts';
 import { registerKeysGraceAndTestCommands } from './keys-grace-test.ts';
+
+const { graceDays: GRACE, lifetimeDays: LIFETIME } = REVOKE_LIMITS;
 
 /** `keys revoke` options. */
 export interface RevokeCommandOptions extends ReauthFlags {
@@ -62,7 +64,7 @@ then expires. No downtime.
 
 const REVOKE_HELP = `
 For a security concern: a new active key now, and the old one keeps working for --grace days only
-(0 = it stops at once: status revoked). --lifetime sets the new key's lifetime (1–365 days, or
+(0 = it stops at once: status revoked). --lifetime sets the new key's lifetime (${LIFETIME.min}–${LIFETIME.max} days, or
 "never", which needs --confirm-never-expire); default: the integration's rotation period. Needs
 re-authentication.
 
@@ -95,15 +97,35 @@ than 30 days from now.
 --json output:
   {"integration":{"id":"…","name":"…","neverExpire":true},"key":{…active key}}`;
 
+/**
+ * A commander parser for a whole number of days checked against a domain schema (the one the engine
+ * and the desktop use), so a value out of range is a usage error before any password is asked for.
+ */
+function schemaDays(schema: typeof graceDaysSchema): (value: string) => number {
+  return (value) => {
+    const parsed = schema.safeParse(wholeNumber(value));
+    if (!parsed.success) {
+      const message = parsed.error.issues[0]?.message ?? 'out of range';
+      throw new InvalidArgumentError(`${message[0]?.toUpperCase() ?? ''}${message.slice(1)}.`);
+    }
+    return parsed.data;
+  };
+}
+
+const graceDays = schemaDays(graceDaysSchema);
+const lifetimeDaysOnly = schemaDays(lifetimeDaysSchema);
+
 function lifetime(value: string): number | 'never' {
   if (value.trim().toLowerCase() === 'never') {
     return 'never';
   }
   try {
-    return wholeNumber(value);
+    return lifetimeDaysOnly(value);
   } catch {
     // Not swallowed: restated as commander's usage error with the accepted values.
-    throw new InvalidArgumentError('It must be a whole number of days (1–365) or "never".');
+    throw new InvalidArgumentError(
+      `It must be a whole number of days (${LIFETIME.min}–${LIFETIME.max}) or "never".`,
+    );
   }
 }
 
@@ -338,10 +360,14 @@ export function registerKeysCommand(program: Command, run: CommandRunner): void 
       .argument('<integration>', 'name or id')
       .requiredOption(
         '--grace <days>',
-        'days the old key keeps working, 0–30 (0 = stops at once)',
-        wholeNumber,
+        `days the old key keeps working, ${GRACE.min}–${GRACE.max} (0 = stops at once)`,
+        graceDays,
       )
-      .option('--lifetime <days>', 'the new key’s lifetime: 1–365 days or "never"', lifetime)
+      .option(
+        '--lifetime <days>',
+        `the new key’s lifetime: ${LIFETIME.min}–${LIFETIME.max} days or "never"`,
+        lifetime,
+      )
       .option('--confirm-never-expire', 'confirm --lifetime never'),
   )
     .addHelpText('after', REVOKE_HELP)

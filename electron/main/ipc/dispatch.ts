@@ -1,5 +1,5 @@
 // Pure: no `electron` import, so the same dispatch main registers is unit-tested under Node and is
-// what the browser test harness calls (ARCHITECTURE.md §2, §4).
+// what the browser test harness calls (docs/architecture.md).
 import { describeIssue } from '../../../shared/domain/issue-message.ts';
 import { contract } from '../../../shared/ipc/contract.ts';
 import type { Channel, Input, IpcResult, Output } from '../../../shared/ipc/contract.ts';

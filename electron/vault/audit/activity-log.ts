@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
+import type { ActivityDetails, ActivityEntry } from '../../../shared/domain/activity.ts';
 import { KeywardError } from '../../../shared/errors.ts';
+import { containsKeyMaterial } from '../../../shared/keys/redact.ts';
 import type { Clock } from '../clock.ts';
 import type { SqliteDatabase } from '../db/sqlite.ts';
 import { readMeta, writeMeta } from '../db/meta.ts';
@@ -43,8 +45,8 @@ export type ActivityAction =
 /** The outcome of the action. */
 export type ActivityOutcome = 'success' | 'failure' | 'denied';
 
-/** Small, non-secret facts about an entry (counts, choices, statuses). */
-export type ActivityDetails = Record<string, string | number | boolean | null>;
+// An entry's shape is the domain's schema (shared/domain/activity.ts), also what IPC lists.
+export type { ActivityDetails, ActivityEntry } from '../../../shared/domain/activity.ts';
 
 /** What a caller records. */
 export interface ActivityInput {
@@ -56,20 +58,6 @@ export interface ActivityInput {
   details?: ActivityDetails;
 }
 
-/** A stored entry. */
-export interface ActivityEntry {
-  seq: number;
-  at: number;
-  actor: string;
-  action: string;
-  integrationId: string | null;
-  keyId: string | null;
-  outcome: string;
-  details: ActivityDetails;
-  prevHash: string;
-  hash: string;
-}
-
 /** The result of checking the chain. */
 export type ChainVerdict =
   | { ok: true; entries: number; headHash: string }
@@ -77,9 +65,6 @@ export type ChainVerdict =
 
 /** The hash the first entry chains to. */
 export const GENESIS_HASH = '0'.repeat(64);
-
-/** Text that looks like an API key or a JWS; never allowed into the log. */
-const KEY_MATERIAL_PATTERN = /\b[a-z0-9]{1,7}_[0-9A-Za-z]{40,}\b|eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]+\./;
 
 interface Row {
   seq: number;
@@ -165,7 +150,7 @@ export class ActivityLog {
   append(input: ActivityInput): ActivityEntry {
     const details = input.details ?? {};
     for (const value of [...Object.values(details), input.actor]) {
-      if (typeof value === 'string' && KEY_MATERIAL_PATTERN.test(value)) {
+      if (typeof value === 'string' && containsKeyMaterial(value)) {
         throw new KeywardError('INTERNAL', 'Refused to write key material into the activity log.');
       }
     }

@@ -1,3 +1,5 @@
+import { GUARDED_ACTIONS } from '../../../shared/domain/reauth.ts';
+import type { GuardedAction } from '../../../shared/domain/reauth.ts';
 import { KeywardError } from '../../../shared/errors.ts';
 import type { ActivityAction, ActivityLog } from '../audit/activity-log.ts';
 import type { Clock } from '../clock.ts';
@@ -18,26 +20,12 @@ import { readMeta, writeMeta } from '../db/meta.ts';
 /** How the user proves it is still them. */
 export type ReauthCredential = { password: string } | { totp: string };
 
-/** Actions that need a fresh re-authentication (SPEC.md §1). */
-export type GuardedAction = Extract<
-  ActivityAction,
-  | 'key.reveal'
-  | 'key.copy'
-  | 'secret.copy'
-  | 'key.revoke'
-  | 'key.regenerate'
-  | 'key.delete'
-  | 'key.end-grace'
-  | 'integration.delete'
-  | 'integration.never-expire'
-  | 'totp.disable'
-  | 'totp.enroll'
-  | 'secret.mint'
-  // Weakening a protection: remembering the vault on this device, or a setting made laxer
-  // (see `weakenedSettings` in shared/domain/settings.ts).
-  | 'vault.remember'
-  | 'settings.weaken'
->;
+/** Actions that need a fresh re-authentication: the shared list (`shared/domain/reauth.ts`). */
+export type { GuardedAction } from '../../../shared/domain/reauth.ts';
+
+// Every guarded action is also an activity action (a denial is logged under its name).
+const guardedAreLogged: readonly ActivityAction[] = GUARDED_ACTIONS;
+void guardedAreLogged;
 
 /** The stored list of re-authentications in flight (damaged text: none). */
 function parsePending(text: string | null): unknown {

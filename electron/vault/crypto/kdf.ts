@@ -15,7 +15,7 @@ export interface KdfParams {
 }
 
 /**
- * Floor for every vault: 64 MiB, t = 3 (SPEC.md §1). The defaults equal the floor; a vault whose
+ * Floor for every vault: 64 MiB, t = 3 (docs/domain-rules.md). The defaults equal the floor; a vault whose
  * header is below the current defaults is re-wrapped with them on its next successful unlock.
  */
 export const KDF_MINIMUM = { memoryKiB: 64 * 1024, iterations: 3, parallelism: 1 } as const;

@@ -59,7 +59,7 @@ import type {
   DecodeReport,
 } from '../../../shared/decoder/decode-report.ts';
 
-/** Masks anything shaped like an API key. */
+/** Masks anything key-shaped (`shared/keys/redact.ts`: the one pattern, fragments of 40+ too). */
 function maskText(text: string): string {
   return maskKeyShaped(text);
 }
@@ -140,7 +140,7 @@ async function tryVerify(token: string, key: KeyObject, alg: string): Promise<Ve
 }
 
 /**
- * The offline decoder (SPEC.md §1): any compact JWS/JWT or raw API key in, a report out —
+ * The offline decoder (docs/domain-rules.md): any compact JWS/JWT or raw API key in, a report out —
  * header and payload, registered claims as times, validity, the signature (by a vault signing key,
  * current or retired; by an imported JWKS/PEM; or unverified), and the vault key behind a
  * `client_secret` or a pasted key. Bad input is the parser's precise typed error, never a throw.

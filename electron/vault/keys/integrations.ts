@@ -32,7 +32,7 @@ function checkAcl(list: readonly string[] | undefined): string[] {
 }
 
 /**
- * Integrations (SPEC.md §1): create (with its first key), edit, API access on/off, never-expire,
+ * Integrations (docs/domain-rules.md): create (with its first key), edit, API access on/off, never-expire,
  * delete, and finding them. Each change commits in one transaction with its activity-log entry.
  */
 export class Integrations {

@@ -1,7 +1,7 @@
 /**
  * What one change to integrations or keys touched. The lifecycle emits one after every change it
  * commits; the read models (the key table, the integration search index) then update only those
- * integrations' rows instead of rebuilding from all 100k (SPEC.md §3, `table-filter-after-change`),
+ * integrations' rows instead of rebuilding from all 100k (docs/targets.md, `table-filter-after-change`),
  * and the scheduler re-plans.
  */
 export interface KeyChange {

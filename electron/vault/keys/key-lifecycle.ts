@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { ApiKeyView, RevokeOptions } from '../../../shared/domain/api-key.ts';
-import { REVOKE_LIMITS } from '../../../shared/domain/api-key.ts';
+import { revokeOptionsSchema } from '../../../shared/domain/api-key.ts';
 import type { Integration } from '../../../shared/domain/integration.ts';
 import { KeywardError } from '../../../shared/errors.ts';
 import { generateApiKey, maskKey } from '../../../shared/keys/key-format.ts';
@@ -27,7 +27,7 @@ export interface Replacement {
 }
 
 /**
- * The lifecycle of an integration's keys (SPEC.md §1): issue, rotate, revoke with grace, regenerate,
+ * The lifecycle of an integration's keys (docs/domain-rules.md): issue, rotate, revoke with grace, regenerate,
  * delete, and reading keys. Every change runs in one transaction together with its activity-log
  * entry, so the invariant "exactly one active key per integration" holds after every operation and
  * every crash.
@@ -130,22 +130,12 @@ export class KeyLifecycle {
     revoke: RevokeOptions,
     options: Actor & { confirmNeverExpire?: boolean; action?: 'key.revoke' | 'key.regenerate' },
   ): ApiKeyView {
-    const { graceDays, newLifetimeDays } = revoke;
-    if (
-      !Number.isInteger(graceDays) ||
-      graceDays < REVOKE_LIMITS.graceDays.min ||
-      graceDays > REVOKE_LIMITS.graceDays.max
-    ) {
-      throw new KeywardError('INVALID_INPUT', 'grace must be a whole number of days from 0 to 30.');
+    const parsed = revokeOptionsSchema.safeParse(revoke);
+    if (!parsed.success) {
+      // The schema's messages name what is wrong ("grace must be … from 0 to 30"): no field prefix.
+      throw new KeywardError('INVALID_INPUT', `${parsed.error.issues[0]?.message ?? 'invalid revoke'}.`);
     }
-    if (
-      newLifetimeDays !== null &&
-      (!Number.isInteger(newLifetimeDays) ||
-        newLifetimeDays < REVOKE_LIMITS.lifetimeDays.min ||
-        newLifetimeDays > REVOKE_LIMITS.lifetimeDays.max)
-    ) {
-      throw new KeywardError('INVALID_INPUT', 'the new key lifetime must be 1 to 365 days, or never.');
-    }
+    const { graceDays, newLifetimeDays } = parsed.data;
     if (newLifetimeDays === null && !options.confirmNeverExpire) {
       throw new KeywardError('INVALID_INPUT', 'A new key that never expires needs an explicit confirmation.');
     }

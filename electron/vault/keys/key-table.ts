@@ -1,18 +1,16 @@
 import type { KeyStatus } from '../../../shared/domain/api-key.ts';
 import type { Platform } from '../../../shared/domain/integration.ts';
-import type { KeyTableRow, KeyTableSort } from '../../../shared/domain/key-table.ts';
+import type {
+  KeyTableQuery,
+  KeyTableRow,
+  KeyTableSort,
+  SortDirection,
+} from '../../../shared/domain/key-table.ts';
 import type { SqliteDatabase } from '../db/sqlite.ts';
 import type { KeyChange } from './key-change.ts';
 
-/** What the table asks for. */
-export interface KeyTableQuery {
-  /** Filter as you type: integration name, key prefix or masked key (substring, case-insensitive), platform or status (exact). */
-  term: string;
-  sort: KeyTableSort;
-  direction: 'asc' | 'desc';
-  offset: number;
-  limit: number;
-}
+// What the table asks for is the domain's schema (shared/domain/key-table.ts), also the IPC input.
+export type { KeyTableQuery } from '../../../shared/domain/key-table.ts';
 
 /** A page of the table and how many rows match in all. */
 export interface KeyTablePage {
@@ -53,7 +51,7 @@ function compareNullable(a: number | null, b: number | null, sign: number): numb
   return (a - b) * sign;
 }
 
-function comparatorFor(sort: KeyTableSort, direction: 'asc' | 'desc'): (a: Row, b: Row) => number {
+function comparatorFor(sort: KeyTableSort, direction: SortDirection): (a: Row, b: Row) => number {
   const sign = direction === 'asc' ? 1 : -1;
   const byName = (a: Row, b: Row) =>
     a.nameKey < b.nameKey ? -1 : a.nameKey > b.nameKey ? 1 : b.view.key.createdAt - a.view.key.createdAt;
@@ -158,7 +156,7 @@ export class KeyTable {
     return { total, offset, rows };
   }
 
-  private ordered(sort: KeyTableSort, direction: 'asc' | 'desc'): Order {
+  private ordered(sort: KeyTableSort, direction: SortDirection): Order {
     const cacheKey = `${sort}:${direction}`;
     let order = this.orders.get(cacheKey);
     if (order === undefined) {

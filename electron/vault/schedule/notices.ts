@@ -1,31 +1,16 @@
+import type { Notice, NoticeKind } from '../../../shared/domain/notice.ts';
 import type { Clock } from '../clock.ts';
 import type { SqliteDatabase } from '../db/sqlite.ts';
 import { DAY_MS } from '../keys/key-lifecycle.ts';
 import { readMeta, writeMeta } from '../db/meta.ts';
 
-/** What a notice is about. */
-export type NoticeKind =
-  'expires-soon' | 'grace-ending' | 'expired' | 'rotated' | 'rotation-failed' | 'backup-failed';
+// The notice's shape and kinds are the domain's (one schema for the engine, IPC, CLI and UI).
+export type { Notice, NoticeKind } from '../../../shared/domain/notice.ts';
 
 /** The `integrationName` of notices that are about the vault, not an integration (`backup-failed`). */
 export const VAULT_NOTICE_SUBJECT = 'Backups';
 
-/** A fired notice. */
-export interface Notice {
-  id: string;
-  kind: NoticeKind;
-  integrationId: string | null;
-  integrationName: string;
-  keyId: string | null;
-  dueAt: number;
-  firedAt: number;
-  /** Recorded but not shown: a more urgent notice about the same key fired at the same catch-up. */
-  superseded: boolean;
-  message: string;
-  readAt: number | null;
-}
-
-/** The fixed thresholds after the configurable lead (SPEC.md: lead, then 7 days and 1 day). */
+/** The fixed thresholds after the configurable lead (docs/domain-rules.md: lead, then 7 days and 1 day). */
 export const FIXED_EXPIRY_THRESHOLDS_DAYS = [7, 1] as const;
 /** Grace-ending notices fire this many days before the grace ends. */
 export const GRACE_ENDING_DAYS = 3;
@@ -71,7 +56,7 @@ function days(n: number): string {
 }
 
 /**
- * Notices (SPEC.md §1): before an active key expires (lead days, 7 days, 1 day), when a grace period
+ * Notices (docs/domain-rules.md): before an active key expires (lead days, 7 days, 1 day), when a grace period
  * ends within 3 days, when a key expired, and when a rotation happened or failed. A notice's id is
  * derived from what it is about, so it is stored — and fires — exactly once, whenever the app gets
  * to it (caught up after being closed or asleep). Nothing about future notices is stored: the next

@@ -1,11 +1,12 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { noticeKindSchema } from '../../../shared/domain/notice.ts';
 import { KeywardError } from '../../../shared/errors.ts';
 import { writeFileAtomic } from '../atomic-file.ts';
 
 const entrySchema = z.strictObject({
   id: z.string().max(200),
-  kind: z.enum(['expires-soon', 'grace-ending', 'expired', 'rotated', 'rotation-failed', 'backup-failed']),
+  kind: noticeKindSchema,
   dueAt: z.number().int(),
   integrationName: z.string().max(200),
   message: z.string().max(1000),

@@ -4,7 +4,7 @@ import type { Clock } from '../clock.ts';
 import type { SigningKeys } from './signing-keys.ts';
 import { secretIssuer } from '../../../shared/jwt/secret-claims.ts';
 
-/** Secret lifetime bounds (SPEC.md: 24 h default, 1 h – 7 d). */
+/** Secret lifetime bounds (docs/domain-rules.md: 24 h default, 1 h – 7 d). */
 export const SECRET_LIFETIME_HOURS = { min: 1, max: 168, default: 24 } as const;
 
 /** A freshly minted Secret. Its `token` contains the API key: handle as key material. */
@@ -35,7 +35,7 @@ function encodeJson(value: unknown): string {
  * is deterministic, so the token is byte for byte what jose's `SignJWT` gives for the same key and
  * claims, in the same claim order; test/unit/vault/secret-minter.test.ts checks that). This skips
  * jose's WebCrypto round trip and claim validation, which made minting slower than a raw `SignJWT`
- * (SPEC.md §3: minting ≥ 1.0 × raw `SignJWT`; `npm run bench:mint`). The signing KeyObject is the one
+ * (docs/targets.md: minting ≥ 1.0 × raw `SignJWT`; `npm run bench:mint`). The signing KeyObject is the one
  * {@link SigningKeys} caches while the vault is unlocked (dropped by `SigningKeys.forget()`).
  */
 export class SecretMinter {

@@ -35,7 +35,8 @@ export function createApi(bridge: RawBridge): KeywardApi {
 
 /** The API over `window.keyward`; throws when the page runs without the preload. */
 export function getApi(): KeywardApi {
-  const bridge = (window as Window & { keyward?: RawBridge }).keyward;
+  // `globalThis` is the window in the page (and lets Node unit tests install a bridge without a DOM).
+  const bridge = (globalThis as { keyward?: RawBridge }).keyward;
   if (bridge === undefined || typeof bridge.call !== 'function') {
     throw new Error('window.keyward is missing: the page must run inside Keyward (or its test harness).');
   }

@@ -12,6 +12,9 @@ export class IpcError extends Error {
   }
 }
 
+/** The code `call` rejects with when the user cancelled the re-authentication it asked for. */
+export const REAUTH_CANCELLED = 'REAUTH_CANCELLED';
+
 /** The code of an error from {@link call}, or 'INTERNAL' for anything else. */
 export function errorCode(error: unknown): string {
   return error instanceof IpcError ? error.code : 'INTERNAL';

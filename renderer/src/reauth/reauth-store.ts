@@ -1,5 +1,4 @@
 import { create } from 'zustand';
-import { errorCode } from '../api/ipc-error.ts';
 
 interface ReauthRequest {
   /** Tells one request from the next (the dialog starts afresh for each). */
@@ -21,7 +20,11 @@ export const useReauth = create<ReauthState>(() => ({ request: null }));
 
 let nextRequestId = 1;
 
-/** Opens the re-authentication dialog; resolves true once the user re-authenticated, false if cancelled. */
+/**
+ * Opens the re-authentication dialog; resolves true once the user re-authenticated, false if
+ * cancelled (or the vault locked meanwhile). `api.ts`'s `call` is its one caller: it asks when a
+ * channel that declares `reauth` answers REAUTH_REQUIRED, then retries.
+ */
 export function requestReauth(purpose: string): Promise<boolean> {
   return new Promise((resolve) => {
     useReauth.getState().request?.resolve(false);
@@ -36,23 +39,4 @@ export function requestReauth(purpose: string): Promise<boolean> {
       },
     });
   });
-}
-
-/**
- * Runs a guarded action: when main answers REAUTH_REQUIRED, asks the user to re-authenticate and
- * runs it once more. Resolves to the action's value, or null when the user cancelled. Any other
- * error rejects as it came (an IpcError with its code).
- */
-export async function guarded<T>(purpose: string, action: () => Promise<T>): Promise<T | null> {
-  try {
-    return await action();
-  } catch (error) {
-    if (errorCode(error) !== 'REAUTH_REQUIRED') {
-      throw error;
-    }
-  }
-  if (!(await requestReauth(purpose))) {
-    return null;
-  }
-  return await action();
 }

@@ -1,13 +1,15 @@
 import { describe, it } from 'vitest';
 import { makeCliSandboxWithVault, parseJson } from './cli-harness.ts';
 import type { CliRun } from './cli-harness.ts';
+import { KEY_SHAPED_SOURCE, TOKEN_SHAPED_SOURCE } from '../../../shared/keys/redact.ts';
 
 // The real CLI spawned on a temp vault (real Argon2id): the key lifecycle end to end, and the UTC
 // setting. Each spawn costs ~0.5 s, so every step checks as much as its output shows.
 const PASSWORD = 'correct horse battery';
 const env = { KEYWARD_PASSWORD: PASSWORD };
 /** Text that looks like API-key material (prefix + ≥ 40 base62) or a JWS. */
-const KEY_MATERIAL = /\b[a-z0-9]{1,7}_[0-9A-Za-z]{40,}|eyJ[\w-]{8,}\.[\w-]+\./;
+// The one key- and token-shaped pattern (shared/keys/redact.ts), as the activity log refuses it.
+const KEY_MATERIAL = new RegExp(`${KEY_SHAPED_SOURCE}|${TOKEN_SHAPED_SOURCE}`);
 
 function ok(run: CliRun): Record<string, unknown> {
   if (run.code !== 0) {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTempDir } from '../../support/temp-vault.ts';
 
-// What `keyward` loads as it starts (SPEC.md §3 start-up; the timing itself is
+// What `keyward` loads as it starts (docs/targets.md start-up; the timing itself is
 // `npm run bench:cli-startup`). `--help` must not load the engine or its heavy dependencies, and
 // bin/keyward.cjs must run the bundle (`npm run build:cli`) while it is current and the sources
 // otherwise. Real processes throughout.

@@ -1,4 +1,4 @@
-// SPEC.md §1 and §4: the vault file is encrypted whole (pages, WAL, rollback journal) and no key
+// docs/domain-rules.md and docs/targets.md: the vault file is encrypted whole (pages, WAL, rollback journal) and no key
 // material is ever on disk in clear. These tests write distinctive markers through the real engine
 // and grep the raw bytes of every file in the vault's folder while the WAL and a journal are live.
 // A control test runs the same scan over an unencrypted database to prove the scan finds plaintext.

@@ -1,4 +1,4 @@
-// The per-file part of the end-to-end harness (ARCHITECTURE.md §4): one real Chromium, one HTTP server
+// The per-file part of the end-to-end harness (docs/architecture.md): one real Chromium, one HTTP server
 // for the production renderer build, one private X server whose clipboard main writes. `openApp`
 // (app-session.ts) adds what each test gets fresh: a browser context, a page, an engine on a temp vault.
 import { join } from 'node:path';

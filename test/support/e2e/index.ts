@@ -1,4 +1,4 @@
-// The end-to-end harness of ARCHITECTURE.md §4 (see test/README.md, "End-to-end tests"): the
+// The end-to-end harness of docs/architecture.md (see test/README.md, "End-to-end tests"): the
 // production renderer build in real Chromium, the real preload bridge, main's real dispatch over a
 // real engine on a temp vault, and a real X clipboard.
 export { checkA11y, formatViolations } from './a11y.ts';

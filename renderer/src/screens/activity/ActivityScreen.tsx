@@ -23,7 +23,7 @@ function more(page: ActivityEntry[]): boolean {
 }
 
 /**
- * The activity log (SPEC.md §1): append-only and hash-chained. The chain check leads the screen;
+ * The activity log (docs/domain-rules.md): append-only and hash-chained. The chain check leads the screen;
  * below it the entries, newest first, 200 at a time, filtered by action among those loaded.
  */
 export function ActivityScreen() {

@@ -23,7 +23,7 @@ type Outcome =
   | { state: 'failed'; message: string };
 
 /**
- * The offline decoder (SPEC.md §1): paste a Secret, any JWT/JWS or an API key and read it, decoded
+ * The offline decoder (docs/domain-rules.md): paste a Secret, any JWT/JWS or an API key and read it, decoded
  * as you type. The text goes to the engine in main over IPC and nowhere else: no network.
  */
 export function DecodeScreen() {

@@ -2,9 +2,8 @@ import { useCallback, useEffect, useId, useRef, useState } from 'react';
 import type { KeyboardEvent } from 'react';
 import type { ApiKeyView } from '../../../../shared/domain/api-key.ts';
 import type { Integration } from '../../../../shared/domain/integration.ts';
-import { call } from '../../api/api.ts';
+import { call, callUnlessCancelled } from '../../api/api.ts';
 import { errorMessage } from '../../api/ipc-error.ts';
-import { guarded } from '../../reauth/reauth-store.ts';
 import { toast } from '../../state/toast-store.ts';
 import { useNow, useTimeFormat } from '../../time/use-time.ts';
 import { ConfirmDialog } from '../../ui/ConfirmDialog.tsx';
@@ -27,7 +26,7 @@ type DetailsDialog =
 /**
  * The side panel of one integration: its fields, all its keys, and every action on them — copy the
  * Secret, rotate, revoke, regenerate, reveal/copy/test/delete a key, end a key's grace, edit, API access, never-expire
- * and delete. Guarded actions ask for re-authentication through `guarded`; after each change the
+ * and delete. Guarded actions ask for re-authentication through `call` (api.ts, in one place); after each change the
  * table and this panel reload (`onChanged`), and a toast says what happened (never key material).
  */
 export function IntegrationDetails(props: {
@@ -309,8 +308,10 @@ export function IntegrationDetails(props: {
           tone="danger"
           onClose={closeDialog}
           onConfirm={async () => {
-            const created = await guarded(`Regenerate the key of ${name}`, () =>
-              call('keys.regenerate', { integrationId: integration.id }),
+            const created = await callUnlessCancelled(
+              'keys.regenerate',
+              { integrationId: integration.id },
+              { purpose: `Regenerate the key of ${name}` },
             );
             if (created !== null) {
               setDialog(null);
@@ -329,8 +330,10 @@ export function IntegrationDetails(props: {
           onClose={closeDialog}
           onConfirm={async () => {
             const keyId = dialog.key.id;
-            const done = await guarded(`End the grace period of a key of ${name}`, () =>
-              call('keys.endGrace', { keyId }),
+            const done = await callUnlessCancelled(
+              'keys.endGrace',
+              { keyId },
+              { purpose: `End the grace period of a key of ${name}` },
             );
             if (done !== null) {
               setDialog(null);
@@ -351,7 +354,11 @@ export function IntegrationDetails(props: {
           onClose={closeDialog}
           onConfirm={async () => {
             const keyId = dialog.key.id;
-            const done = await guarded(`Delete a key of ${name}`, () => call('keys.delete', { keyId }));
+            const done = await callUnlessCancelled(
+              'keys.delete',
+              { keyId },
+              { purpose: `Delete a key of ${name}` },
+            );
             if (done !== null) {
               setDialog(null);
               onChanged(`Deleted a ${dialog.key.status} key of ${name}.`);
@@ -386,12 +393,10 @@ export function IntegrationDetails(props: {
           acknowledge={NEVER_EXPIRE_ACK}
           onClose={closeDialog}
           onConfirm={async () => {
-            const updated = await guarded(`Make the key of ${name} never expire`, () =>
-              call('integrations.setNeverExpire', {
-                integrationId: integration.id,
-                neverExpire: true,
-                confirmed: true,
-              }),
+            const updated = await callUnlessCancelled(
+              'integrations.setNeverExpire',
+              { integrationId: integration.id, neverExpire: true, confirmed: true },
+              { purpose: `Make the key of ${name} never expire` },
             );
             if (updated !== null) {
               setDialog(null);
@@ -432,8 +437,10 @@ export function IntegrationDetails(props: {
           acknowledge={`I understand: ${name} and all its keys are deleted now.`}
           onClose={closeDialog}
           onConfirm={async () => {
-            const done = await guarded(`Delete ${name}`, () =>
-              call('integrations.delete', { integrationId: integration.id, confirmed: true }),
+            const done = await callUnlessCancelled(
+              'integrations.delete',
+              { integrationId: integration.id, confirmed: true },
+              { purpose: `Delete ${name}` },
             );
             if (done !== null) {
               setDialog(null);

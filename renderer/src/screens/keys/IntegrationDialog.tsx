@@ -3,9 +3,8 @@ import type { FormEvent } from 'react';
 import { INTEGRATION_LIMITS, PLATFORMS } from '../../../../shared/domain/integration.ts';
 import type { Integration, Platform } from '../../../../shared/domain/integration.ts';
 import type { Output } from '../../../../shared/ipc/contract.ts';
-import { call } from '../../api/api.ts';
+import { call, callUnlessCancelled } from '../../api/api.ts';
 import { errorMessage } from '../../api/ipc-error.ts';
-import { guarded } from '../../reauth/reauth-store.ts';
 import { useSettings } from '../../state/settings-store.ts';
 import { Dialog } from '../../ui/Dialog.tsx';
 import { Field } from '../../ui/Field.tsx';
@@ -20,7 +19,7 @@ import { NeverExpireWarning } from './NeverExpireWarning.tsx';
 export type CreatedIntegration = Output<'integrations.create'>;
 
 /**
- * Create or edit an integration: every field of SPEC.md §1, checked as you type with the engine's
+ * Create or edit an integration: every field of docs/domain-rules.md, checked as you type with the engine's
  * own schemas (errors appear once a field was changed, and all of them on submit). Creating one
  * whose key never expires needs the warning's confirmation and a re-authentication. Editing changes
  * details and the IP allow list only: the prefix is fixed, never-expire and API access have their
@@ -101,8 +100,10 @@ export function IntegrationDialog(
       setBusy(true);
       try {
         const created = form.neverExpire
-          ? await guarded(`Create ${input.name} with a key that never expires`, () =>
-              call('integrations.create', { integration: input, confirmNeverExpire: true }),
+          ? await callUnlessCancelled(
+              'integrations.create',
+              { integration: input, confirmNeverExpire: true },
+              { purpose: `Create ${input.name} with a key that never expires` },
             )
           : await call('integrations.create', { integration: input });
         if (created !== null) {
@@ -224,7 +225,7 @@ export function IntegrationDialog(
             hint={
               creating && form.neverExpire
                 ? 'Not used while the key never expires.'
-                : `1–365. A new key every ${days(Number(form.rotationDays) || 0)}.`
+                : `${INTEGRATION_LIMITS.rotationDays.min}–${INTEGRATION_LIMITS.rotationDays.max}. A new key every ${days(Number(form.rotationDays) || 0)}.`
             }
             onChange={(event) => update('rotationDays', event.target.value, 'rotationDays')}
           />
@@ -236,7 +237,7 @@ export function IntegrationDialog(
             max={INTEGRATION_LIMITS.graceDays.max}
             value={form.graceDays}
             error={shown('graceDays')}
-            hint="0–30. How long a replaced key keeps working."
+            hint={`${INTEGRATION_LIMITS.graceDays.min}–${INTEGRATION_LIMITS.graceDays.max}. How long a replaced key keeps working.`}
             onChange={(event) => update('graceDays', event.target.value, 'graceDays')}
           />
         </div>

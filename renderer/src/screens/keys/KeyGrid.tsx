@@ -1,7 +1,7 @@
 import { useEffect, useId, useRef } from 'react';
 import type { KeyboardEvent, Ref } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import type { KeyTableSort } from '../../../../shared/domain/key-table.ts';
+import type { KeyTableSort, SortDirection } from '../../../../shared/domain/key-table.ts';
 import { useNow, useTimeFormat } from '../../time/use-time.ts';
 import type { KeyColumn } from './key-columns.ts';
 import { KEY_COLUMNS } from './key-columns.ts';
@@ -26,7 +26,7 @@ export function KeyGrid(props: {
   /** Changes whenever filter or order change: the grid scrolls back to the top. */
   queryKey: string;
   sort: KeyTableSort;
-  direction: 'asc' | 'desc';
+  direction: SortDirection;
   onSort: (column: KeyColumn) => void;
   activeIndex: number;
   /** The active row moved: `follow` when the user moved it (open details follow it), not on focus. */

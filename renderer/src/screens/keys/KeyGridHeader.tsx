@@ -1,11 +1,11 @@
-import type { KeyTableSort } from '../../../../shared/domain/key-table.ts';
+import type { KeyTableSort, SortDirection } from '../../../../shared/domain/key-table.ts';
 import { KEY_COLUMNS } from './key-columns.ts';
 import type { KeyColumn } from './key-columns.ts';
 
 /** The key table's header row: one sort button per sortable column, `aria-sort` on the sorted one. */
 export function KeyGridHeader(props: {
   sort: KeyTableSort;
-  direction: 'asc' | 'desc';
+  direction: SortDirection;
   onSort: (column: KeyColumn) => void;
 }) {
   return (

@@ -2,9 +2,8 @@ import { useCallback, useRef, useState } from 'react';
 import type { ApiKeyView } from '../../../../shared/domain/api-key.ts';
 import type { Output } from '../../../../shared/ipc/contract.ts';
 import { describeRefusal } from '../../../../shared/keys/acceptance.ts';
-import { call } from '../../api/api.ts';
+import { call, callUnlessCancelled } from '../../api/api.ts';
 import { errorMessage } from '../../api/ipc-error.ts';
-import { guarded } from '../../reauth/reauth-store.ts';
 import { toast } from '../../state/toast-store.ts';
 import { useTimeFormat } from '../../time/use-time.ts';
 import { StatusChip } from '../../ui/StatusChip.tsx';
@@ -92,8 +91,10 @@ export function KeyListItem(props: {
     }
     setBusy('reveal');
     try {
-      const answer = await guarded(`Reveal the key of ${integrationName}`, () =>
-        call('keys.reveal', { keyId: key.id }),
+      const answer = await callUnlessCancelled(
+        'keys.reveal',
+        { keyId: key.id },
+        { purpose: `Reveal the key of ${integrationName}` },
       );
       if (answer !== null) {
         // Shown for as long as the re-authentication stays fresh (a 0 s window: a short fixed time).

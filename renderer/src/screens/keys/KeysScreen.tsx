@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { KeyTableSort } from '../../../../shared/domain/key-table.ts';
+import type { KeyTableSort, SortDirection } from '../../../../shared/domain/key-table.ts';
 import { onEvent } from '../../api/api.ts';
 import { useNav } from '../../state/nav-store.ts';
 import { toast } from '../../state/toast-store.ts';
@@ -42,7 +42,7 @@ function typingOrModal(event: KeyboardEvent): boolean {
 export function KeysScreen() {
   const [term, setTerm] = useState(() => useNav.getState().keysFilter ?? '');
   const [sort, setSort] = useState<KeyTableSort>('integration');
-  const [direction, setDirection] = useState<'asc' | 'desc'>('asc');
+  const [direction, setDirection] = useState<SortDirection>('asc');
   const { pager, table } = useKeyTable((): TableQuery => ({ term, sort, direction }));
   const [activeIndex, setActiveIndex] = useState(-1);
   const [details, setDetails] = useState<OpenDetails | null>(null);

@@ -8,7 +8,7 @@ export const NEVER_EXPIRE_RISK =
 export const NEVER_EXPIRE_ACK = 'I understand: this key keeps working until it is revoked.';
 
 /**
- * Why a key that never expires is a risk, and the explicit confirmation it needs (SPEC.md §1: turning
+ * Why a key that never expires is a risk, and the explicit confirmation it needs (docs/domain-rules.md: turning
  * never-expire on needs an explicit confirmation and is logged). Used by create, revoke and the
  * never-expire action alike, so the words are the same everywhere.
  */

@@ -1,11 +1,10 @@
 import { useId, useState } from 'react';
 import type { FormEvent } from 'react';
 import type { ApiKeyView } from '../../../../shared/domain/api-key.ts';
-import { REVOKE_LIMITS } from '../../../../shared/domain/api-key.ts';
+import { graceDaysSchema, lifetimeDaysSchema, REVOKE_LIMITS } from '../../../../shared/domain/api-key.ts';
 import type { Integration } from '../../../../shared/domain/integration.ts';
-import { call } from '../../api/api.ts';
+import { callUnlessCancelled } from '../../api/api.ts';
 import { errorMessage } from '../../api/ipc-error.ts';
-import { guarded } from '../../reauth/reauth-store.ts';
 import { useNow, useTimeFormat } from '../../time/use-time.ts';
 import { Dialog } from '../../ui/Dialog.tsx';
 import { Field } from '../../ui/Field.tsx';
@@ -15,17 +14,28 @@ import { NeverExpireWarning } from './NeverExpireWarning.tsx';
 
 const DAY_MS = 86_400_000;
 
-function wholeIn(text: string, min: number, max: number): number | null {
-  if (!/^\d{1,4}$/.test(text.trim())) {
-    return null;
+const { graceDays: GRACE, lifetimeDays: LIFETIME } = REVOKE_LIMITS;
+
+/**
+ * A typed number of days checked with the domain's schema (the one the engine and the CLI use):
+ * the value, or the schema's message as a sentence.
+ */
+function checkDays(
+  text: string,
+  schema: typeof graceDaysSchema,
+): { value: number; error: null } | { value: null; error: string } {
+  const trimmed = text.trim();
+  const parsed = schema.safeParse(/^\d{1,4}$/.test(trimmed) ? Number(trimmed) : Number.NaN);
+  if (parsed.success) {
+    return { value: parsed.data, error: null };
   }
-  const value = Number(text.trim());
-  return value >= min && value <= max ? value : null;
+  const message = parsed.error.issues[0]?.message ?? 'invalid';
+  return { value: null, error: `${message.charAt(0).toUpperCase()}${message.slice(1)}.` };
 }
 
 /**
  * Revoke the active key: a new key replaces it now; the admin chooses how long the old one keeps
- * working (grace, 0–30 days; 0 stops it at once) and the new key's lifetime (1–365 days, or never,
+ * working (grace, `REVOKE_LIMITS`; 0 stops it at once) and the new key's lifetime (days, or never,
  * which needs the never-expire confirmation). Says, with the computed end time, that both keys work
  * until the grace ends.
  */
@@ -50,13 +60,10 @@ export function RevokeDialog(props: {
   const lifetimeHintId = useId();
   const lifetimeErrorId = useId();
 
-  const graceDays = wholeIn(grace, REVOKE_LIMITS.graceDays.min, REVOKE_LIMITS.graceDays.max);
-  const lifetimeDays = wholeIn(lifetime, REVOKE_LIMITS.lifetimeDays.min, REVOKE_LIMITS.lifetimeDays.max);
-  const graceError = graceDays === null ? 'Grace must be a whole number of days from 0 to 30.' : null;
-  const lifetimeError =
-    mode === 'days' && lifetimeDays === null
-      ? 'The lifetime must be a whole number of days from 1 to 365.'
-      : null;
+  const { value: graceDays, error: graceError } = checkDays(grace, graceDaysSchema);
+  const lifetimeCheck = checkDays(lifetime, lifetimeDaysSchema);
+  const lifetimeDays = lifetimeCheck.value;
+  const lifetimeError = mode === 'days' ? lifetimeCheck.error : null;
   const neverError =
     mode === 'never' && !neverConfirmed ? 'Tick the confirmation for a key that never expires.' : null;
   const masked = activeKey?.masked ?? 'the current key';
@@ -73,13 +80,15 @@ export function RevokeDialog(props: {
     }
     setBusy(true);
     try {
-      const created = await guarded(`Revoke the key of ${integration.name}`, () =>
-        call('keys.revoke', {
+      const created = await callUnlessCancelled(
+        'keys.revoke',
+        {
           integrationId: integration.id,
           graceDays,
           newLifetimeDays: mode === 'never' ? null : lifetimeDays,
           ...(mode === 'never' ? { confirmNeverExpire: true } : {}),
-        }),
+        },
+        { purpose: `Revoke the key of ${integration.name}` },
       );
       if (created !== null) {
         props.onRevoked(created, graceDays);
@@ -110,11 +119,11 @@ export function RevokeDialog(props: {
           className="input input--days"
           type="number"
           inputMode="numeric"
-          min={REVOKE_LIMITS.graceDays.min}
-          max={REVOKE_LIMITS.graceDays.max}
+          min={GRACE.min}
+          max={GRACE.max}
           value={grace}
           error={submitted || grace.trim() !== '' ? graceError : null}
-          hint={`0–30; this integration's usual grace is ${days(integration.graceDays)}.`}
+          hint={`${GRACE.min}–${GRACE.max}; this integration's usual grace is ${days(integration.graceDays)}.`}
           onChange={(event) => setGrace(event.target.value)}
         />
         <div className="revoke-outcome" aria-live="polite">
@@ -153,15 +162,15 @@ export function RevokeDialog(props: {
                 lifetimeError !== null ? `${lifetimeHintId} ${lifetimeErrorId}` : lifetimeHintId
               }
               aria-invalid={lifetimeError !== null || undefined}
-              min={REVOKE_LIMITS.lifetimeDays.min}
-              max={REVOKE_LIMITS.lifetimeDays.max}
+              min={LIFETIME.min}
+              max={LIFETIME.max}
               value={lifetime}
               disabled={mode !== 'days'}
               onChange={(event) => setLifetime(event.target.value)}
             />
             <span>days</span>
             <span id={lifetimeHintId} className="field__hint">
-              1–365
+              {LIFETIME.min}–{LIFETIME.max}
               {mode === 'days' && lifetimeDays !== null
                 ? `: expires ${time.at(now + lifetimeDays * DAY_MS)}`
                 : ''}

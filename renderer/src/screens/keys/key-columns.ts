@@ -1,4 +1,4 @@
-import type { KeyTableSort } from '../../../../shared/domain/key-table.ts';
+import type { KeyTableSort, SortDirection } from '../../../../shared/domain/key-table.ts';
 
 /** One column of the key table. */
 export interface KeyColumn {
@@ -7,10 +7,10 @@ export interface KeyColumn {
   /** What clicking its header sorts by (null: not sortable). */
   sort: KeyTableSort | null;
   /** The direction a first click sorts in: soonest or newest first where that is what one looks for. */
-  firstDirection: 'asc' | 'desc';
+  firstDirection: SortDirection;
 }
 
-/** The columns, in order (SPEC.md §2: integration, platform, masked key, status, expires in, grace ends, last used, created). */
+/** The columns, in order (docs/domain-rules.md, "Desktop app": integration, platform, masked key, status, expires in, grace ends, last used, created). */
 export const KEY_COLUMNS: readonly KeyColumn[] = [
   { id: 'integration', label: 'Integration', sort: 'integration', firstDirection: 'asc' },
   { id: 'platform', label: 'Platform', sort: 'platform', firstDirection: 'asc' },

@@ -1,11 +1,11 @@
-import type { KeyTableRow, KeyTableSort } from '../../../../shared/domain/key-table.ts';
+import type { KeyTableRow, KeyTableSort, SortDirection } from '../../../../shared/domain/key-table.ts';
 import { errorMessage } from '../../api/ipc-error.ts';
 
 /** What the key table asks the engine: the filter and the order (pages come on top). */
 export interface TableQuery {
   term: string;
   sort: KeyTableSort;
-  direction: 'asc' | 'desc';
+  direction: SortDirection;
 }
 
 /** What the table shows right now. Immutable: a new object for every change (useSyncExternalStore). */

@@ -26,7 +26,7 @@ function refreshCount(): void {
 }
 
 /**
- * Notices (SPEC.md §1): before keys expire, when grace periods end, when keys expired or were rotated,
+ * Notices (docs/domain-rules.md): before keys expire, when grace periods end, when keys expired or were rotated,
  * newest first. Live: new ones appear as main fires them (`notices.fired`).
  */
 export function NoticesScreen() {

@@ -1,9 +1,6 @@
-import type { Output } from '../../../../shared/ipc/contract.ts';
+import type { NoticeKind } from '../../../../shared/domain/notice.ts';
 
-/** A notice as `notices.list` answers it. */
-export type Notice = Output<'notices.list'>[number];
-/** What a notice is about. */
-export type NoticeKind = Notice['kind'];
+export type { Notice, NoticeKind } from '../../../../shared/domain/notice.ts';
 
 /** How each kind reads and looks: a label and a tone (the colour), never colour alone. */
 export const NOTICE_KINDS: Record<

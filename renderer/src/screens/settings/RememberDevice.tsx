@@ -1,7 +1,6 @@
 import { useId, useState } from 'react';
-import { call } from '../../api/api.ts';
+import { callUnlessCancelled } from '../../api/api.ts';
 import { errorMessage } from '../../api/ipc-error.ts';
-import { guarded } from '../../reauth/reauth-store.ts';
 import { toast } from '../../state/toast-store.ts';
 import { useVault } from '../../state/vault-store.ts';
 import { SettingRow } from './SettingRow.tsx';
@@ -29,9 +28,11 @@ export function RememberDevice() {
     setError(null);
     setSaved(false);
     try {
-      // Remembering weakens a protection: main asks for a re-authentication first.
-      const next = await guarded('Remember the vault on this device', () =>
-        call('vault.remember', { remember }),
+      // Remembering weakens a protection: main asks for a re-authentication first (`call` asks).
+      const next = await callUnlessCancelled(
+        'vault.remember',
+        { remember },
+        { purpose: 'Remember the vault on this device' },
       );
       if (next === null) {
         return; // cancelled: nothing changed

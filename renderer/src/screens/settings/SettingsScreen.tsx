@@ -17,7 +17,7 @@ import { UtcSetting } from './UtcSetting.tsx';
 import './settings.css';
 
 /**
- * Settings (SPEC.md §1): every setting of shared/domain/settings.ts with its bounds, checked as you
+ * Settings (docs/domain-rules.md): every setting of shared/domain/settings.ts with its bounds, checked as you
  * type and saved one field at a time (toggles at once, numbers when you leave the field or press
  * Enter); security (keychain, master password, authenticator), backups, and about.
  */

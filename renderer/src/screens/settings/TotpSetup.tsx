@@ -1,9 +1,8 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { FormEvent } from 'react';
 import type { Output } from '../../../../shared/ipc/contract.ts';
-import { call } from '../../api/api.ts';
+import { call, callUnlessCancelled } from '../../api/api.ts';
 import { errorMessage } from '../../api/ipc-error.ts';
-import { guarded } from '../../reauth/reauth-store.ts';
 import { toast } from '../../state/toast-store.ts';
 import { Field } from '../../ui/Field.tsx';
 import { ErrorState, Loading } from '../../ui/States.tsx';
@@ -48,7 +47,11 @@ export function TotpSetup() {
     setBusy(true);
     setError(null);
     try {
-      const started = await guarded('Set up an authenticator', () => call('totp.enrollBegin', {}));
+      const started = await callUnlessCancelled(
+        'totp.enrollBegin',
+        {},
+        { purpose: 'Set up an authenticator' },
+      );
       if (started !== null) {
         setEnrolment(started);
         setCode('');
@@ -87,7 +90,7 @@ export function TotpSetup() {
     setBusy(true);
     setError(null);
     try {
-      const done = await guarded('Remove the authenticator', () => call('totp.disable', {}));
+      const done = await callUnlessCancelled('totp.disable', {}, { purpose: 'Remove the authenticator' });
       if (done !== null) {
         setStatus({ state: 'ready', enrolled: false });
         toast('success', 'Authenticator removed');

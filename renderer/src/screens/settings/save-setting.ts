@@ -1,5 +1,5 @@
 import type { Settings } from '../../../../shared/domain/settings.ts';
-import { guarded } from '../../reauth/reauth-store.ts';
+import { errorCode, REAUTH_CANCELLED } from '../../api/ipc-error.ts';
 import { useSettings } from '../../state/settings-store.ts';
 
 /** Cancelled: the user closed the re-authentication dialog, so nothing was saved. */
@@ -10,13 +10,18 @@ export const SAVE_CANCELLED = 'cancelled';
  * made meanwhile elsewhere (the CLI on the same vault, another save in flight) is not overwritten.
  * A change that weakens a protection (clipboard clearing off or later, auto-lock off or later, a
  * longer re-authentication window or Secret lifetime) is refused by the engine until the user
- * confirms it is them: the re-authentication dialog opens and the save is tried once more.
+ * confirms it is them: `call` (api.ts, the one re-authentication path; `settings.set` declares it in
+ * the contract) opens the dialog and tries the save once more.
  * Resolves `'saved'`, or {@link SAVE_CANCELLED} when the dialog was cancelled.
  */
 export async function saveSetting(patch: Partial<Settings>): Promise<'saved' | typeof SAVE_CANCELLED> {
-  const done = await guarded('Change a security setting', async () => {
+  try {
     await useSettings.getState().update(patch);
-    return true;
-  });
-  return done === null ? SAVE_CANCELLED : 'saved';
+    return 'saved';
+  } catch (error) {
+    if (errorCode(error) === REAUTH_CANCELLED) {
+      return SAVE_CANCELLED;
+    }
+    throw error;
+  }
 }

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { generateApiKey } from '../../../../shared/keys/key-format.ts';
-import { redactKeyMaterial } from '../../../../shared/keys/redact.ts';
+import {
+  containsKeyMaterial,
+  KEY_SHAPED_MIN_TAIL,
+  keyShapedPattern,
+  maskKeyShaped,
+  redactKeyMaterial,
+} from '../../../../shared/keys/redact.ts';
 
 describe('redactKeyMaterial', () => {
   it('masks a key pasted into a message, leaving ordinary text alone', () => {
@@ -15,5 +21,63 @@ describe('redactKeyMaterial', () => {
     const token = 'eyJhbGciOiJFZERTQSJ9.eyJjbGllbnRfc2VjcmV0Ijoia3dfeHl6In0.c2lnbmF0dXJl';
     expect(redactKeyMaterial(`ref "${token}"`)).toBe('ref "eyJ…"');
     expect(redactKeyMaterial(token.slice(0, 60))).toBe('eyJ…');
+  });
+});
+
+/** Every match of the one pattern in `text`. */
+function matches(text: string): string[] {
+  return [...text.matchAll(keyShapedPattern())].map((match) => match[0]);
+}
+
+describe('the one key-shaped pattern', () => {
+  const key = generateApiKey('kw_');
+  const longPrefixKey = generateApiKey('abcdefg_');
+
+  it('matches whole keys of every prefix length, wherever they sit', () => {
+    expect(matches(key)).toEqual([key]);
+    expect(matches(longPrefixKey)).toEqual([longPrefixKey]);
+    expect(matches(generateApiKey('a_'))).toHaveLength(1);
+    expect(matches(`"${key}", then ${longPrefixKey}.`)).toEqual([key, longPrefixKey]);
+  });
+
+  it('matches a key glued to other text (no word boundary needed)', () => {
+    expect(matches(`foo_${key}`)).toEqual([key]);
+    expect(matches(`${key}_suffix`)).toEqual([key]);
+    expect(matches(`Bearer${key}`)).toHaveLength(1);
+    // A run longer than a key is taken whole, so nothing of it survives masking.
+    expect(maskKeyShaped(`${key}EXTRA`)).toBe(`${key.slice(0, 8)}…`);
+  });
+
+  it(`matches a fragment down to ${KEY_SHAPED_MIN_TAIL} characters after the prefix, not shorter`, () => {
+    expect(matches(key.slice(0, 3 + KEY_SHAPED_MIN_TAIL))).toHaveLength(1);
+    expect(matches(key.slice(0, 3 + KEY_SHAPED_MIN_TAIL - 1))).toEqual([]);
+  });
+
+  it('does not match ids, names and hashes the vault writes', () => {
+    for (const text of [
+      crypto.randomUUID(),
+      'billing_service_prod',
+      'k_2026-12-06',
+      'a'.repeat(64),
+      `KW_${key.slice(3)}`, // a prefix is lower case
+      `kw-${key.slice(3)}`, // `_` ends a prefix
+      'keyward-20261206T143000Z',
+      '/home/someone/.config/Keyward/keyward.vault',
+    ]) {
+      expect(matches(text), text).toEqual([]);
+      expect(containsKeyMaterial(text), text).toBe(false);
+    }
+  });
+
+  it('containsKeyMaterial: keys, fragments and tokens, glued or not', () => {
+    expect(containsKeyMaterial(`x_${key}`)).toBe(true);
+    expect(containsKeyMaterial(key.slice(0, 45))).toBe(true);
+    expect(containsKeyMaterial('see eyJhbGciOiJFZERTQSJ9.eyJzdWIiOiJ4In0')).toBe(true);
+  });
+
+  it('masking is idempotent and never grows a match past 8 characters', () => {
+    const once = maskKeyShaped(`a ${key} b`);
+    expect(once).toBe(`a ${key.slice(0, 8)}… b`);
+    expect(maskKeyShaped(once)).toBe(once);
   });
 });

@@ -12,7 +12,7 @@ const S = 1000;
 const M = 60 * S;
 const H = 60 * M;
 const D = 24 * H;
-/** 2025-11-23T12:44:11.000Z, the SPEC's example. */
+/** 2025-11-23T12:44:11.000Z, the example in docs/domain-rules.md ("Settings"). */
 const SPEC_INSTANT = Date.UTC(2025, 10, 23, 12, 44, 11);
 const ZONES = [
   'UTC',

@@ -1,4 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { generateApiKey } from '../../../../shared/keys/key-format.ts';
+import { redactKeyMaterial } from '../../../../shared/keys/redact.ts';
 import { makeLifecycle } from '../../../support/lifecycle-fixture.ts';
 
 const cleanups: (() => void)[] = [];
@@ -106,6 +108,26 @@ describe('activity log', () => {
       log.append({ actor: 'owner', action: 'secret.copy', outcome: 'success', details: { value: jwt } }),
     ).toThrow(/key material/);
     expect(log.all()).toHaveLength(0);
+  });
+
+  it('refuses a key glued to other text, the same way redaction sees it (one pattern)', () => {
+    const { log } = setup(0);
+    const key = generateApiKey('kw_');
+    for (const value of [`foo_${key}`, `${key}_suffix`, `name:${key.slice(0, 45)}`]) {
+      expect(() =>
+        log.append({ actor: 'owner', action: 'key.copy', outcome: 'success', details: { value } }),
+      ).toThrow(/key material/);
+      expect(redactKeyMaterial(value)).not.toContain(key.slice(8, 20));
+    }
+    expect(log.all()).toHaveLength(0);
+    // Ids, jtis and names the vault writes are not key-shaped.
+    log.append({
+      actor: 'owner',
+      action: 'secret.copy',
+      outcome: 'success',
+      details: { jti: crypto.randomUUID(), name: 'billing_service_prod', kid: 'k_2026-12-06' },
+    });
+    expect(log.all()).toHaveLength(1);
   });
 
   it('lifecycle actions are logged without key material', () => {

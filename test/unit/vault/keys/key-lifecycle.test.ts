@@ -24,7 +24,7 @@ function accepted(
 }
 
 describe('integrations', () => {
-  it('creating one issues its first active key, with the SPEC defaults', () => {
+  it('creating one issues its first active key, with the default rotation and grace', () => {
     const { lifecycle, integrations, clock } = setup();
     const { integration, key } = integrations.createIntegration(
       { name: 'Billing API', platform: 'server' },
