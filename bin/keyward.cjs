@@ -13,6 +13,7 @@
 const { existsSync, readFileSync, statSync } = require('fs');
 const path = require('path');
 const { pathToFileURL } = require('url');
+const { newEnough, runWithProjectNode } = require('./node22.cjs');
 
 const root = path.resolve(__dirname, '..');
 const source = path.join(root, 'electron', 'cli', 'main.ts');
@@ -44,14 +45,6 @@ function bundleIsCurrent() {
 const useBundle = bundleIsCurrent();
 const main = useBundle ? bundle : source;
 
-// Node runs .ts without a flag from 22.18 on the 22 line, from 23.6, and in every later major.
-function newEnough(version) {
-  const parts = version.split('.').map(Number);
-  const major = parts[0];
-  const minor = parts[1];
-  return major >= 24 || (major === 23 && minor >= 6) || (major === 22 && minor >= 18);
-}
-
 if (newEnough(process.versions.node)) {
   try {
     require('module').enableCompileCache();
@@ -75,42 +68,5 @@ if (newEnough(process.versions.node)) {
     import(pathToFileURL(main).href).catch(failed);
   }
 } else {
-  const local = path.join(
-    root,
-    '.tools',
-    'node22',
-    'node_modules',
-    'node',
-    'bin',
-    process.platform === 'win32' ? 'node.exe' : 'node',
-  );
-  if (!existsSync(local)) {
-    process.stderr.write(
-      'keyward: Node >= 22.18 is needed (this is ' +
-        process.version +
-        '); `npm run setup` in ' +
-        root +
-        ' provides it.\n',
-    );
-    process.exit(1);
-  }
-  const { spawn } = require('child_process');
-  const child = spawn(local, [main].concat(process.argv.slice(2)), { stdio: 'inherit' });
-  // Ctrl-C reaches the child from the terminal; other signals sent to this process are passed on.
-  const forward = (signal) => () => child.kill(signal);
-  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
-    process.on(signal, forward(signal));
-  }
-  child.on('error', (error) => {
-    process.stderr.write('keyward: could not start ' + local + ': ' + error.message + '\n');
-    process.exit(1);
-  });
-  child.on('exit', (code, signal) => {
-    if (signal) {
-      process.removeAllListeners(signal);
-      process.kill(process.pid, signal);
-      return;
-    }
-    process.exit(code === null ? 1 : code);
-  });
+  runWithProjectNode(root, main, 'keyward');
 }

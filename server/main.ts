@@ -7,6 +7,15 @@ import type { KeywardServer } from './keyward-server.ts';
 import { runServerCli } from './cli/program.ts';
 import type { Storage } from './storage/storage.ts';
 
+// `keyward-server devices list | head`: a closed pipe ends the command quietly, not with a stack.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') {
+      process.exit(typeof process.exitCode === 'number' ? process.exitCode : 0);
+    }
+  });
+}
+
 const started: { running: { server: KeywardServer; storage: Storage } | null } = { running: null };
 
 process.exitCode = await runServerCli({

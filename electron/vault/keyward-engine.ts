@@ -202,6 +202,23 @@ export class KeywardEngine {
     services.log.append({ actor: this.actor, action: 'vault.remember', outcome: 'success' });
   }
 
+  /**
+   * Forgets the key remembered on this device (the header's device wrap and the OS keychain entry),
+   * so the next unlock needs the master password. Not guarded — it only makes unlocking stricter —
+   * and logged when the vault is open (while locked there is no log to write to). True when there
+   * was something to forget.
+   */
+  async forgetDevice(): Promise<boolean> {
+    const forgotten = await this.vault.forget();
+    this.current?.log.append({
+      actor: this.actor,
+      action: 'vault.forget',
+      outcome: 'success',
+      details: { forgotten },
+    });
+    return forgotten;
+  }
+
   /** Unlocks with the key remembered in the OS keychain. */
   async unlockWithKeychain(): Promise<void> {
     if (this.current) {
@@ -366,14 +383,7 @@ export class KeywardEngine {
       password,
       (db) => {
         const log = new ActivityLog(db, this.deps.clock);
-        if (failuresBefore > 0) {
-          log.append({
-            actor: this.actor,
-            action: 'vault.unlock-failed',
-            outcome: 'failure',
-            details: { attempts: failuresBefore },
-          });
-        }
+        this.logEarlierFailures(log, failuresBefore);
         log.append({ actor: this.actor, action: 'backup.restore', outcome: 'success', details: { name } });
       },
       (header, candidate, wrongMessage) => this.vault.unwrapCounted(header, candidate, wrongMessage),
@@ -957,6 +967,21 @@ export class KeywardEngine {
     }
   }
 
+  /**
+   * Failed password checks counted before this unlock (or restore) — while the vault was locked
+   * there was no log to write them to — go into the log now, as one entry.
+   */
+  private logEarlierFailures(log: ActivityLog, failuresBefore: number): void {
+    if (failuresBefore > 0) {
+      log.append({
+        actor: this.actor,
+        action: 'vault.unlock-failed',
+        outcome: 'failure',
+        details: { attempts: failuresBefore },
+      });
+    }
+  }
+
   private guard(action: GuardedAction): EngineServices {
     const services = this.services();
     if (this.provenByPassword) {
@@ -1080,14 +1105,7 @@ export class KeywardEngine {
         scheduler.plan(); // (utc: the schedule file carries it for the commands that never unlock)
       }
     });
-    if (failuresBefore > 0) {
-      log.append({
-        actor: this.actor,
-        action: 'vault.unlock-failed',
-        outcome: 'failure',
-        details: { attempts: failuresBefore },
-      });
-    }
+    this.logEarlierFailures(log, failuresBefore);
     log.append({ actor: this.actor, action: 'vault.unlock', outcome: 'success', details: { method } });
     const services: EngineServices = {
       db,

@@ -14,11 +14,11 @@ other state to clear. Succeeds (forgotten: false) when the vault was not remembe
 
 /** Forgets the device-remembered key, so every later command needs the master password. */
 export async function runLock(context: CommandContext): Promise<CommandResult> {
-  const { vault, vaultPath } = context;
+  const { vaultPath } = context;
   context.engine.requireVault();
   let forgotten: boolean;
   try {
-    forgotten = await vault.forget();
+    forgotten = await context.engine.forgetDevice();
   } catch (error) {
     // The engine throws this only when the header had no device wrap: nothing could open the vault.
     if (!(error instanceof KeywardError && error.code === 'KEYCHAIN_UNAVAILABLE')) {

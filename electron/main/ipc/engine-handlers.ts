@@ -79,7 +79,7 @@ export function createEngineHandlers(engine: KeywardEngine, desktop: DesktopServ
     'vault.remember': async ({ remember }) => {
       engine.requireUnlocked(); // remembering needs the data key
       // Remembering weakens a protection: guarded (REAUTH_REQUIRED) and logged by the engine.
-      await (remember ? engine.remember() : engine.vault.forget());
+      await (remember ? engine.remember() : engine.forgetDevice());
       return status();
     },
     'vault.changePassword': async ({ currentPassword, newPassword }) => {

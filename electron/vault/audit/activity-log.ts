@@ -12,6 +12,7 @@ export type ActivityAction =
   | 'vault.unlock-failed'
   | 'vault.password-changed'
   | 'vault.remember'
+  | 'vault.forget'
   | 'integration.create'
   | 'integration.edit'
   | 'integration.enable'

@@ -177,3 +177,21 @@ describe('activity on unlock', () => {
     expect(engine.verifyLog().ok).toBe(true);
   });
 });
+
+describe('forgetting this device', () => {
+  it('after forgetDevice the remembered key no longer unlocks, and the forgetting is in the log', async () => {
+    const { engine } = await setup();
+    await engine.reauthenticate({ password: PASSWORD });
+    await engine.remember();
+    engine.lock();
+    await engine.unlockWithKeychain(); // remembered: opens without the password
+    expect(await engine.forgetDevice()).toBe(true);
+    expect(engine.activity({ action: 'vault.forget' })).toMatchObject([
+      { outcome: 'success', actor: 'owner@test', details: { forgotten: true } },
+    ]);
+    engine.lock();
+    expect(await code(engine.unlockWithKeychain())).toBe('NOT_REMEMBERED');
+    await engine.unlockWithPassword(PASSWORD);
+    expect(engine.verifyLog().ok).toBe(true);
+  });
+});

@@ -1,0 +1,63 @@
+// What both commands (`keyward`, `keyward-server`) need before they can run their TypeScript: a Node
+// that runs .ts without a flag, or else the project's own Node 22 from .tools/ (`npm run setup`).
+// Plain CommonJS that any Node can parse.
+'use strict';
+
+const { existsSync } = require('fs');
+const path = require('path');
+
+/** Whether Node `version` runs .ts directly: 22.18+ on the 22 line, 23.6+, and every later major. */
+function newEnough(version) {
+  const parts = version.split('.').map(Number);
+  const major = parts[0];
+  const minor = parts[1];
+  return major >= 24 || (major === 23 && minor >= 6) || (major === 22 && minor >= 18);
+}
+
+/**
+ * Runs `main` under the project's Node 22 (.tools/node22) with this process's arguments and stdio,
+ * passes signals on and exits with the child's code; `name` is the command's name for messages.
+ */
+function runWithProjectNode(root, main, name) {
+  const local = path.join(
+    root,
+    '.tools',
+    'node22',
+    'node_modules',
+    'node',
+    'bin',
+    process.platform === 'win32' ? 'node.exe' : 'node',
+  );
+  if (!existsSync(local)) {
+    process.stderr.write(
+      name +
+        ': Node >= 22.18 is needed (this is ' +
+        process.version +
+        '); `npm run setup` in ' +
+        root +
+        ' provides it.\n',
+    );
+    process.exit(1);
+  }
+  const { spawn } = require('child_process');
+  const child = spawn(local, [main].concat(process.argv.slice(2)), { stdio: 'inherit' });
+  // Ctrl-C reaches the child from the terminal; other signals sent to this process are passed on.
+  const forward = (signal) => () => child.kill(signal);
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+    process.on(signal, forward(signal));
+  }
+  child.on('error', (error) => {
+    process.stderr.write(name + ': could not start ' + local + ': ' + error.message + '\n');
+    process.exit(1);
+  });
+  child.on('exit', (code, signal) => {
+    if (signal) {
+      process.removeAllListeners(signal);
+      process.kill(process.pid, signal);
+      return;
+    }
+    process.exit(code === null ? 1 : code);
+  });
+}
+
+module.exports = { newEnough, runWithProjectNode };
