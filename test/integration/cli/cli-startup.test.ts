@@ -93,13 +93,14 @@ describe('keyward start-up: what it loads', () => {
     expect(help.loaded.filter((url) => url.includes('/electron/cli/commands/'))).toEqual([]);
   });
 
-  it('a command loads its own module only', () => {
+  it('a command loads its own modules only (the keys group: keys, keys copy, keys end-grace and test)', () => {
     const help = run([MAIN, 'keys', '--help']);
     expect(help.code, help.stderr).toBe(0);
     expect(help.stdout).toContain('Usage: keyward keys');
     const commands = help.loaded.filter((url) => url.includes('/electron/cli/commands/'));
     expect(commands.map((url) => url.replace(/.*\/commands\//, '')).sort()).toEqual([
       'keys-copy.ts',
+      'keys-grace-test.ts',
       'keys.ts',
     ]);
   });
