@@ -151,16 +151,19 @@ describe('keyward start-up: what it loads', () => {
 
     it('runs the sources instead while a bundled file has changed since the build', () => {
       const changed = join(root, 'electron', 'cli', 'exit-codes.ts');
-      const { atime, mtime } = statSync(changed);
+      // The manifest keeps whole milliseconds of mtimeMs; stat's Date objects are rounded, so the
+      // times are restored from the exact milliseconds (as seconds), not from those Dates.
+      const { atimeMs, mtimeMs } = statSync(changed);
       try {
-        utimesSync(changed, atime, new Date(mtime.getTime() + 1000));
+        utimesSync(changed, atimeMs / 1000, (mtimeMs + 1000) / 1000);
         const help = run([BIN, '--help']);
         expect(help.code).toBe(0);
         expect(help.loaded.some((id) => id.endsWith('/electron/cli/main.ts'))).toBe(true);
         expect(help.loaded.some((id) => id.includes('/out/cli/'))).toBe(false);
       } finally {
-        utimesSync(changed, atime, mtime);
+        utimesSync(changed, atimeMs / 1000, mtimeMs / 1000);
       }
+      expect(Math.trunc(statSync(changed).mtimeMs)).toBe(Math.trunc(mtimeMs));
       expect(run([BIN, '--help']).loaded.some((id) => id.endsWith('/out/cli/keyward.cjs'))).toBe(true);
     });
   });
