@@ -6,14 +6,13 @@ import type { SqliteDatabase as Database } from './db/sqlite.ts';
 import { randomBytes, randomUUID } from 'node:crypto';
 import {
   chmodSync,
-  closeSync,
   existsSync,
-  openSync,
+  linkSync,
   readFileSync,
   renameSync,
   rmSync,
   statSync,
-  writeSync,
+  writeFileSync,
 } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { KeywardError } from '../../shared/errors.ts';
@@ -233,38 +232,44 @@ export class Vault {
    */
   private acquireCreateLock(): () => void {
     const lockPath = `${this.files.database}.creating.lock`;
-    for (let attempt = 0; attempt < 2; attempt++) {
-      let fd: number;
-      try {
-        fd = openSync(lockPath, 'wx', 0o600);
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') {
-          throw new KeywardError(
-            'INVALID_INPUT',
-            `Cannot create a vault at ${this.files.database} (${(error as NodeJS.ErrnoException).code ?? 'error'}).`,
-            { cause: error },
-          );
-        }
-        if (attempt === 0 && lockHolderIsGone(lockPath)) {
-          rmSync(lockPath, { force: true });
-          continue;
-        }
-        throw new KeywardError(
-          'VAULT_EXISTS',
-          `Another process is creating a vault at ${this.files.database} right now; nothing was changed.`,
-        );
-      }
-      try {
-        writeSync(fd, String(process.pid));
-      } finally {
-        closeSync(fd);
-      }
-      return () => rmSync(lockPath, { force: true });
+    // The lock appears with this process's id already in it (written to a file of our own, then
+    // linked into place, which fails if the lock exists): a kill can never leave an empty lock that
+    // names no process and so could never be taken over.
+    const mine = `${lockPath}.${process.pid}`;
+    const cannot = (error: unknown) =>
+      new KeywardError(
+        'INVALID_INPUT',
+        `Cannot create a vault at ${this.files.database} (${(error as NodeJS.ErrnoException).code ?? 'error'}).`,
+        { cause: error },
+      );
+    try {
+      writeFileSync(mine, String(process.pid), { mode: 0o600 });
+    } catch (error) {
+      throw cannot(error);
     }
-    throw new KeywardError(
-      'VAULT_EXISTS',
-      `Another process is creating a vault at ${this.files.database} right now; nothing was changed.`,
-    );
+    try {
+      for (let attempt = 0; attempt < 2; attempt++) {
+        try {
+          linkSync(mine, lockPath);
+          return () => rmSync(lockPath, { force: true });
+        } catch (error) {
+          if ((error as NodeJS.ErrnoException).code !== 'EEXIST') {
+            throw cannot(error);
+          }
+          if (attempt === 0 && lockHolderIsGone(lockPath)) {
+            rmSync(lockPath, { force: true });
+            continue;
+          }
+          break;
+        }
+      }
+      throw new KeywardError(
+        'VAULT_EXISTS',
+        `Another process is creating a vault at ${this.files.database} right now; nothing was changed.`,
+      );
+    } finally {
+      rmSync(mine, { force: true });
+    }
   }
 
   private async createLocked(password: string): Promise<void> {
