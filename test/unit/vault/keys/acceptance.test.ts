@@ -339,7 +339,23 @@ describe('the master list (SQL pre-filter + rule) agrees with the rule alone', (
           }
         },
       ),
-      { numRuns: 40 },
+      {
+        numRuns: 40,
+        // One fixed run reaches every refusal whatever the seed: revoked (no grace), disabled, outside
+        // the allow list, and expired (a short-lived key left past its expiry and grace).
+        examples: [
+          [
+            [
+              { op: 'create', graceDays: 0, rotationDays: 1, neverExpire: false, acl: 0, enabled: true },
+              { op: 'revoke', at: 0, graceDays: 0, lifetime: null },
+              { op: 'create', graceDays: 1, rotationDays: 2, neverExpire: false, acl: 1, enabled: false },
+              { op: 'create', graceDays: 1, rotationDays: 4, neverExpire: false, acl: 2, enabled: true },
+              { op: 'advance', ms: DAY_MS },
+            ],
+            [0, 3 * DAY_MS],
+          ],
+        ],
+      },
     );
     // The runs reached the cases that matter, so the agreement above means something.
     expect(acceptedPastExpiry).toBeGreaterThan(0);
