@@ -25,6 +25,14 @@ export const ERROR_CODES = {
   INVALID_STATE: 'invalid-state',
   VAULT_CORRUPT: 'corrupt',
   KEYCHAIN_UNAVAILABLE: 'unavailable',
+  /** The vault is not connected to a Keyward server (Settings → Server, `keyward server connect`). */
+  NOT_CONNECTED: 'invalid-state',
+  /** The Keyward server cannot be reached (network, DNS, timeout, or its storage is down: 503). */
+  SERVER_UNREACHABLE: 'unavailable',
+  /** The Keyward server refused: a used or expired enrolment code, a revoked device, a bad request. */
+  SERVER_REJECTED: 'auth',
+  /** The server's TLS certificate is not trusted (system CAs) or does not match the pinned one. */
+  SERVER_UNTRUSTED: 'auth',
   /** The activity log's hash chain does not verify: an entry was edited, reordered or deleted. */
   LOG_TAMPERED: 'integrity',
   INTERNAL: 'internal',
