@@ -206,7 +206,9 @@ function program(io: ServerCliIo, state: { exitCode: number }): Command {
       },
     );
 
-  const devices = root.command('devices').description('list or revoke the enrolled devices');
+  const devices = root
+    .command('devices')
+    .description('list the enrolled devices, add one (a new enrolment code) or revoke one');
   devices
     .command('list')
     .description('list the enrolled devices')
@@ -229,6 +231,35 @@ function program(io: ServerCliIo, state: { exitCode: number }): Command {
             device.revokedAt === null ? 'active' : `revoked ${new Date(device.revokedAt).toISOString()}`;
           io.stdout.write(
             `${device.deviceId}  ${device.role.padEnd(6)}  ${new Date(device.createdAt).toISOString()}  ${status.padEnd(8)}  ${device.name}\n`,
+          );
+        }
+      } finally {
+        await storage.close();
+      }
+    });
+  devices
+    .command('add')
+    .description("print a new one-time enrolment code for another of the owner's devices, valid 24 h")
+    .addOption(dataOption())
+    .option('--json', 'print {"enrolmentCode","expiresAt"}')
+    .action(async (options: { data?: string; json?: boolean }) => {
+      const storage = await open(options.data ?? defaultDataDir(io.env), io.env);
+      try {
+        const owner = (await storage.listDevices()).find(
+          (device) => device.role === 'owner' && device.revokedAt === null,
+        );
+        const { enrolmentCode, expiresAt } = await issueEnrolmentCode(storage, {
+          role: 'owner',
+          memberId: owner?.memberId ?? null,
+          now: io.now(),
+        });
+        const expires = new Date(expiresAt).toISOString();
+        if (options.json === true) {
+          writeJson(io, { enrolmentCode, expiresAt: expires });
+        } else {
+          io.stdout.write(
+            `Owner enrolment code (single use, shown once): ${enrolmentCode}\n` +
+              `Valid until ${expires}. Enter it in Keyward → Settings → Server, or: keyward server connect URL --code CODE\n`,
           );
         }
       } finally {

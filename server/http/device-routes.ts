@@ -1,13 +1,17 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { parseIp } from '../../shared/net/cidr.ts';
 import { publishBatchSchema, type PublishBatch } from '../../shared/sync/publish-batch.ts';
+import { serverTestRequestSchema, type ServerTestResult } from '../../shared/sync/server-test.ts';
 import {
   authenticate,
   enrolDevice,
   isEd25519PublicKey,
   issueChallenge,
+  issueEnrolmentCode,
   issueToken,
 } from '../devices/device-auth.ts';
+import { verifyCredential } from '../verify/verify-credential.ts';
 import type { Device } from '../storage/storage.ts';
 import { ApiError, errorBodySchema } from './api-error.ts';
 import type { ServerContext } from './context.ts';
@@ -38,6 +42,8 @@ const usageSchema = z.strictObject({
   keyId: z.string().max(100).optional(),
   limit: z.coerce.number().int().min(1).max(10_000).default(100),
 });
+
+const usageSummarySchema = z.strictObject({ integrationId: z.string().min(1).max(100) });
 
 const deviceSchema = {
   type: 'object',
@@ -259,6 +265,119 @@ export function registerDeviceRoutes(app: FastifyInstance, context: ServerContex
           await context.sync.catchUp();
           return { revision: outcome.revision, duplicate: outcome.kind === 'duplicate' };
       }
+    },
+  );
+
+  app.get(
+    '/v1/usage/summary',
+    {
+      schema: {
+        summary: "One integration's usage: per key last use, 30 daily counts, calls in 24 h; recent calls",
+        description:
+          'Built from the request log (shared/sync/usage.ts). Verifications still in the batch buffer are ' +
+          'written first, so a call a moment ago is counted.',
+        tags: ['publish'],
+        security: [{ bearer: [] }],
+        querystring: zodJsonSchema(usageSummarySchema),
+        response: { 200: { type: 'object', additionalProperties: true }, ...errors },
+      },
+    },
+    async (request) => {
+      await requireDevice(request);
+      const { integrationId } = request.query as z.infer<typeof usageSummarySchema>;
+      await stored(context.requestLog.flush());
+      return stored(storage.usageSummary(integrationId, context.now()));
+    },
+  );
+
+  app.post(
+    '/v1/test',
+    {
+      schema: {
+        summary: 'Verify a credential as /v1/verify would, optionally as if from clientIp (device only)',
+        description:
+          'The same index, accepted-credential mode and acceptance rule as /v1/verify, without a gateway. ' +
+          'Logged like any verification; not counted by the rate limits.',
+        tags: ['publish'],
+        security: [{ bearer: [] }],
+        body: zodJsonSchema(serverTestRequestSchema),
+        response: { 200: { type: 'object', additionalProperties: true }, ...errors },
+      },
+    },
+    async (request): Promise<ServerTestResult> => {
+      await requireDevice(request);
+      const body = request.body as z.infer<typeof serverTestRequestSchema>;
+      let clientIp = context.clientIp(
+        request.socket.remoteAddress,
+        request.headers['x-forwarded-for'],
+        request.headers['x-real-ip'],
+      );
+      if (body.clientIp !== undefined) {
+        const parsed = parseIp(body.clientIp);
+        if (!parsed.ok) {
+          throw new ApiError(400, 'INVALID_INPUT', `clientIp: ${parsed.error.message}`);
+        }
+        clientIp = parsed.value.text;
+      }
+      if (!context.index.loaded) {
+        throw new ApiError(503, 'NOT_READY', 'the server is loading its key index; retry shortly', {
+          'retry-after': '1',
+        });
+      }
+      const checkedAt = context.now();
+      const outcome = verifyCredential(context.index, body.credential.trim(), checkedAt, clientIp);
+      const key = outcome.key?.facts ?? null;
+      context.requestLog.record({
+        at: checkedAt,
+        keyId: key?.keyId ?? null,
+        integrationId: key?.integrationId ?? null,
+        outcome: outcome.accepted ? 'OK' : outcome.code,
+        clientIp,
+        instance: context.instance,
+      });
+      if (!outcome.accepted) {
+        return { accepted: false, code: outcome.code, message: outcome.message, checkedAt };
+      }
+      return {
+        accepted: true,
+        integrationId: outcome.key.facts.integrationId,
+        keyId: outcome.key.facts.keyId,
+        status: outcome.status,
+        expiresAt: outcome.key.facts.expiresAt,
+        graceEndsAt: outcome.graceEndsAt,
+        checkedAt,
+      };
+    },
+  );
+
+  app.post(
+    '/v1/enrolment-codes',
+    {
+      schema: {
+        summary: "A new one-time enrolment code for another of the owner's devices (owner only)",
+        description:
+          'Like `keyward-server devices add`: single use, valid 24 h, shown once. The new device joins the ' +
+          "caller's member with the caller's role.",
+        tags: ['devices'],
+        security: [{ bearer: [] }],
+        response: {
+          200: {
+            type: 'object',
+            properties: { enrolmentCode: { type: 'string' }, expiresAt: { type: 'integer' } },
+          },
+          403: errorBodySchema,
+          ...errors,
+        },
+      },
+    },
+    async (request) => {
+      const device = await requireDevice(request);
+      if (device.role !== 'owner') {
+        throw new ApiError(403, 'FORBIDDEN', 'only the owner may issue enrolment codes');
+      }
+      return stored(
+        issueEnrolmentCode(storage, { role: device.role, memberId: device.memberId, now: context.now() }),
+      );
     },
   );
 

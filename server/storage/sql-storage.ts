@@ -4,6 +4,9 @@ import type {
   PublishedKeyFacts,
   PublishedSigningKey,
 } from '../../shared/sync/publish-batch.ts';
+import { USAGE_DAYS, USAGE_RECENT_MAX } from '../../shared/sync/usage.ts';
+import type { IntegrationUsage, KeyUsage } from '../../shared/sync/usage.ts';
+import { DAY_MS } from '../../shared/keys/acceptance.ts';
 import { migrate } from './migrations.ts';
 import type { SqlDriver, SqlExecutor } from './sql-driver.ts';
 import type {
@@ -568,6 +571,64 @@ export class SqlStorage implements Storage {
       clientIp: row.client_ip,
       instance: row.instance,
     }));
+  }
+
+  async usageSummary(integrationId: string, until: number): Promise<IntegrationUsage> {
+    const since = until - USAGE_DAYS * DAY_MS;
+    const [keys, lastUsed, daily, lastDay] = await this.driver.transaction(
+      (tx) =>
+        Promise.all([
+          tx.all<{ key_id: string }>('SELECT key_id FROM keys WHERE integration_id = ?', [integrationId]),
+          tx.all<{ key_id: string; last: number }>(
+            `SELECT key_id, MAX(at) AS last FROM request_log
+             WHERE integration_id = ? AND outcome = 'OK' AND key_id IS NOT NULL GROUP BY key_id`,
+            [integrationId],
+          ),
+          tx.all<{ key_id: string; bucket: number; calls: number }>(
+            `SELECT key_id, CAST((at - ?) / ${DAY_MS} AS INTEGER) AS bucket, COUNT(*) AS calls FROM request_log
+             WHERE integration_id = ? AND outcome = 'OK' AND key_id IS NOT NULL AND at >= ? AND at < ?
+             GROUP BY key_id, bucket`,
+            [since, integrationId, since, until],
+          ),
+          tx.all<{ key_id: string; calls: number }>(
+            `SELECT key_id, COUNT(*) AS calls FROM request_log
+             WHERE integration_id = ? AND key_id IS NOT NULL AND at >= ? AND at < ? GROUP BY key_id`,
+            [integrationId, until - DAY_MS, until],
+          ),
+        ]),
+      { snapshot: true },
+    );
+    const recent = await this.recentRequests({ integrationId, limit: USAGE_RECENT_MAX });
+    const usage = new Map<string, KeyUsage>();
+    const of = (keyId: string): KeyUsage => {
+      let entry = usage.get(keyId);
+      if (entry === undefined) {
+        entry = { keyId, lastUsedAt: null, daily: new Array<number>(USAGE_DAYS).fill(0), callsLast24h: 0 };
+        usage.set(keyId, entry);
+      }
+      return entry;
+    };
+    for (const { key_id } of keys) {
+      of(key_id);
+    }
+    for (const row of lastUsed) {
+      of(row.key_id).lastUsedAt = Number(row.last);
+    }
+    for (const row of daily) {
+      const bucket = Math.floor(Number(row.bucket));
+      if (bucket >= 0 && bucket < USAGE_DAYS) {
+        of(row.key_id).daily[bucket] = Number(row.calls);
+      }
+    }
+    for (const row of lastDay) {
+      of(row.key_id).callsLast24h = Number(row.calls);
+    }
+    return {
+      integrationId,
+      until,
+      keys: [...usage.values()],
+      recent: recent.map(({ at, keyId, outcome, clientIp }) => ({ at, keyId, outcome, clientIp })),
+    };
   }
 
   async pruneSessions(now: number): Promise<void> {

@@ -1,3 +1,4 @@
+import type { IntegrationUsage } from '../../shared/sync/usage.ts';
 import type {
   PublishBatch,
   PublishedIntegration,
@@ -129,6 +130,12 @@ export interface Storage {
     keyId?: string | undefined;
     limit: number;
   }): Promise<RequestLogEntry[]>;
+  /**
+   * One integration's usage from the request log up to `until` (`shared/sync/usage.ts`): each key
+   * the server knows or the log names, with its last accepted call, accepted calls per day for 30
+   * days and its calls of the last 24 hours; and the integration's most recent calls.
+   */
+  usageSummary(integrationId: string, until: number): Promise<IntegrationUsage>;
   /** Deletes expired challenges and tokens and old used codes. */
   pruneSessions(now: number): Promise<void>;
 

@@ -142,9 +142,25 @@ describe.each(kinds)('devices and publish on %s', (kind) => {
         ((await usage.json()) as { requests: { outcome: string }[] }).requests.map((entry) => entry.outcome),
       ).toEqual(['KEY_REVOKED', 'OK', 'OK']);
 
+      // `devices add`: one more code, for another of the owner's devices; it joins the owner's member.
+      const added = await cli(['devices', 'add', '--json'], env);
+      expect(added.code).toBe(0);
+      const second = newDeviceKey();
+      expect(
+        (await enrol(base, second, (JSON.parse(added.stdout) as { enrolmentCode: string }).enrolmentCode))
+          .status,
+      ).toBe(201);
+      const afterAdd = JSON.parse((await cli(['devices', 'list', '--json'], env)).stdout) as {
+        devices: { deviceId: string; memberId: string }[];
+      };
+      expect(new Set(afterAdd.devices.map((entry) => entry.memberId)).size).toBe(1);
+      expect((await cli(['devices', 'revoke', second.deviceId as string], env)).code).toBe(0);
+
       const listed = await cli(['devices', 'list', '--json'], env);
       expect(JSON.parse(listed.stdout)).toMatchObject({
-        devices: [{ deviceId: device.deviceId, revokedAt: null }],
+        devices: expect.arrayContaining([
+          expect.objectContaining({ deviceId: device.deviceId, revokedAt: null }),
+        ]) as unknown,
       });
       expect((await cli(['devices', 'revoke', device.deviceId as string], env)).code).toBe(0);
       const afterRevoke = await fetch(`${base}/v1/devices`, {

@@ -258,4 +258,81 @@ describe.each(kinds)('server storage on %s', (kind) => {
     expect(await storage.pruneRequests(2000)).toBe(1000);
     expect((await storage.recentRequests({ limit: 10_000 })).length).toBe(500);
   });
+
+  it("summarises an integration's usage: last use, 30 daily counts, calls in 24 h, recent calls", async () => {
+    await open();
+    const integration = integrationFacts();
+    const old = keyFacts(integration.integrationId, { status: 'grace', graceEndsAt: 50 * DAY });
+    const current = keyFacts(integration.integrationId);
+    await storage.applyBatch(
+      batch([
+        { op: 'putIntegration', integration },
+        { op: 'putKey', key: old.facts },
+        { op: 'putKey', key: current.facts },
+      ]),
+      { deviceId: null, now: 1 },
+    );
+    const until = 40 * DAY;
+    const call = (
+      at: number,
+      keyId: string | null,
+      outcome = 'OK',
+      integrationId = integration.integrationId,
+    ) => ({
+      at,
+      keyId,
+      integrationId,
+      outcome,
+      clientIp: '203.0.113.7',
+      instance: 'test',
+    });
+    const currentId = current.facts.keyId;
+    const oldId = old.facts.keyId;
+    await storage.appendRequests([
+      call(until - 31 * DAY, currentId), // before the window: counts for last use only
+      call(until - 30 * DAY, currentId), // first bucket
+      call(until - 29 * DAY - 1, currentId), // still the first bucket
+      call(until - 2 * DAY, oldId),
+      call(until - DAY, currentId), // last bucket starts here
+      call(until - 1000, currentId),
+      call(until - 500, currentId, 'RATE_LIMITED'), // in the last 24 h, not a use
+      call(until - 100, oldId, 'KEY_REVOKED'),
+      call(until, currentId), // at `until`: outside the summary
+      call(until - 10, null, 'KEY_UNKNOWN', 'another-integration'),
+    ]);
+    const summary = await storage.usageSummary(integration.integrationId, until);
+    expect(summary.integrationId).toBe(integration.integrationId);
+    expect(summary.until).toBe(until);
+    const byKey = new Map(summary.keys.map((entry) => [entry.keyId, entry]));
+    expect(byKey.size).toBe(2);
+    const currentUsage = byKey.get(currentId);
+    expect(currentUsage?.daily).toHaveLength(30);
+    expect(currentUsage?.daily[0]).toBe(2);
+    expect(currentUsage?.daily[29]).toBe(2);
+    expect(currentUsage?.daily.reduce((sum, count) => sum + count, 0)).toBe(4);
+    expect(currentUsage?.lastUsedAt).toBe(until);
+    expect(currentUsage?.callsLast24h).toBe(3);
+    expect(byKey.get(oldId)).toMatchObject({ lastUsedAt: until - 2 * DAY, callsLast24h: 1 });
+    expect(byKey.get(oldId)?.daily[28]).toBe(1);
+    expect(summary.recent.map((entry) => entry.outcome)).toEqual([
+      'OK',
+      'KEY_REVOKED',
+      'RATE_LIMITED',
+      'OK',
+      'OK',
+      'OK',
+      'OK',
+      'OK',
+      'OK',
+    ]);
+    expect(summary.recent[1]).toEqual({
+      at: until - 100,
+      keyId: oldId,
+      outcome: 'KEY_REVOKED',
+      clientIp: '203.0.113.7',
+    });
+    // An integration nobody called: its keys with no use.
+    const quiet = await storage.usageSummary('nobody', until);
+    expect(quiet).toEqual({ integrationId: 'nobody', until, keys: [], recent: [] });
+  });
 });
