@@ -47,6 +47,10 @@ import { SigningKeys } from './secrets/signing-keys.ts';
 import type { Jwks } from './secrets/signing-keys.ts';
 import { SettingsService } from './settings/settings-service.ts';
 import type { DeriveKey } from './crypto/kdf.ts';
+import { ServerSync } from './sync/server-sync.ts';
+import type { ConnectInput } from './sync/server-sync.ts';
+import type { IntegrationUsage } from '../../shared/sync/usage.ts';
+import type { SyncStatus } from '../../shared/sync/sync-status.ts';
 import { Vault } from './vault.ts';
 import type { KdfTuning } from './vault.ts';
 
@@ -77,6 +81,11 @@ export interface EngineDependencies {
   onLock?: (reason: string) => void;
   /** Where diagnostics go (redacted; default: nowhere). Never the activity log, which is the user's. */
   logger?: Logger;
+  /**
+   * Publish to the connected Keyward server in the background after each change, retrying while
+   * offline (the desktop). Without it (the CLI) changes wait in the outbox until {@link KeywardEngine.publishNow}.
+   */
+  backgroundPublish?: boolean;
 }
 
 /**
@@ -101,6 +110,8 @@ export interface EngineServices {
   reauth: ReauthService;
   autoLock: AutoLock;
   backups: BackupService;
+  /** The Keyward server connection: enrolment, the outbox's publisher, usage, test via server. */
+  sync: ServerSync;
 }
 
 /**
@@ -117,6 +128,7 @@ export class KeywardEngine {
   private current: EngineServices | null = null;
   /** True only inside {@link withPasswordProof} (synchronous, so nothing else runs meanwhile). */
   private provenByPassword = false;
+  private readonly syncListeners = new Set<(status: SyncStatus) => void>();
 
   constructor(deps: EngineDependencies) {
     this.deps = deps;
@@ -134,6 +146,7 @@ export class KeywardEngine {
       this.current = null;
       if (services) {
         services.scheduler.stop();
+        services.sync.stop();
         services.reauth.expire();
         services.autoLock.dispose();
         // Lock forgets what it can (electron/vault/README.md "What lock forgets").
@@ -800,17 +813,26 @@ export class KeywardEngine {
   }
 
   /**
-   * Tests a vault key the way a verifier would — its format and checksum, then the one acceptance
-   * rule (`shared/keys/acceptance.ts`: status, expiry, grace, API access, and the IP ACL when
-   * `options.ip` is given) — without the material leaving the engine. Locally, until a sync server
-   * exists. Not guarded: nothing is revealed. `reason` is the refusal code (`KEY_EXPIRED`, …);
-   * each interface renders its own words. A key that verifies counts as used now (docs/domain-rules.md: "last
-   * used … from test key"); every test is logged with its outcome. A bad `ip` is `INVALID_INPUT`.
+   * Tests a vault key the way a verifier would, without the material leaving the engine except to
+   * the connected server. With a Keyward server connected (and `where` not `'local'`) the server
+   * answers (`POST /v1/test`: its index, accepted-credential mode, rate-limit-free) — an unreachable
+   * server is SERVER_UNREACHABLE, not a silent local answer; otherwise the key is checked locally:
+   * its format and checksum, then the one acceptance rule (`shared/keys/acceptance.ts`: status,
+   * expiry, grace, API access, and the IP ACL when `options.ip` is given). Not guarded: nothing is
+   * revealed. `reason` is the refusal code (`KEY_EXPIRED`, …); each interface renders its own
+   * words; `against` says which answered. A key that verifies counts as used now
+   * (docs/domain-rules.md: "last used … from test key"); every test is logged with its outcome. A
+   * bad `ip` is `INVALID_INPUT`.
    */
-  testKey(
+  async testKey(
     keyId: string,
-    options: { ip?: string } = {},
-  ): { accepted: boolean; reason: RefusalCode | null; checkedAt: number; against: 'local' } {
+    options: { ip?: string; where?: 'auto' | 'local' } = {},
+  ): Promise<{
+    accepted: boolean;
+    reason: RefusalCode | null;
+    checkedAt: number;
+    against: 'local' | 'server';
+  }> {
     let ip: string | undefined;
     if (options.ip !== undefined) {
       const parsed = parseIp(options.ip);
@@ -819,12 +841,18 @@ export class KeywardEngine {
       }
       ip = parsed.value.text;
     }
-    const { lifecycle, verification, log, db } = this.services();
+    const { lifecycle, verification, sync } = this.services();
     const key = lifecycle.requireKey(keyId);
     const material = lifecycle.material(key.id);
-    const checkedAt = this.deps.clock.now();
+    let checkedAt = this.deps.clock.now();
     let reason: RefusalCode | null;
-    if (!parseApiKey(material).ok) {
+    let against: 'local' | 'server' = 'local';
+    if (options.where !== 'local' && sync.connected()) {
+      against = 'server';
+      const result = await sync.test(material, ip);
+      checkedAt = result.checkedAt;
+      reason = result.accepted ? (result.keyId === key.id ? null : 'KEY_UNKNOWN') : result.code;
+    } else if (!parseApiKey(material).ok) {
       reason = 'KEY_MALFORMED';
     } else {
       const result = verification.check(material, checkedAt, ip);
@@ -832,24 +860,108 @@ export class KeywardEngine {
       reason = result.accepted ? (result.key.keyId === key.id ? null : 'KEY_UNKNOWN') : result.code;
     }
     const accepted = reason === null;
-    db.transaction(() => {
-      if (accepted) {
-        lifecycle.recordUse(key.id, checkedAt);
-      }
-      log.append({
-        actor: this.actor,
-        action: 'key.test',
-        outcome: accepted ? 'success' : 'failure',
-        integrationId: key.integrationId,
-        keyId: key.id,
-        details: {
-          against: 'local',
-          ...(ip === undefined ? {} : { ip }),
-          ...(reason === null ? {} : { reason }),
-        },
+    // (After the server's answer: the vault may have locked meanwhile, VAULT_LOCKED then.)
+    const services = this.services();
+    services.db
+      .transaction(() => {
+        if (accepted) {
+          services.lifecycle.recordUse(key.id, checkedAt);
+        }
+        services.log.append({
+          actor: this.actor,
+          action: 'key.test',
+          outcome: accepted ? 'success' : 'failure',
+          integrationId: key.integrationId,
+          keyId: key.id,
+          details: {
+            against,
+            ...(ip === undefined ? {} : { ip }),
+            ...(reason === null ? {} : { reason }),
+          },
+        });
+      })
+      .immediate();
+    return { accepted, reason, checkedAt, against };
+  }
+
+  // ── Keyward server ────────────────────────────────────────────────────────
+
+  /**
+   * Connects this vault to a Keyward server (docs/domain-rules.md, "Keyward server"): checks the URL
+   * (http:// only to loopback, else INVALID_INPUT; https with the system's CAs or `pinnedCertPem`,
+   * which the server's certificate must match exactly), makes or keeps the vault's Ed25519 device
+   * key, enrols it with the one-time `code`, then publishes a full snapshot. Needs a fresh
+   * re-authentication (`server.connect`); logged. Errors: SERVER_REJECTED (bad or used code),
+   * SERVER_UNREACHABLE, SERVER_UNTRUSTED, INVALID_STATE (already connected). A snapshot that
+   * cannot go out yet is not thrown: the status says so and the outbox keeps the changes.
+   */
+  async connectServer(input: ConnectInput): Promise<SyncStatus> {
+    const services = this.guard('server.connect');
+    try {
+      return await services.sync.connect(input, (details) => {
+        services.log.append({ actor: this.actor, action: 'server.connect', outcome: 'success', details });
       });
-    }).immediate();
-    return { accepted, reason, checkedAt, against: 'local' };
+    } catch (error) {
+      if (error instanceof KeywardError && this.current === services) {
+        services.log.append({
+          actor: this.actor,
+          action: 'server.connect',
+          outcome: 'failure',
+          details: { reason: error.code },
+        });
+      }
+      throw error;
+    }
+  }
+
+  /** Where the vault stands with its server (`state: 'not-connected'` when none). Cheap. */
+  serverStatus(): SyncStatus {
+    return this.services().sync.status();
+  }
+
+  /** Drains the outbox now (a snapshot first when one is due). Offline is not thrown: the status says it. */
+  publishNow(): Promise<SyncStatus> {
+    return this.services().sync.publishNow();
+  }
+
+  /**
+   * Forgets the server connection, the device key and the outbox, after asking the server to revoke
+   * this device (best effort). NOT_CONNECTED without one. Logged.
+   */
+  async disconnectServer(): Promise<void> {
+    const services = this.services();
+    await services.sync.disconnect((details) => {
+      services.log.append({ actor: this.actor, action: 'server.disconnect', outcome: 'success', details });
+    });
+  }
+
+  /**
+   * The integration's usage from the server's request log (`shared/sync/usage.ts`). NOT_CONNECTED
+   * without a server. A key the server saw used later than the vault knows gets that "last used".
+   */
+  async integrationUsage(ref: string): Promise<IntegrationUsage> {
+    const { integrations, sync } = this.services();
+    const integration = integrations.requireIntegration(ref);
+    const usage = await sync.usage(integration.id);
+    const services = this.services();
+    services.db
+      .transaction(() => {
+        for (const key of usage.keys) {
+          if (key.lastUsedAt !== null && services.lifecycle.hasKey(key.keyId)) {
+            services.lifecycle.recordUse(key.keyId, key.lastUsedAt);
+          }
+        }
+      })
+      .immediate();
+    return usage;
+  }
+
+  /** Listens to the sync status (every change); returns the function that stops listening. */
+  onSyncStatus(listener: (status: SyncStatus) => void): () => void {
+    this.syncListeners.add(listener);
+    return () => {
+      this.syncListeners.delete(listener);
+    };
   }
 
   /**
@@ -1047,7 +1159,10 @@ export class KeywardEngine {
         rotationDays: settings.get().defaultRotationDays,
         graceDays: settings.get().defaultGraceDays,
       }),
-      onChange: () => this.current?.scheduler.plan(),
+      onChange: () => {
+        this.current?.scheduler.plan();
+        this.current?.sync.changed();
+      },
     });
     this.logger.info('vault unlocked', { method });
     const signingKeys = new SigningKeys(db, clock, log);
@@ -1097,6 +1212,21 @@ export class KeywardEngine {
       windowMs: () => settings.get().reauthWindowSeconds * 1000,
     });
     const autoLock = new AutoLock(this.vault, clock, settings.get().autoLockMinutes);
+    const sync = new ServerSync({
+      db,
+      clock,
+      logger: this.logger.child({ component: 'sync' }),
+      background: this.deps.backgroundPublish === true,
+      onStatus: (status) => {
+        for (const listener of this.syncListeners) {
+          try {
+            listener(status);
+          } catch (error) {
+            this.logger.warn('a sync status listener failed', { error });
+          }
+        }
+      },
+    });
     settings.onChange((next, changed) => {
       if (changed.includes('autoLockMinutes')) {
         autoLock.setIdleMinutes(next.autoLockMinutes);
@@ -1123,6 +1253,7 @@ export class KeywardEngine {
       reauth,
       autoLock,
       backups,
+      sync,
     };
     this.current = services;
     scheduler.start('unlock');

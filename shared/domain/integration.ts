@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { PREFIX_PATTERN } from '../keys/key-prefix.ts';
 import { describeChar } from '../encoding/describe-char.ts';
+import { acceptedCredentialSchema } from '../sync/accepted-credential.ts';
+import { rateLimitSchema } from '../sync/rate-limit.ts';
 
 /** Platforms an integration can run on. */
 export const PLATFORMS = ['web', 'mobile', 'desktop', 'server', 'other'] as const;
@@ -112,6 +114,10 @@ export const integrationCreateSchema = z.strictObject({
     .max(INTEGRATION_LIMITS.notesMax, `notes must be at most ${INTEGRATION_LIMITS.notesMax} characters`)
     .nullable()
     .optional(),
+  /** Which credential verifiers take (default `key-or-secret`); published to the server. */
+  accepts: acceptedCredentialSchema.optional(),
+  /** An optional rate limit the server applies (null or unset: none); published. */
+  rateLimit: rateLimitSchema.nullable().optional(),
 });
 /** Parsed create input. */
 export type IntegrationCreateInput = z.infer<typeof integrationCreateSchema>;
@@ -128,6 +134,9 @@ export const integrationEditSchema = z.strictObject({
   rotationDays: days('rotationDays', INTEGRATION_LIMITS.rotationDays).optional(),
   graceDays: days('graceDays', INTEGRATION_LIMITS.graceDays).optional(),
   notes: z.string().max(INTEGRATION_LIMITS.notesMax).nullable().optional(),
+  accepts: acceptedCredentialSchema.optional(),
+  /** null removes the limit. */
+  rateLimit: rateLimitSchema.nullable().optional(),
 });
 /** Parsed edit input. */
 export type IntegrationEditInput = z.infer<typeof integrationEditSchema>;
@@ -145,6 +154,10 @@ export const integrationSchema = z.strictObject({
   neverExpire: z.boolean(),
   enabled: z.boolean(),
   notes: z.string().nullable(),
+  /** Which credential verifiers take (shared/sync/accepted-credential.ts). */
+  accepts: acceptedCredentialSchema,
+  /** The server's per-integration rate limit, or null for none. */
+  rateLimit: rateLimitSchema.nullable(),
   createdAt: z.number(),
   updatedAt: z.number(),
 });

@@ -21,6 +21,8 @@ export const GUARDED_ACTIONS = [
   // (`weakenedSettings` in shared/domain/settings.ts).
   'vault.remember',
   'settings.weaken',
+  // Connecting a Keyward server: the vault's published facts leave this machine.
+  'server.connect',
 ] as const;
 /** One of {@link GUARDED_ACTIONS}. */
 export type GuardedAction = (typeof GUARDED_ACTIONS)[number];
@@ -31,4 +33,5 @@ export type GuardedAction = (typeof GUARDED_ACTIONS)[number];
  */
 export const GUARDED_WITHOUT_CHANNEL: Readonly<Partial<Record<GuardedAction, string>>> = {
   'secret.mint': 'the CLI prints a Secret (`keyward secret`); the desktop only copies one (secret.copy)',
+  'server.connect': 'the desktop channel lands with Settings → Server',
 };

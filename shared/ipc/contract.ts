@@ -193,7 +193,7 @@ export const contract = {
       /** The refusal code (`KEY_EXPIRED`, …), or null when accepted; the renderer words it. */
       reason: z.enum(REFUSAL_CODES).nullable(),
       checkedAt: z.number(),
-      against: z.literal('local'),
+      against: z.enum(['local', 'server']),
     }),
   },
   /** Main writes the key to the clipboard (guarded); the material never reaches the renderer. */

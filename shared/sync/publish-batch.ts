@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { publishedKeySchema } from '../keys/published-key.ts';
 import { acceptedCredentialSchema } from './accepted-credential.ts';
+import { rateLimitSchema } from './rate-limit.ts';
 
 /**
  * The publish protocol between a vault (desktop or CLI) and a Keyward server: what the vault
@@ -12,14 +13,9 @@ import { acceptedCredentialSchema } from './accepted-credential.ts';
  * `deleteIntegration`; signing-key changes are `putSigningKey` / `deleteSigningKey`.
  */
 
-/** An optional per-integration rate limit: at most `requests` verifications per `windowSeconds`. */
-export const rateLimitSchema = z.strictObject({
-  requests: z.number().int().min(1).max(1_000_000),
-  windowSeconds: z.number().int().min(1).max(86_400),
-});
-
-/** See {@link rateLimitSchema}. */
-export type RateLimit = z.infer<typeof rateLimitSchema>;
+// The rate limit lives in rate-limit.ts (so shared/domain can import it without a cycle); re-exported here.
+export { rateLimitSchema } from './rate-limit.ts';
+export type { RateLimit } from './rate-limit.ts';
 
 /** The published facts of an integration: what every one of its keys shares. */
 export const publishedIntegrationSchema = publishedKeySchema

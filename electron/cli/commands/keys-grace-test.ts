@@ -89,7 +89,7 @@ export async function runKeyTest(
   const { time } = await unlockEngine(context);
   const key = keyFor(context.engine, ref);
   const integrationName = context.engine.integration(key.integrationId).name;
-  const result = context.engine.testKey(key.id, ip === undefined ? {} : { ip });
+  const result = await context.engine.testKey(key.id, ip === undefined ? {} : { ip });
   const subject = `key ${key.masked} of "${printableLine(integrationName)}" (${key.status})${ip === undefined ? '' : ` from ${ip}`}`;
   return {
     json: {

@@ -127,7 +127,7 @@ export function createEngineHandlers(engine: KeywardEngine, desktop: DesktopServ
       engine.deleteKey(keyId);
       return {};
     }),
-    'keys.test': later(({ keyId }) => engine.testKey(keyId)),
+    'keys.test': ({ keyId }) => engine.testKey(keyId),
     // Guarded on the engine: re-authentication, logged; the key becomes revoked.
     'keys.endGrace': later(({ keyId }) => engine.endGrace(keyId)),
     // Main writes the clipboard: the material goes from the engine to the guard, never to the renderer.

@@ -41,7 +41,9 @@ export type ActivityAction =
   | 'backup.restore'
   | 'vault.export'
   | 'vault.import'
-  | 'log.export';
+  | 'log.export'
+  | 'server.connect'
+  | 'server.disconnect';
 
 /** The outcome of the action. */
 export type ActivityOutcome = 'success' | 'failure' | 'denied';

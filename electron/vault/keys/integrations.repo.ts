@@ -1,4 +1,5 @@
 import type { Integration, Platform } from '../../../shared/domain/integration.ts';
+import type { AcceptedCredential } from '../../../shared/sync/accepted-credential.ts';
 import type { SqliteDatabase } from '../db/sqlite.ts';
 
 interface IntegrationRow {
@@ -14,6 +15,9 @@ interface IntegrationRow {
   never_expire: number;
   enabled: number;
   notes: string | null;
+  accepts: string;
+  rate_limit_requests: number | null;
+  rate_limit_window_seconds: number | null;
   created_at: number;
   updated_at: number;
 }
@@ -31,6 +35,11 @@ function fromRow(row: IntegrationRow): Integration {
     neverExpire: row.never_expire === 1,
     enabled: row.enabled === 1,
     notes: row.notes,
+    accepts: row.accepts as AcceptedCredential,
+    rateLimit:
+      row.rate_limit_requests === null || row.rate_limit_window_seconds === null
+        ? null
+        : { requests: row.rate_limit_requests, windowSeconds: row.rate_limit_window_seconds },
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
@@ -44,14 +53,15 @@ export class IntegrationsRepo {
     this.statements = {
       insert: db.prepare(
         `INSERT INTO integrations (id, name, name_key, website, platform, ip_acl, prefix, rotation_days, grace_days,
-           never_expire, enabled, notes, created_at, updated_at)
+           never_expire, enabled, notes, accepts, rate_limit_requests, rate_limit_window_seconds, created_at, updated_at)
          VALUES (@id, @name, @nameKey, @website, @platform, @ipAcl, @prefix, @rotationDays, @graceDays,
-           @neverExpire, @enabled, @notes, @createdAt, @updatedAt)`,
+           @neverExpire, @enabled, @notes, @accepts, @rateLimitRequests, @rateLimitWindowSeconds, @createdAt, @updatedAt)`,
       ),
       update: db.prepare(
         `UPDATE integrations SET name = @name, name_key = @nameKey, website = @website, platform = @platform,
            ip_acl = @ipAcl, rotation_days = @rotationDays, grace_days = @graceDays, never_expire = @neverExpire,
-           enabled = @enabled, notes = @notes, updated_at = @updatedAt
+           enabled = @enabled, notes = @notes, accepts = @accepts, rate_limit_requests = @rateLimitRequests,
+           rate_limit_window_seconds = @rateLimitWindowSeconds, updated_at = @updatedAt
          WHERE id = @id`,
       ),
       byId: db.prepare('SELECT * FROM integrations WHERE id = ?'),
@@ -101,6 +111,9 @@ export class IntegrationsRepo {
       neverExpire: integration.neverExpire ? 1 : 0,
       enabled: integration.enabled ? 1 : 0,
       notes: integration.notes,
+      accepts: integration.accepts,
+      rateLimitRequests: integration.rateLimit?.requests ?? null,
+      rateLimitWindowSeconds: integration.rateLimit?.windowSeconds ?? null,
       createdAt: integration.createdAt,
       updatedAt: integration.updatedAt,
     };

@@ -9,6 +9,8 @@ import {
 import type { Integration } from '../../../shared/domain/integration.ts';
 import { KeywardError } from '../../../shared/errors.ts';
 import { canonicalAcl } from '../../../shared/net/cidr.ts';
+import { DEFAULT_ACCEPTED_CREDENTIAL } from '../../../shared/sync/accepted-credential.ts';
+import type { RateLimit } from '../../../shared/sync/rate-limit.ts';
 import type { SearchPage } from './integration-search.ts';
 import type { KeyLifecycle } from './key-lifecycle.ts';
 import { DAY_MS, invalidInput } from './key-store.ts';
@@ -18,6 +20,11 @@ import type { Actor, KeyStore } from './key-store.ts';
 export interface LifecycleDefaults {
   rotationDays: number;
   graceDays: number;
+}
+
+/** A rate limit for the activity log: `100/60s`, or `none`. */
+function describeRateLimit(limit: RateLimit | null): string {
+  return limit === null ? 'none' : `${limit.requests}/${limit.windowSeconds}s`;
 }
 
 function checkAcl(list: readonly string[] | undefined): string[] {
@@ -76,6 +83,8 @@ export class Integrations {
       neverExpire: data.neverExpire ?? false,
       enabled: data.enabled ?? true,
       notes: data.notes ?? null,
+      accepts: data.accepts ?? DEFAULT_ACCEPTED_CREDENTIAL,
+      rateLimit: data.rateLimit ?? null,
       createdAt: now,
       updatedAt: now,
     };
@@ -99,6 +108,8 @@ export class Integrations {
             name: integration.name,
             platform: integration.platform,
             neverExpire: integration.neverExpire,
+            accepts: integration.accepts,
+            rateLimit: describeRateLimit(integration.rateLimit),
           },
         });
         return issued;
@@ -127,6 +138,8 @@ export class Integrations {
           ...(data.rotationDays !== undefined ? { rotationDays: data.rotationDays } : {}),
           ...(data.graceDays !== undefined ? { graceDays: data.graceDays } : {}),
           ...(data.notes !== undefined ? { notes: data.notes } : {}),
+          ...(data.accepts !== undefined ? { accepts: data.accepts } : {}),
+          ...(data.rateLimit !== undefined ? { rateLimit: data.rateLimit } : {}),
           updatedAt: this.store.clock.now(),
         };
         const nameKey = integrationNameKey(next.name);
@@ -144,7 +157,11 @@ export class Integrations {
           action: 'integration.edit',
           outcome: 'success',
           integrationId: current.id,
-          details: { fields: changed },
+          details: {
+            fields: changed,
+            ...(data.accepts !== undefined ? { accepts: data.accepts } : {}),
+            ...(data.rateLimit !== undefined ? { rateLimit: describeRateLimit(next.rateLimit) } : {}),
+          },
         });
         return next;
       })

@@ -226,6 +226,11 @@ export class KeyLifecycle {
     return ended;
   }
 
+  /** Whether the vault has a key with this id. */
+  hasKey(keyId: string): boolean {
+    return this.store.keys.byId(keyId) !== null;
+  }
+
   /** Records a use of a key (from "test key" or the server's verify log). */
   recordUse(keyId: string, at: number): void {
     this.store.keys.touch(keyId, at);

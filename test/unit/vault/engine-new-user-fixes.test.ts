@@ -183,7 +183,7 @@ describe('endGrace', () => {
     );
     services.lifecycle.rotate(integration.id, { actor: 'o' });
     expect(services.lifecycle.requireKey(key.id).status).toBe('grace');
-    expect(engine.testKey(key.id).accepted).toBe(true);
+    expect((await engine.testKey(key.id)).accepted).toBe(true);
 
     expect(await codeOf(() => engine.endGrace(key.id))).toBe('REAUTH_REQUIRED');
     expect(services.log.list({ action: 'key.end-grace' }).map((entry) => entry.outcome)).toEqual(['denied']);
@@ -193,7 +193,7 @@ describe('endGrace', () => {
     const ended = engine.endGrace(key.id);
     expect(ended).toMatchObject({ status: 'revoked', graceEndsAt: null, endedAt: made.clock.now() });
     expect(services.verification.masterList().map((entry) => entry.keyId)).not.toContain(key.id);
-    expect(engine.testKey(key.id).accepted).toBe(false);
+    expect((await engine.testKey(key.id)).accepted).toBe(false);
     expect(services.log.list({ action: 'key.end-grace' })[0]).toMatchObject({
       outcome: 'success',
       keyId: key.id,

@@ -24,6 +24,8 @@ const EXISTING: Integration = {
   neverExpire: false,
   enabled: true,
   notes: null,
+  accepts: 'key-or-secret',
+  rateLimit: null,
   createdAt: 0,
   updatedAt: 0,
 };
