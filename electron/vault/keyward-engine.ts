@@ -691,8 +691,9 @@ export class KeywardEngine {
 
   /** The public keys that verify this vault's Secrets (JWKS); publishes a key even before the first Secret. */
   async jwks(): Promise<Jwks> {
-    const { signingKeys } = this.services();
+    const { signingKeys, sync } = this.services();
     await signingKeys.currentKey();
+    sync.changed();
     return signingKeys.jwks();
   }
 
@@ -725,6 +726,7 @@ export class KeywardEngine {
   ): Promise<{ secret: MintedSecret; written: T }> {
     const services = this.guard('secret.copy');
     const secret = await services.minter.mint(integrationRef, services.settings.get().secretLifetimeHours);
+    services.sync.changed();
     const entry = {
       actor: this.actor,
       action: 'secret.copy' as const,
@@ -1114,6 +1116,8 @@ export class KeywardEngine {
     action: 'secret.mint',
   ): Promise<MintedSecret> {
     const secret = await services.minter.mint(integrationRef, services.settings.get().secretLifetimeHours);
+    // The first Secret may have made the signing key: the server needs its public half.
+    services.sync.changed();
     services.log.append({
       actor: this.actor,
       action,

@@ -1,0 +1,137 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { issueEnrolmentCode } from '../../server/devices/device-auth.ts';
+import { KeywardServer } from '../../server/keyward-server.ts';
+import { openStorage } from '../../server/storage/open-storage.ts';
+import type { Storage } from '../../server/storage/storage.ts';
+import type { KeywardEngine } from '../../electron/vault/keyward-engine.ts';
+import type { SyncStatus } from '../../shared/sync/sync-status.ts';
+import { engineInternals } from './engine-internals.ts';
+import { freshStorage, type StorageKind } from './server-fixtures.ts';
+
+const BIN = join(import.meta.dirname, '..', '..', 'bin', 'keyward-server.cjs');
+
+/** A one-time enrolment code on `storage` (what `keyward-server init` prints). */
+export async function enrolmentCode(storage: Storage): Promise<string> {
+  return (await issueEnrolmentCode(storage, { role: 'owner', now: Date.now() })).enrolmentCode;
+}
+
+/** An in-process Keyward server on fresh storage; `restart` brings it back on the same port and data. */
+export interface TestServer {
+  base: string;
+  port: number;
+  dataDir: string;
+  databaseUrl: string | undefined;
+  storage: () => Storage;
+  code: () => Promise<string>;
+  /** Stops the server (storage closed): the desktop sees it as offline. */
+  stop: () => Promise<void>;
+  /** Starts it again on the same port over the same data. */
+  restart: () => Promise<void>;
+  cleanup: () => Promise<void>;
+}
+
+/** Starts an in-process server on fresh `kind` storage. */
+export async function startTestServer(kind: StorageKind = 'sqlite'): Promise<TestServer> {
+  const fresh = await freshStorage(kind);
+  let storage = fresh.storage;
+  let server: KeywardServer | null = new KeywardServer({ storage, port: 0, pollIntervalMs: 60_000 });
+  const base = await server.start();
+  await server.ready();
+  const port = Number(new URL(base).port);
+  const stop = async () => {
+    if (server !== null) {
+      await server.close();
+      await storage.close().catch(() => undefined);
+      server = null;
+    }
+  };
+  return {
+    base,
+    port,
+    dataDir: fresh.dataDir,
+    databaseUrl: fresh.databaseUrl,
+    storage: () => storage,
+    code: () => enrolmentCode(storage),
+    stop,
+    restart: async () => {
+      await stop();
+      storage = await openStorage({ dataDir: fresh.dataDir, databaseUrl: fresh.databaseUrl });
+      server = new KeywardServer({ storage, port, pollIntervalMs: 60_000 });
+      await server.start();
+      await server.ready();
+    },
+    cleanup: async () => {
+      await stop();
+      await fresh.cleanup();
+    },
+  };
+}
+
+/** `keyward-server start` as a child process over a data folder (and DATABASE_URL), on `port` (0: any). */
+export function startServerProcess(
+  env: NodeJS.ProcessEnv,
+  port = 0,
+): Promise<{ child: ChildProcess; base: string }> {
+  const child = spawn(process.execPath, [BIN, 'start', '--port', String(port), '--log-level', 'error'], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start: ${stderr}`)), 20_000);
+    child.stderr?.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+      const match = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(stderr);
+      if (match) {
+        clearTimeout(timer);
+        resolve({ child, base: match[1] as string });
+      }
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`server exited (${String(code)}): ${stderr}`));
+    });
+  });
+}
+
+/** Verifies a credential at `/v1/verify`: the status and the refusal code. */
+export async function verifyAt(
+  base: string,
+  credential: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; code: string | null }> {
+  const response = await fetch(`${base}/v1/verify`, { headers: { 'x-api-key': credential, ...headers } });
+  await response.arrayBuffer();
+  return { status: response.status, code: response.headers.get('x-keyward-code') };
+}
+
+/** The operations waiting in an engine's outbox, parsed, in order. */
+export function outboxOps(engine: KeywardEngine): { op: string; [field: string]: unknown }[] {
+  const { db } = engineInternals(engine);
+  return (db.prepare('SELECT op FROM sync_outbox ORDER BY seq').pluck().all() as string[]).map(
+    (text) => JSON.parse(text) as { op: string },
+  );
+}
+
+/** Waits until `check` holds (polling), or throws with `what` after `timeoutMs`. */
+export async function until(
+  check: () => boolean | Promise<boolean>,
+  what: string,
+  timeoutMs = 10_000,
+): Promise<void> {
+  const started = Date.now();
+  while (!(await check())) {
+    if (Date.now() - started > timeoutMs) {
+      throw new Error(`timed out waiting for ${what}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+/** The status states an engine's listener heard, in order. */
+export function recordStatuses(engine: KeywardEngine): SyncStatus[] {
+  const heard: SyncStatus[] = [];
+  engine.onSyncStatus((status) => heard.push(status));
+  return heard;
+}
