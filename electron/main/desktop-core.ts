@@ -74,6 +74,8 @@ export function createDesktopCore(options: DesktopCoreOptions): DesktopCore {
     ...(options.kdfTuning ? { kdfTuning: options.kdfTuning } : {}),
     ...(options.allowWeakKdf ? { allowWeakKdf: true } : {}),
     logger: logger.child({ component: 'engine' }),
+    // The desktop publishes to a connected Keyward server in the background (the CLI: `server publish`).
+    backgroundPublish: true,
     onLock: (reason) => {
       send('vault.locked', { reason });
       guard.clearNow().catch((error: unknown) => {

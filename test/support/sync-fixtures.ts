@@ -6,6 +6,7 @@ import { openStorage } from '../../server/storage/open-storage.ts';
 import type { Storage } from '../../server/storage/storage.ts';
 import type { KeywardEngine } from '../../electron/vault/keyward-engine.ts';
 import type { SyncStatus } from '../../shared/sync/sync-status.ts';
+import { putIntegrationSql, putKeySql } from '../../electron/vault/sync/published-sql.ts';
 import { engineInternals } from './engine-internals.ts';
 import { freshStorage, type StorageKind } from './server-fixtures.ts';
 
@@ -35,7 +36,12 @@ export interface TestServer {
 export async function startTestServer(kind: StorageKind = 'sqlite'): Promise<TestServer> {
   const fresh = await freshStorage(kind);
   let storage = fresh.storage;
-  let server: KeywardServer | null = new KeywardServer({ storage, port: 0, pollIntervalMs: 60_000 });
+  let server: KeywardServer | null = new KeywardServer({
+    storage,
+    port: 0,
+    pollIntervalMs: 60_000,
+    requestLogFlushMs: 100,
+  });
   const base = await server.start();
   await server.ready();
   const port = Number(new URL(base).port);
@@ -57,7 +63,7 @@ export async function startTestServer(kind: StorageKind = 'sqlite'): Promise<Tes
     restart: async () => {
       await stop();
       storage = await openStorage({ dataDir: fresh.dataDir, databaseUrl: fresh.databaseUrl });
-      server = new KeywardServer({ storage, port, pollIntervalMs: 60_000 });
+      server = new KeywardServer({ storage, port, pollIntervalMs: 60_000, requestLogFlushMs: 100 });
       await server.start();
       await server.ready();
     },
@@ -134,4 +140,43 @@ export function recordStatuses(engine: KeywardEngine): SyncStatus[] {
   const heard: SyncStatus[] = [];
   engine.onSyncStatus((status) => heard.push(status));
   return heard;
+}
+
+/** The published integrations and keys a server holds, sorted (to compare with {@link vaultFacts}). */
+export async function serverFacts(storage: Storage): Promise<string> {
+  const state = await storage.changesSince(0);
+  const integrations = [...state.integrations].sort((a, b) => a.integrationId.localeCompare(b.integrationId));
+  const keys = [...state.keys].sort((a, b) => a.keyId.localeCompare(b.keyId));
+  return canonical({ integrations, keys });
+}
+
+/** What the vault would publish now (integrations and keys), sorted like {@link serverFacts}. */
+export function vaultFacts(engine: KeywardEngine): string {
+  const { db } = engineInternals(engine);
+  const pick = <T>(sql: string) =>
+    (db.prepare(sql).pluck().all() as string[]).map((text) => JSON.parse(text) as T);
+  const integrations = pick<{ integration: { integrationId: string } }>(
+    `SELECT ${putIntegrationSql('i')} FROM integrations i`,
+  )
+    .map((op) => op.integration)
+    .sort((a, b) => a.integrationId.localeCompare(b.integrationId));
+  const keys = pick<{ key: { keyId: string } }>(`SELECT ${putKeySql('k')} FROM api_keys k`)
+    .map((op) => op.key)
+    .sort((a, b) => a.keyId.localeCompare(b.keyId));
+  return canonical({ integrations, keys });
+}
+
+/** JSON with object keys sorted at every level (so two sources compare by content). */
+function canonical(value: unknown): string {
+  const sort = (item: unknown): unknown =>
+    Array.isArray(item)
+      ? item.map(sort)
+      : item !== null && typeof item === 'object'
+        ? Object.fromEntries(
+            Object.entries(item as Record<string, unknown>)
+              .sort(([a], [b]) => a.localeCompare(b))
+              .map(([key, inner]) => [key, sort(inner)]),
+          )
+        : item;
+  return JSON.stringify(sort(value));
 }

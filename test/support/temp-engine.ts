@@ -29,13 +29,17 @@ export async function createTestEngine(options: {
   start?: number;
   keychain?: Keychain;
   autoLock?: boolean;
+  /** Publish to a connected server in the background, as the desktop does. */
+  backgroundPublish?: boolean;
 }): Promise<TestEngine> {
   const { dir, cleanup } = makeTempDir();
   const clock = new FakeClock(options.start ?? Date.UTC(2026, 10, 23, 12));
   const keychain = options.keychain ?? new MemoryKeychain();
   const path = join(dir, 'k.vault');
   const another = (at = path) => new KeywardEngine({ path: at, clock, keychain, actor: 'owner@test' });
-  const engine = another();
+  const engine = options.backgroundPublish
+    ? new KeywardEngine({ path, clock, keychain, actor: 'owner@test', backgroundPublish: true })
+    : another();
   // Turning auto-lock off weakens a protection: done as part of creating the vault, whose new
   // password is the proof a re-authentication would ask for.
   await engine.create(options.password, options.autoLock ? {} : { settings: { autoLockMinutes: 0 } });
