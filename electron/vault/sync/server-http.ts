@@ -4,6 +4,7 @@ import type { IncomingMessage, OutgoingHttpHeaders } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { isIP } from 'node:net';
 import { rootCertificates, getCACertificates as nodeGetCaCertificates } from 'node:tls';
+import type { TLSSocket } from 'node:tls';
 import { X509Certificate } from 'node:crypto';
 import { KeywardError } from '../../../shared/errors.ts';
 
@@ -212,18 +213,9 @@ export class ServerHttp {
               {
                 ...common,
                 servername: isIP(common.host) === 0 ? common.host : undefined,
-                ...(this.pinnedPem === null
-                  ? { ca: trustedCas() }
-                  : {
-                      ca: [this.pinnedPem],
-                      allowPartialTrustChain: true,
-                      checkServerIdentity: (_host: string, cert: { fingerprint256: string }) =>
-                        cert.fingerprint256 === this.pinnedSha256
-                          ? undefined
-                          : Object.assign(new Error('the certificate does not match the pinned one'), {
-                              code: 'KEYWARD_PIN_MISMATCH',
-                            }),
-                    }),
+                // Pinned: the peer's certificate must be exactly the pinned one, checked below
+                // before anything (even the headers, with the token) is written.
+                ...(this.pinnedPem === null ? { ca: trustedCas() } : { rejectUnauthorized: false }),
               },
               onResponse,
             );
@@ -231,7 +223,29 @@ export class ServerHttp {
         req.destroy(Object.assign(new Error('timed out'), { code: 'ETIMEDOUT' }));
       });
       req.on('error', fail);
+      const verified =
+        url.protocol === 'https:' && this.pinnedSha256 !== null
+          ? new Promise<boolean>((done) => {
+              req.once('socket', (socket: TLSSocket) => {
+                socket.once('secureConnect', () => {
+                  const matches = socket.getPeerCertificate().fingerprint256 === this.pinnedSha256;
+                  if (!matches) {
+                    req.destroy(
+                      Object.assign(new Error('the certificate does not match the pinned one'), {
+                        code: 'KEYWARD_PIN_MISMATCH',
+                      }),
+                    );
+                  }
+                  done(matches);
+                });
+                socket.once('close', () => done(false));
+              });
+            })
+          : Promise.resolve(true);
       void (async () => {
+        if (!(await verified)) {
+          return;
+        }
         for (const chunk of chunks) {
           if (!req.write(chunk)) {
             await new Promise<void>((done) => {
