@@ -180,3 +180,26 @@ function canonical(value: unknown): string {
         : item;
   return JSON.stringify(sort(value));
 }
+
+/**
+ * Which of `materials` (API keys, all with the `kw_` prefix) occur anywhere in `files`' bytes: one
+ * pass per file over each `kw_`, looked up in a set (a byte search per key would not scale to
+ * tens of thousands of keys).
+ */
+export function leakedKeys(files: readonly Buffer[], materials: readonly string[]): string[] {
+  const wanted = new Set(materials);
+  const lengths = [...new Set(materials.map((material) => material.length))];
+  const found = new Set<string>();
+  const marker = Buffer.from('kw_');
+  for (const bytes of files) {
+    for (let at = bytes.indexOf(marker); at !== -1; at = bytes.indexOf(marker, at + 1)) {
+      for (const length of lengths) {
+        const candidate = bytes.toString('latin1', at, at + length);
+        if (wanted.has(candidate)) {
+          found.add(candidate);
+        }
+      }
+    }
+  }
+  return [...found];
+}
