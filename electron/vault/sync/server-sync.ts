@@ -78,6 +78,7 @@ export class ServerSync {
   private token: string | null = null;
   private draining: Promise<SyncStatus> | null = null;
   private timer: NodeJS.Timeout | null = null;
+  private timerDueAt = 0;
   private poller: NodeJS.Timeout | null = null;
   private retryMs = RETRY_MIN_MS;
   private stopped = false;
@@ -538,11 +539,16 @@ export class ServerSync {
     if (this.stopped) {
       return;
     }
-    if (this.timer !== null && delayMs > 0) {
+    // A timer already set stays unless this one is due sooner: steady changes every few
+    // milliseconds must not push the publish back for ever.
+    const dueAt = Date.now() + delayMs;
+    if (this.timer !== null) {
+      if (this.timerDueAt <= dueAt) {
+        return;
+      }
       clearTimeout(this.timer);
-    } else if (this.timer !== null) {
-      return;
     }
+    this.timerDueAt = dueAt;
     this.timer = setTimeout(() => {
       this.timer = null;
       if (this.stopped) {
