@@ -1,7 +1,19 @@
+import { createPrivateKey } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { KeywardError } from '../../../shared/errors.ts';
 import { createTestEngine, type TestEngine } from '../../support/temp-engine.ts';
-import { outboxOps, startTestServer, verifyAt, type TestServer } from '../../support/sync-fixtures.ts';
+import { enrol, newDeviceKey, publish, signIn } from '../../support/server-client.ts';
+import { batch, integrationFacts } from '../../support/server-fixtures.ts';
+import {
+  outboxOps,
+  serverFacts,
+  startTestServer,
+  vaultFacts,
+  verifyAt,
+  type TestServer,
+} from '../../support/sync-fixtures.ts';
 
 const PASSWORD = 'correct horse battery staple';
 
@@ -177,6 +189,45 @@ describe('connecting a vault to a Keyward server and publishing', () => {
     const all = JSON.stringify(outboxOps(engine));
     for (const row of db.prepare('SELECT material FROM api_keys').pluck().all() as string[]) {
       expect(all).not.toContain(row);
+    }
+  });
+
+  it('a server moved on by someone else answers 409: the vault sends a snapshot and the server matches it again', async () => {
+    const { made, server } = await setup();
+    const { engine } = made;
+    await engine.reauthenticate({ password: PASSWORD });
+    await engine.connectServer({ url: server.base, code: await server.code() });
+    // Another device publishes: the server's revision is no longer the one the vault follows.
+    const other = newDeviceKey();
+    await enrol(server.base, other, await server.code());
+    const { token } = await signIn(server.base, other);
+    const stranger = integrationFacts({ integrationName: 'Stranger' });
+    expect(
+      (await publish(server.base, token as string, batch([{ op: 'putIntegration', integration: stranger }])))
+        .status,
+    ).toBe(200);
+
+    engine.createIntegration({ name: 'Billing', platform: 'server' });
+    expect(await engine.publishNow()).toMatchObject({ state: 'up-to-date', waiting: 0 });
+    expect(await serverFacts(server.storage())).toBe(vaultFacts(engine));
+  });
+
+  it('the device key is made in the vault: its private half is nowhere in the vault folder in plain form', async () => {
+    const { made, server } = await setup();
+    const { engine } = made;
+    await engine.reauthenticate({ password: PASSWORD });
+    await engine.connectServer({ url: server.base, code: await server.code() });
+    const { db } = made.internals();
+    const pem = db.prepare('SELECT private_key_pem FROM sync_device').pluck().get() as string;
+    const der = createPrivateKey(pem).export({ format: 'der', type: 'pkcs8' });
+    const seed = der.subarray(der.length - 32);
+    engine.lock();
+    for (const file of readdirSync(made.dir, { recursive: true, withFileTypes: true })) {
+      if (file.isFile()) {
+        const bytes = readFileSync(join(file.parentPath, file.name));
+        expect(bytes.includes(seed)).toBe(false);
+        expect(bytes.includes(Buffer.from(pem.split('\n')[1] ?? 'missing'))).toBe(false);
+      }
     }
   });
 
