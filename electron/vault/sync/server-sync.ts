@@ -439,7 +439,10 @@ export class ServerSync {
         if (connection === null || this.stopped) {
           break;
         }
-        this.store.acquireLease(this.holder, Date.now(), SNAPSHOT_TIMEOUT_MS + LEASE_MARGIN_MS);
+        if (!this.store.acquireLease(this.holder, Date.now(), SNAPSHOT_TIMEOUT_MS + LEASE_MARGIN_MS)) {
+          // Our lease ran out and another publisher took over: it carries on from here.
+          break;
+        }
         if (connection.snapshotNeeded) {
           await this.sendSnapshot(connection);
           this.emit();
