@@ -26,7 +26,7 @@ export const PUBLISH_POLL_MS = 15_000;
 export const RETRY_MIN_MS = 1_000;
 export const RETRY_MAX_MS = 60_000;
 /** How long `publishNow` waits for another process's publisher before saying "waiting". */
-const LEASE_WAIT_MS = 10_000;
+export const LEASE_WAIT_MS = 5_000;
 /** The lease outlives one request by this much. */
 const LEASE_MARGIN_MS = 30_000;
 

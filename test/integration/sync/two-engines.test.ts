@@ -1,7 +1,10 @@
 import Sqlite from 'better-sqlite3-multiple-ciphers';
+import { spawnSync } from 'node:child_process';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SQLITE_FILE } from '../../../server/storage/open-storage.ts';
+import { LEASE_WAIT_MS } from '../../../electron/vault/sync/server-sync.ts';
 import { engineInternals } from '../../support/engine-internals.ts';
 import { serverFacts, startTestServer, vaultFacts } from '../../support/sync-fixtures.ts';
 import { createTestEngine } from '../../support/temp-engine.ts';
@@ -57,4 +60,33 @@ describe('two engines on one vault publishing at once', () => {
     expect(written).toBeGreaterThan(12 * 6);
     expect(sent).toBe(written);
   });
+
+  it('a lease held by a process that died is taken over at once; one held by a live one makes publishNow wait, then say so', async () => {
+    const server = await startTestServer();
+    cleanups.push(server.cleanup);
+    const made = await createTestEngine({ password: PASSWORD, start: Date.now() });
+    cleanups.push(made.cleanup);
+    const { engine } = made;
+    await engine.reauthenticate({ password: PASSWORD });
+    await engine.connectServer({ url: server.base, code: await server.code() });
+    const { db } = engineInternals(engine);
+    const holdLease = (holder: string) =>
+      db
+        .prepare('UPDATE server_connection SET lease_holder = ?, lease_expires_at = ?')
+        .run(holder, Date.now() + 3_600_000);
+
+    // A CLI process that was killed while publishing: its pid is gone.
+    const dead = spawnSync(process.execPath, ['-e', 'process.pid']).pid;
+    holdLease(`${hostname()}:${dead}:crashed`);
+    engine.createIntegration({ name: 'Billing', platform: 'server' });
+    expect(await engine.publishNow()).toMatchObject({ state: 'up-to-date', waiting: 0 });
+
+    // A live publisher (this very process, another engine): this one waits for it, then gives up
+    // saying the changes wait (the holder will send them).
+    holdLease(`${hostname()}:${process.pid}:other-engine`);
+    engine.createIntegration({ name: 'Maps', platform: 'web' });
+    const started = Date.now();
+    expect(await engine.publishNow()).toMatchObject({ state: 'waiting', waiting: 2 });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(LEASE_WAIT_MS - 100);
+  }, 30_000);
 });
