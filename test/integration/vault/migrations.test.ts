@@ -111,6 +111,23 @@ describe('upgrading to the latest schema', () => {
     }
   });
 
+  it('version 3 → 4: integrations accept a key or a Secret and have no rate limit; nothing is queued for a server', () => {
+    const { db } = databaseAtVersion(3);
+    db.prepare(
+      `INSERT INTO integrations (id, name, name_key, platform, prefix, rotation_days, grace_days, created_at, updated_at)
+       VALUES ('i1', 'Billing', 'billing', 'server', 'kw_', 365, 30, 1, 1)`,
+    ).run();
+    migrate(db);
+    expect(
+      db.prepare('SELECT accepts, rate_limit_requests, rate_limit_window_seconds FROM integrations').get(),
+    ).toEqual({ accepts: 'key-or-secret', rate_limit_requests: null, rate_limit_window_seconds: null });
+    expect(() => db.prepare(`UPDATE integrations SET accepts = 'anything'`).run()).toThrow(/CHECK/);
+    expect(() => db.prepare('UPDATE integrations SET rate_limit_requests = 0').run()).toThrow(/CHECK/);
+    // Not connected: changes write no outbox rows.
+    db.prepare(`UPDATE integrations SET enabled = 0`).run();
+    expect(db.prepare('SELECT count(*) FROM sync_outbox').pluck().get()).toBe(0);
+  });
+
   it('a file already at the latest version is not written by migrating again', () => {
     const { db, dir } = databaseAtVersion(LATEST);
     db.close();
