@@ -1,4 +1,7 @@
+import Sqlite from 'better-sqlite3-multiple-ciphers';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { SQLITE_FILE } from '../../../server/storage/open-storage.ts';
 import { createTestEngine, type TestEngine } from '../../support/temp-engine.ts';
 import { engineInternals } from '../../support/engine-internals.ts';
 import {
@@ -142,5 +145,26 @@ describe('publishing while the server comes and goes', () => {
     expect(outboxOps(engine)).toEqual([]); // not connected: nothing is queued
     expect(await engine.testKey(key.id)).toMatchObject({ against: 'local' });
     await expect(engine.integrationUsage('billing')).rejects.toMatchObject({ code: 'NOT_CONNECTED' });
+  });
+
+  it('an expired token is renewed by signing in again; a revoked device is an error with what to do', async () => {
+    const { made, server } = await setup(false);
+    const { engine } = made;
+    engine.createIntegration({ name: 'Billing', platform: 'server' });
+    await engine.publishNow();
+    // The server forgets every token (as if they had expired): the next publish signs in again.
+    const serverDb = new Sqlite(join(server.dataDir, SQLITE_FILE));
+    serverDb.prepare('DELETE FROM tokens').run();
+    serverDb.close();
+    engine.createIntegration({ name: 'Maps', platform: 'web' });
+    expect(await engine.publishNow()).toMatchObject({ state: 'up-to-date', waiting: 0 });
+
+    await server.storage().revokeDevice(engine.serverStatus().server?.deviceId ?? '', Date.now());
+    engine.createIntegration({ name: 'Search', platform: 'web' });
+    const refused = await engine.publishNow();
+    expect(refused).toMatchObject({ state: 'error', waiting: 2 });
+    expect(refused.reason).toMatch(
+      /no longer accepts this device .* connect again with a new enrolment code/,
+    );
   });
 });
