@@ -1,0 +1,330 @@
+// The desktop with a Keyward server (issue 11), end to end: the production renderer in real
+// Chromium over main's real dispatch and a real engine on a temp vault, a REAL Keyward server
+// started by the test (`keyward-server init`, then the server on loopback), Debian's real nginx in
+// front of a real API for the walk-through, and the real X clipboard behind every copy.
+// `npx electron-vite build` first.
+import type { Locator, Page } from 'playwright-core';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { KeywardEngine } from '../../electron/vault/keyward-engine.ts';
+import { checkA11y, E2E_PASSWORD, openScreen, saveScreenshot, setupE2e } from '../support/e2e/index.ts';
+import type { E2eApp } from '../support/e2e/index.ts';
+import { startKeywardServer } from '../support/e2e/keyward-server.ts';
+import type { TestKeywardServer } from '../support/e2e/keyward-server.ts';
+import { gatewayAvailable, requestFrom, startEchoApi, startNginx } from '../support/gateways.ts';
+
+const e2e = setupE2e();
+
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) {
+    await cleanup();
+  }
+});
+
+async function server(options: Parameters<typeof startKeywardServer>[0] = {}): Promise<TestKeywardServer> {
+  const started = await startKeywardServer(options);
+  cleanups.push(() => started.cleanup());
+  return started;
+}
+
+async function open(options: Parameters<typeof e2e.openApp>[0] = {}): Promise<E2eApp> {
+  const app = await e2e.openApp(options);
+  app.page.setDefaultTimeout(10_000);
+  return app;
+}
+
+// ── locators and steps ──────────────────────────────────────────────────────
+const badge = (page: Page) => page.getByTestId('sync-status');
+const serverSection = (page: Page) => page.getByTestId('server-section');
+const details = (page: Page) => page.locator('aside.details');
+const reauthDialog = (page: Page) => page.getByRole('dialog', { name: 'Confirm it is you' });
+const keyItems = (panel: Locator) => panel.locator('.key-list > li');
+
+async function reauthenticate(page: Page): Promise<void> {
+  const dialog = reauthDialog(page);
+  await dialog.waitFor();
+  await dialog.getByLabel('Master password').fill(E2E_PASSWORD);
+  await dialog.getByRole('button', { name: 'Confirm' }).click();
+  await dialog.waitFor({ state: 'detached' });
+}
+
+/** Settings → Server → Connect, with the re-authentication it asks for; waits for "Up to date". */
+async function connect(app: E2eApp, keyward: TestKeywardServer, deviceName = 'E2E laptop'): Promise<void> {
+  const { page } = app;
+  await openScreen(page, 'Settings');
+  const section = serverSection(page);
+  await section.getByLabel('Server address').fill(keyward.base);
+  await section.getByLabel('Enrolment code').fill(keyward.enrolmentCode);
+  await section.getByLabel('Device name (optional)').fill(deviceName);
+  await section.getByRole('button', { name: 'Connect' }).click();
+  await reauthenticate(page);
+  await section.getByTestId('server-facts').waitFor();
+  await badge(page).getByText('Up to date').waitFor();
+}
+
+async function openDetails(page: Page, name: string): Promise<Locator> {
+  await openScreen(page, 'Keys');
+  await page.getByRole('grid', { name: 'Keys' }).getByRole('row').filter({ hasText: name }).first().click();
+  const panel = details(page);
+  await panel.getByRole('heading', { name, level: 2 }).waitFor();
+  return panel;
+}
+
+function keysOf(engine: KeywardEngine, integrationId: string) {
+  return engine.listKeys(integrationId);
+}
+
+/** Waits until the engine has published everything (the badge says so too). */
+async function published(page: Page): Promise<void> {
+  await badge(page).getByText('Up to date').waitFor();
+}
+
+describe('Settings → Server and the sync status', () => {
+  it('connects with a URL and a code (re-authentication asked), shows the server, follows the outbox, and goes offline when the server stops', async () => {
+    const keyward = await server();
+    const app = await open({
+      seed: (engine) => {
+        engine.createIntegration({ name: 'Payments', platform: 'server' });
+      },
+    });
+    const { page, engine } = app;
+    // No server: no badge.
+    expect(await badge(page).count()).toBe(0);
+
+    await openScreen(page, 'Settings');
+    const section = serverSection(page);
+    // Checked as you type: plain http only on this computer.
+    const address = section.getByLabel('Server address');
+    await address.fill('http://keys.example.com');
+    await section.getByText(/Plain http:\/\/ is allowed only on this computer/).waitFor();
+    expect(await address.getAttribute('aria-invalid')).toBe('true');
+    await address.fill(keyward.base);
+    expect(await address.getAttribute('aria-invalid')).toBeNull();
+    await section.getByLabel('Enrolment code').fill('ABC');
+    await section.getByText(/An enrolment code is 20 letters and digits/).waitFor();
+    await section.getByLabel('Enrolment code').fill(keyward.enrolmentCode);
+    await section.getByLabel('Device name (optional)').fill('E2E laptop');
+    await checkA11y(page, '[data-testid="server-section"]');
+
+    await section.getByRole('button', { name: 'Connect' }).click();
+    await reauthenticate(page);
+    const facts = section.getByTestId('server-facts');
+    await facts.waitFor();
+    expect(await facts.textContent()).toContain(keyward.base);
+    expect(await facts.textContent()).toContain('E2E laptop');
+    await badge(page).getByText('Up to date').waitFor();
+    const status = engine.serverStatus();
+    expect(status.state).toBe('up-to-date');
+    expect(status.server?.revision).not.toBeNull();
+    expect(await facts.textContent()).toContain(`Revision${status.server?.revision ?? ''}`);
+    // The connect asked main once, was told to re-authenticate, and went through.
+    const connects = app.ipcLog.flatMap((record) =>
+      record.kind === 'call' && record.channel === 'server.connect'
+        ? [record.result.ok ? 'ok' : record.result.error.code]
+        : [],
+    );
+    expect(connects).toEqual(['REAUTH_REQUIRED', 'ok']);
+    await checkA11y(page);
+    await saveScreenshot(page, 'settings-server', { fullPage: true });
+
+    // A change goes out: "N changes waiting", then "Up to date" again (live from sync.status).
+    const waiting = app.nextEvent('sync.status', (next) => next.state === 'waiting' && next.waiting >= 1);
+    const upToDate = app.nextEvent('sync.status', (next) => next.state === 'up-to-date');
+    engine.createIntegration({ name: 'Orders', platform: 'web' });
+    await waiting;
+    await upToDate;
+    await published(page);
+
+    // The server goes away: a change waits, and the badge says offline with the reason.
+    await keyward.stop();
+    engine.createIntegration({ name: 'Shipping', platform: 'web' });
+    await section.getByRole('button', { name: 'Publish now' }).click();
+    await badge(page)
+      .getByText(/^Offline — /)
+      .waitFor();
+    expect(engine.serverStatus()).toMatchObject({ state: 'offline' });
+    expect(engine.serverStatus().waiting).toBeGreaterThanOrEqual(1);
+    await checkA11y(page, '.topbar');
+
+    // Back: Publish now drains the outbox.
+    await keyward.restart();
+    await section.getByRole('button', { name: 'Publish now' }).click();
+    await published(page);
+    expect(engine.serverStatus()).toMatchObject({ state: 'up-to-date', waiting: 0 });
+
+    // Disconnect asks first; then the badge goes and the form is back.
+    await section.getByRole('button', { name: 'Disconnect…' }).click();
+    const confirm = page.getByRole('alertdialog', { name: /^Disconnect from / });
+    await confirm.waitFor();
+    await checkA11y(page);
+    await confirm.getByRole('button', { name: 'Disconnect' }).click();
+    await section.getByLabel('Server address').waitFor();
+    await badge(page).waitFor({ state: 'detached' });
+    expect(engine.serverStatus().state).toBe('not-connected');
+  }, 90_000);
+});
+
+describe.skipIf(!gatewayAvailable('nginx'))('desktop → server → nginx walk-through', () => {
+  it('create and copy a key, verify through nginx, revoke with grace, end grace, IP allow list, Secret only, and the usage shows up', async () => {
+    const keyward = await server({ trustedProxies: ['127.0.0.1/32'] });
+    const api = await startEchoApi();
+    cleanups.push(() => api.close());
+    const nginx = await startNginx({ verifyPort: keyward.port, apiPort: api.port });
+    cleanups.push(() => nginx.close());
+    const app = await open();
+    const { page, engine } = app;
+    const through = (
+      credential: string,
+      from = '127.0.3.10',
+      header: 'x-api-key' | 'authorization' = 'x-api-key',
+    ) =>
+      requestFrom(`${nginx.base}/orders`, {
+        from,
+        headers: { [header]: header === 'authorization' ? `Bearer ${credential}` : credential },
+      });
+    await connect(app, keyward);
+
+    // 1. Create an integration and copy its key (the real X clipboard).
+    await openScreen(page, 'Keys');
+    await page
+      .getByRole('button', { name: /New integration/ })
+      .first()
+      .click();
+    const form = page.getByRole('dialog', { name: 'New integration' });
+    await form.getByLabel('Name').fill('Orders API');
+    await form.getByRole('button', { name: 'Create integration' }).click();
+    const created = page.getByRole('dialog', { name: 'Orders API is ready' });
+    await created.getByRole('button', { name: 'Copy key' }).click();
+    await reauthenticate(page);
+    await page
+      .getByTestId('clipboard-countdown')
+      .getByText(/^Key of Orders API copied/)
+      .waitFor();
+    const firstKey = (await app.readClipboard()) ?? '';
+    expect(firstKey).toMatch(/^kw_/);
+    await created.getByRole('button', { name: 'Done' }).click();
+    await published(page);
+
+    // 2. It verifies through nginx.
+    const first = await through(firstKey);
+    expect(first.status, nginx.logs()).toBe(200);
+    expect(first.headers['x-from']).toBe('echo-api');
+
+    // 3. Revoke with grace: a new key; both verify.
+    const panel = await openDetails(page, 'Orders API');
+    await panel.getByRole('button', { name: 'Revoke…' }).click();
+    const revoke = page.getByRole('alertdialog', { name: 'Revoke the key of Orders API' });
+    await revoke.getByLabel('Grace period for the old key (days)').fill('3');
+    await revoke.getByRole('button', { name: 'Revoke with grace' }).click();
+    await revoke.waitFor({ state: 'detached' });
+    await published(page);
+    const integrationId = engine.listIntegrations()[0]?.id ?? '';
+    const active = keysOf(engine, integrationId).find((key) => key.status === 'active');
+    const grace = keysOf(engine, integrationId).find((key) => key.status === 'grace');
+    await panel.getByRole('button', { name: `Copy key ${active?.masked ?? ''}` }).click();
+    await page
+      .getByTestId('clipboard-countdown')
+      .getByText(/^Key of Orders API copied/)
+      .waitFor();
+    const secondKey = (await app.readClipboard()) ?? '';
+    expect(secondKey).not.toBe(firstKey);
+    expect((await through(secondKey)).status).toBe(200);
+    expect((await through(firstKey)).status).toBe(200);
+
+    // Test asks the server, and says so.
+    const activeItem = keyItems(panel).filter({ hasText: active?.masked ?? '' });
+    await activeItem.getByRole('button', { name: `Test key ${active?.masked ?? ''}` }).click();
+    await activeItem
+      .getByTestId('key-test-result')
+      .getByText(/Verifies: accepted now · checked by the server at/)
+      .waitFor();
+
+    // During grace the usage panel shows the old key's last call and its calls in the last 24 h;
+    // it was called twice today, so "End grace now" is not offered there yet.
+    const usage = panel.getByTestId('usage-panel');
+    const refreshUsage = async () => {
+      await usage.getByRole('button', { name: 'Refresh' }).click();
+      await usage.getByRole('button', { name: 'Refresh' }).waitFor();
+    };
+    await expect
+      .poll(
+        async () => {
+          await refreshUsage();
+          return (await usage.getByTestId('usage-grace').textContent()) ?? '';
+        },
+        { timeout: 10_000, interval: 300 },
+      )
+      .toMatch(/Old key, still accepted: last call \d{4}-\d\d-\d\dT[\d:]+Z · 2 calls in the last 24 h\./);
+    expect(await usage.getByRole('button', { name: /^End grace now for key/ }).count()).toBe(0);
+
+    // 4. End grace: the old key gets 401.
+    const graceItem = keyItems(panel).filter({ hasText: grace?.masked ?? '' });
+    await graceItem.getByRole('button', { name: `End grace now key ${grace?.masked ?? ''}` }).click();
+    const endGrace = page.getByRole('alertdialog', { name: /^End the grace period of key / });
+    await endGrace.getByRole('button', { name: 'End grace now' }).click();
+    await endGrace.waitFor({ state: 'detached' });
+    await published(page);
+    const ended = await through(firstKey);
+    expect(ended.status).toBe(401);
+    expect(ended.headers['x-keyward-code']).toBe('KEY_REVOKED');
+
+    // 5. An IP allow list: from outside it, 403; the key test "as if from" says the same.
+    await panel.getByRole('button', { name: 'Edit…' }).click();
+    const edit = page.getByRole('dialog', { name: 'Edit Orders API' });
+    await edit.getByLabel('IP allow list').fill('127.0.3.10/32');
+    await edit.getByRole('button', { name: 'Save changes' }).click();
+    await edit.waitFor({ state: 'detached' });
+    await published(page);
+    expect((await through(secondKey, '127.0.3.10')).status).toBe(200);
+    const fenced = await through(secondKey, '127.0.3.99');
+    expect(fenced.status).toBe(403);
+    expect(fenced.headers['x-keyward-code']).toBe('IP_NOT_ALLOWED');
+    await activeItem.getByRole('button', { name: `Test from IP… key ${active?.masked ?? ''}` }).click();
+    await activeItem.getByLabel('Test as if the call came from').fill('127.0.3.99');
+    await activeItem.getByRole('button', { name: 'Test from this IP' }).click();
+    await activeItem
+      .getByTestId('key-test-result')
+      .getByText(/Refused: .*allow list · checked by the server, as if from 127\.0\.3\.99 at/)
+      .waitFor();
+
+    // 6. Secret only: the raw key gets 401, a Secret (copied in the app) 200.
+    await panel.getByRole('button', { name: 'Edit…' }).click();
+    await edit.getByRole('radio', { name: /Secret only/ }).check();
+    await edit.getByRole('button', { name: 'Save changes' }).click();
+    await edit.waitFor({ state: 'detached' });
+    await published(page);
+    const raw = await through(secondKey);
+    expect(raw.status).toBe(401);
+    expect(raw.headers['x-keyward-code']).toBe('SECRET_REQUIRED');
+    await panel.getByRole('button', { name: 'Copy Secret' }).click();
+    await page
+      .getByTestId('clipboard-countdown')
+      .getByText(/^Secret for Orders API copied/)
+      .waitFor();
+    const secret = (await app.readClipboard()) ?? '';
+    expect(secret.split('.')).toHaveLength(3);
+    expect((await through(secret, '127.0.3.10', 'authorization')).status).toBe(200);
+
+    // 7. The usage shows up in the desktop: recent calls with IP and outcome, the sparkline.
+    await expect
+      .poll(
+        async () => {
+          await refreshUsage();
+          return usage.getByTestId('usage-recent').getByText('Refused — Secret required').count();
+        },
+        { timeout: 10_000, interval: 500 },
+      )
+      .toBeGreaterThan(0);
+    const recent = usage.getByTestId('usage-recent');
+    await recent.getByText('Refused — key revoked').first().waitFor();
+    await recent.getByText('Refused — IP not allowed').first().waitFor();
+    await recent.getByText('127.0.3.99').first().waitFor();
+    expect(await recent.getByText('Accepted').count()).toBeGreaterThanOrEqual(3);
+    const sparkline = usage.getByTestId('usage-key').filter({ hasText: active?.masked ?? '' });
+    expect(await sparkline.getByTestId('usage-sparkline-text').textContent()).toMatch(
+      /^[1-9]\d* accepted calls? in the last 30 days/,
+    );
+    await checkA11y(page, 'aside.details');
+    await saveScreenshot(page, 'usage-panel');
+  }, 120_000);
+});
