@@ -91,6 +91,14 @@ function keysOf(engine: KeywardEngine, integrationId: string) {
   return engine.listKeys(integrationId);
 }
 
+/** Dismisses every toast (before a screenshot). */
+async function dismissToasts(page: Page): Promise<void> {
+  const buttons = page.locator('.toasts').getByRole('button', { name: 'Dismiss' });
+  while ((await buttons.count()) > 0) {
+    await buttons.first().click();
+  }
+}
+
 /** Waits until the engine has published everything (the badge says so too). */
 async function published(page: Page): Promise<void> {
   await badge(page).getByText('Up to date').waitFor();
@@ -122,6 +130,8 @@ describe('Settings → Server and the sync status', () => {
     await section.getByLabel('Enrolment code').fill(keyward.enrolmentCode);
     await section.getByLabel('Device name (optional)').fill('E2E laptop');
     await checkA11y(page, '[data-testid="server-section"]');
+    await section.scrollIntoViewIfNeeded();
+    await saveScreenshot(page, 'settings-server-connect');
 
     await section.getByRole('button', { name: 'Connect' }).click();
     await reauthenticate(page);
@@ -142,7 +152,9 @@ describe('Settings → Server and the sync status', () => {
     );
     expect(connects).toEqual(['REAUTH_REQUIRED', 'ok']);
     await checkA11y(page);
-    await saveScreenshot(page, 'settings-server', { fullPage: true });
+    await dismissToasts(page);
+    await section.scrollIntoViewIfNeeded();
+    await saveScreenshot(page, 'settings-server');
 
     // A change goes out: "N changes waiting", then "Up to date" again (live from sync.status).
     const waiting = app.nextEvent('sync.status', (next) => next.state === 'waiting' && next.waiting >= 1);
@@ -352,6 +364,8 @@ describe.skipIf(!gatewayAvailable('nginx'))('desktop → server → nginx walk-t
       /^[1-9]\d* accepted calls? in the last 30 days/,
     );
     await checkA11y(page, 'aside.details');
+    await dismissToasts(page);
+    await usage.getByRole('heading', { name: 'Recent calls' }).scrollIntoViewIfNeeded();
     await saveScreenshot(page, 'usage-panel');
   }, 120_000);
 });

@@ -20,20 +20,23 @@ function KeyUsageRow(props: {
   const time = useTimeFormat();
   const daily = usage?.daily ?? [];
   const lastUsedAt = usage?.lastUsedAt ?? null;
+  const total = daily.reduce((sum, value) => sum + value, 0);
   return (
     <li className="usage-key" data-testid="usage-key">
-      <span className="usage-key__name">
-        <span className="mono">{key.masked}</span> <span className="muted small">({key.status})</span>
-      </span>
-      {daily.length > 0 ? (
-        <Sparkline
-          daily={daily}
-          label={`Accepted calls per day, last ${daily.length} days, key ${key.masked}`}
-        />
-      ) : (
-        <span className="muted small">No calls logged</span>
-      )}
-      <span className="small muted">
+      <div className="usage-key__head">
+        <span className="usage-key__name">
+          <span className="mono">{key.masked}</span> <span className="muted small">({key.status})</span>
+        </span>
+        {daily.length > 0 ? (
+          <Sparkline
+            daily={daily}
+            label={`Accepted calls per day, last ${daily.length} days, key ${key.masked}`}
+          />
+        ) : (
+          <span className="muted small">No calls logged</span>
+        )}
+      </div>
+      <div className="small muted">
         Last used:{' '}
         {lastUsedAt === null ? (
           'never, as far as the server saw'
@@ -42,10 +45,8 @@ function KeyUsageRow(props: {
             {time.relative(lastUsedAt, props.until)} · <span className="mono">{time.at(lastUsedAt)}</span>
           </>
         )}
-      </span>
-      <span className="small muted">
-        {daily.reduce((sum, value) => sum + value, 0)} accepted in {daily.length || 30} days
-      </span>
+        {daily.length > 0 && ` · ${total} accepted in ${daily.length} days`}
+      </div>
       {key.status === 'grace' && (
         <div className="usage-grace small" data-testid="usage-grace">
           Old key, still accepted: last call{' '}
@@ -186,20 +187,21 @@ export function UsagePanel(props: {
               <thead>
                 <tr>
                   <th scope="col">Time</th>
-                  <th scope="col">Key</th>
                   <th scope="col">Client IP</th>
-                  <th scope="col">Outcome</th>
+                  <th scope="col">Outcome and key</th>
                 </tr>
               </thead>
               <tbody>
                 {usage.recent.map((entry, index) => (
                   // The log has no id per call: time, key and position make the row's identity.
                   <tr key={`${entry.at}-${entry.keyId ?? ''}-${index}`}>
-                    <td className="mono">{time.at(entry.at)}</td>
-                    <td className="mono">{maskedOf(entry.keyId)}</td>
+                    <td className="mono usage-recent__time">{time.at(entry.at)}</td>
                     <td className="mono">{entry.clientIp}</td>
-                    <td className={entry.outcome === 'OK' ? 'usage-outcome--ok' : 'usage-outcome--bad'}>
-                      {outcomeWords(entry.outcome)}
+                    <td>
+                      <span className={entry.outcome === 'OK' ? 'usage-outcome--ok' : 'usage-outcome--bad'}>
+                        {outcomeWords(entry.outcome)}
+                      </span>
+                      <span className="muted mono usage-recent__key"> {maskedOf(entry.keyId)}</span>
                     </td>
                   </tr>
                 ))}
