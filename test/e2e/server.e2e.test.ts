@@ -156,13 +156,38 @@ describe('Settings → Server and the sync status', () => {
     await section.scrollIntoViewIfNeeded();
     await saveScreenshot(page, 'settings-server');
 
-    // A change goes out: "N changes waiting", then "Up to date" again (live from sync.status).
+    // A change goes out: the badge says "2 changes waiting", then "Up to date" again, live from
+    // sync.status (every text the badge shows is recorded in the page, so a short-lived one counts).
+    await page.evaluate(() => {
+      const seen: string[] = [];
+      const doc = (
+        globalThis as unknown as {
+          document: { body: object; querySelector(s: string): { textContent: string | null } | null };
+        }
+      ).document;
+      const record = () => {
+        const text = doc.querySelector('[data-testid="sync-status"] .sync-status__text')?.textContent ?? '';
+        if (seen.at(-1) !== text) {
+          seen.push(text);
+        }
+      };
+      const Observer = (
+        globalThis as unknown as {
+          MutationObserver: new (fn: () => void) => { observe(target: object, options: object): void };
+        }
+      ).MutationObserver;
+      new Observer(record).observe(doc.body, { subtree: true, childList: true, characterData: true });
+      (globalThis as unknown as { badgeTexts: string[] }).badgeTexts = seen;
+    });
     const waiting = app.nextEvent('sync.status', (next) => next.state === 'waiting' && next.waiting >= 1);
     const upToDate = app.nextEvent('sync.status', (next) => next.state === 'up-to-date');
     engine.createIntegration({ name: 'Orders', platform: 'web' });
     await waiting;
     await upToDate;
     await published(page);
+    const shown = await page.evaluate(() => (globalThis as unknown as { badgeTexts: string[] }).badgeTexts);
+    // The integration and its first key: two changes.
+    expect(shown.slice(-2)).toEqual(['2 changes waiting', 'Up to date']);
 
     // The server goes away: a change waits, and the badge says offline with the reason.
     await keyward.stop();
