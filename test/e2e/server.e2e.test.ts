@@ -3,6 +3,10 @@
 // started by the test (`keyward-server init`, then the server on loopback), Debian's real nginx in
 // front of a real API for the walk-through, and the real X clipboard behind every copy.
 // `npx electron-vite build` first.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { KeywardEngine } from '../../electron/vault/keyward-engine.ts';
@@ -10,6 +14,7 @@ import { checkA11y, E2E_PASSWORD, openScreen, saveScreenshot, setupE2e } from '.
 import type { E2eApp } from '../support/e2e/index.ts';
 import { startKeywardServer } from '../support/e2e/keyward-server.ts';
 import type { TestKeywardServer } from '../support/e2e/keyward-server.ts';
+import { engineInternals } from '../support/engine-internals.ts';
 import { gatewayAvailable, requestFrom, startEchoApi, startNginx } from '../support/gateways.ts';
 
 const e2e = setupE2e();
@@ -31,6 +36,22 @@ async function open(options: Parameters<typeof e2e.openApp>[0] = {}): Promise<E2
   const app = await e2e.openApp(options);
   app.page.setDefaultTimeout(10_000);
   return app;
+}
+
+/** A throwaway self-signed certificate for 127.0.0.1 from Debian's openssl: its PEM path and key. */
+function selfSigned(dir: string, name: string): { certPath: string; cert: Buffer; key: Buffer } {
+  const certPath = join(dir, `${name}.pem`);
+  const keyPath = join(dir, `${name}.key`);
+  execFileSync(
+    'openssl',
+    [
+      ...['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'],
+      ...['-days', '1', '-subj', `/CN=${name}`, '-addext', 'subjectAltName=IP:127.0.0.1'],
+      ...['-keyout', keyPath, '-out', certPath],
+    ],
+    { stdio: 'ignore' },
+  );
+  return { certPath, cert: readFileSync(certPath), key: readFileSync(keyPath) };
 }
 
 // ── locators and steps ──────────────────────────────────────────────────────
@@ -216,6 +237,121 @@ describe('Settings → Server and the sync status', () => {
     await badge(page).waitFor({ state: 'detached' });
     expect(engine.serverStatus().state).toBe('not-connected');
   }, 90_000);
+});
+
+describe('Settings → Server: a pinned certificate, grace and rate limit from the desktop', () => {
+  it('pins the certificate chosen in the open dialog: another one is refused as untrusted, the right one connects', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'keyward-e2e-tls-'));
+    cleanups.push(() => Promise.resolve(rmSync(dir, { recursive: true, force: true })));
+    const real = selfSigned(dir, 'keyward-server');
+    const other = selfSigned(dir, 'someone-else');
+    const keyward = await server({ https: { cert: real.cert, key: real.key } });
+    const app = await open();
+    const { page, engine } = app;
+    await openScreen(page, 'Settings');
+    const section = serverSection(page);
+    await section.getByLabel('Server address').fill(keyward.base);
+    await section.getByLabel('Enrolment code').fill(keyward.enrolmentCode);
+
+    // Cancelled: nothing is pinned. Then the wrong certificate: pinned, but the server's differs.
+    app.answerOpenDialog(null);
+    await section.getByRole('button', { name: 'Pin a certificate…' }).click();
+    await expect
+      .poll(
+        () => app.ipcLog.filter((e) => e.kind === 'call' && e.channel === 'server.chooseCertificate').length,
+      )
+      .toBe(1);
+    expect(await section.getByTestId('pinned-certificate').count()).toBe(0);
+    app.answerOpenDialog(other.certPath);
+    await section.getByRole('button', { name: 'Pin a certificate…' }).click();
+    await section
+      .getByTestId('pinned-certificate')
+      .getByText(/someone-else/)
+      .waitFor();
+    await section.getByRole('button', { name: 'Connect' }).click();
+    await reauthenticateIfAsked(
+      page,
+      section
+        .getByRole('alert')
+        .filter({
+          hasText: /^The certificate of 127\.0\.0\.1:\d+ (is not trusted|does not match the pinned)/,
+        }),
+    );
+    expect(engine.serverStatus().state).toBe('not-connected');
+    const refusals = app.ipcLog.flatMap((e) =>
+      e.kind === 'call' && e.channel === 'server.connect' && !e.result.ok ? [e.result.error.code] : [],
+    );
+    expect(refusals.at(-1)).toBe('SERVER_UNTRUSTED');
+    // The renderer never saw a path or a PEM.
+    const crossed = JSON.stringify(
+      app.ipcLog.filter((e) => e.kind === 'call' && e.channel.startsWith('server.')),
+    );
+    expect(crossed).not.toContain(dir);
+    expect(crossed).not.toContain('BEGIN CERTIFICATE');
+
+    app.answerOpenDialog(real.certPath);
+    await section.getByRole('button', { name: 'Choose another…' }).click();
+    await section
+      .getByTestId('pinned-certificate')
+      .getByText(/keyward-server/)
+      .waitFor();
+    await checkA11y(page, '[data-testid="server-section"]');
+    await section.getByRole('button', { name: 'Connect' }).click();
+    await reauthenticateIfAsked(page, section.getByTestId('server-facts'));
+    await badge(page).getByText('Up to date').waitFor();
+    const pin = engine.serverStatus().server?.pinnedCertSha256 ?? '';
+    expect(pin).toMatch(/^[0-9A-F]{2}(:[0-9A-F]{2}){31}$/);
+    await section.getByTestId('server-facts').getByText(`Pinned SHA-256 ${pin}`).waitFor();
+  }, 60_000);
+
+  it('a grace key nobody calls offers "End grace now" in the usage panel; a rate limit set in the form is enforced by the server', async () => {
+    const keyward = await server();
+    const app = await open({
+      seed: (engine) => {
+        const { integration } = engine.createIntegration({ name: 'Billing', platform: 'server' });
+        engine.rotate(integration.id);
+      },
+    });
+    const { page, engine } = app;
+    await connect(app, keyward);
+    const panel = await openDetails(page, 'Billing');
+    const usage = panel.getByTestId('usage-panel');
+    const integrationId = engine.listIntegrations()[0]?.id ?? '';
+    const grace = engine.listKeys(integrationId).find((key) => key.status === 'grace');
+    const graceUsage = usage.getByTestId('usage-grace');
+    await graceUsage.getByText(/0 calls in the last 24 h\. No calls for a day/).waitFor();
+    await checkA11y(page, 'aside.details');
+    await graceUsage.getByRole('button', { name: `End grace now for key ${grace?.masked ?? ''}` }).click();
+    const confirm = page.getByRole('alertdialog', {
+      name: `End the grace period of key ${grace?.masked ?? ''}`,
+    });
+    await confirm.getByRole('button', { name: 'End grace now' }).click();
+    await reauthenticateIfAsked(page, page.getByText(/^Ended the grace period of a key of Billing/));
+    expect(engine.listKeys(integrationId).find((key) => key.id === grace?.id)?.status).toBe('revoked');
+
+    // A rate limit: 2 requests a minute, shown in the facts and enforced by the server.
+    await panel.getByRole('button', { name: 'Edit…' }).click();
+    const edit = page.getByRole('dialog', { name: 'Edit Billing' });
+    await edit.getByRole('checkbox', { name: /Limit the request rate/ }).check();
+    await edit.getByLabel('Requests').fill('0');
+    await edit.getByText('Requests must be a whole number from 1 to 1,000,000.').waitFor();
+    await edit.getByLabel('Requests').fill('2');
+    await edit.getByLabel('Per (seconds)').fill('60');
+    await checkA11y(page);
+    await edit.getByRole('button', { name: 'Save changes' }).click();
+    await edit.waitFor({ state: 'detached' });
+    await panel.getByText('2 requests per minute').waitFor();
+    await published(page);
+    const active = engine.listKeys(integrationId).find((key) => key.status === 'active');
+    const material = engineInternals(engine).lifecycle.material(active?.id ?? '');
+    const statuses: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      statuses.push(
+        (await fetch(`${keyward.base}/v1/verify`, { headers: { 'x-api-key': material } })).status,
+      );
+    }
+    expect(statuses).toEqual([200, 200, 429]);
+  }, 60_000);
 });
 
 describe.skipIf(!gatewayAvailable('nginx'))('desktop → server → nginx walk-through', () => {

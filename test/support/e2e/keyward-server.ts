@@ -9,7 +9,7 @@ import { freshStorage } from '../server-fixtures.ts';
 
 /** A running (or stopped) server of {@link startKeywardServer}. */
 export interface TestKeywardServer {
-  /** `http://127.0.0.1:<port>`. */
+  /** `http://127.0.0.1:<port>` (`https://` with a certificate). */
   readonly base: string;
   readonly port: number;
   /** The one-time owner enrolment code `init` printed. */
@@ -28,7 +28,11 @@ export interface TestKeywardServer {
  * loopback pass the client's address on.
  */
 export async function startKeywardServer(
-  options: { trustedProxies?: readonly string[] } = {},
+  options: {
+    trustedProxies?: readonly string[];
+    /** Serve HTTPS with this certificate and key (PEM), as `start --tls-cert --tls-key` does. */
+    https?: { cert: Buffer; key: Buffer };
+  } = {},
 ): Promise<TestKeywardServer> {
   const fresh = await freshStorage('sqlite');
   let out = '';
@@ -52,6 +56,7 @@ export async function startKeywardServer(
       host: '127.0.0.1',
       port,
       trustedProxies: options.trustedProxies ?? [],
+      https: options.https ?? null,
       requestLogFlushMs: 100,
       pollIntervalMs: 60_000,
     });
@@ -66,7 +71,7 @@ export async function startKeywardServer(
   };
   await listen();
   return {
-    base: `http://127.0.0.1:${port}`,
+    base: `${options.https === undefined ? 'http' : 'https'}://127.0.0.1:${port}`,
     port,
     enrolmentCode,
     stop,
