@@ -220,6 +220,17 @@ describe('Settings → Server and the sync status', () => {
     expect(engine.serverStatus()).toMatchObject({ state: 'offline' });
     expect(engine.serverStatus().waiting).toBeGreaterThanOrEqual(1);
     await checkA11y(page, '.topbar');
+    // Test, with the server away: it runs locally instead, and says why.
+    const payments = await openDetails(page, 'Payments');
+    const paymentsKey = keyItems(payments).first();
+    await paymentsKey.getByRole('button', { name: /^Test key / }).click();
+    await paymentsKey
+      .getByTestId('key-test-result')
+      .getByText(
+        /Verifies: accepted now · checked locally, in this vault \(the server could not be reached\) at/,
+      )
+      .waitFor();
+    await openScreen(page, 'Settings');
 
     // Back: Publish now drains the outbox.
     await keyward.restart();
@@ -271,11 +282,9 @@ describe('Settings → Server: a pinned certificate, grace and rate limit from t
     await section.getByRole('button', { name: 'Connect' }).click();
     await reauthenticateIfAsked(
       page,
-      section
-        .getByRole('alert')
-        .filter({
-          hasText: /^The certificate of 127\.0\.0\.1:\d+ (is not trusted|does not match the pinned)/,
-        }),
+      section.getByRole('alert').filter({
+        hasText: /^The certificate of 127\.0\.0\.1:\d+ (is not trusted|does not match the pinned)/,
+      }),
     );
     expect(engine.serverStatus().state).toBe('not-connected');
     const refusals = app.ipcLog.flatMap((e) =>

@@ -175,6 +175,9 @@ describe('words for the server state', () => {
     expect(testedWhere({ against: 'server', ip: '203.0.113.9' })).toBe(
       'by the server, as if from 203.0.113.9',
     );
+    expect(testedWhere({ against: 'local', ip: null, unreachable: true })).toBe(
+      'locally, in this vault (the server could not be reached)',
+    );
   });
 
   it('the sparkline: scaled to its busiest day, zeros on the base line, and every number in its text', () => {

@@ -5,7 +5,7 @@ import type { Output } from '../../../../shared/ipc/contract.ts';
 import { describeRefusal } from '../../../../shared/keys/acceptance.ts';
 import { parseIp } from '../../../../shared/net/cidr.ts';
 import { call, callUnlessCancelled } from '../../api/api.ts';
-import { errorMessage } from '../../api/ipc-error.ts';
+import { errorMessage, IpcError } from '../../api/ipc-error.ts';
 import { isConnected, useSync } from '../../state/sync-store.ts';
 import { toast } from '../../state/toast-store.ts';
 import { useTimeFormat } from '../../time/use-time.ts';
@@ -18,7 +18,7 @@ import { testedWhere } from './usage-format.ts';
 const REVEAL_FALLBACK_MS = 20_000;
 
 /** A test's answer, and the IP it was run as if from (null: the real caller's, or none locally). */
-type TestOutcome = Output<'keys.test'> & { ip: string | null };
+type TestOutcome = Output<'keys.test'> & { ip: string | null; unreachable: boolean };
 
 /** The "as if from IP …" form of a key's test (server only: a local test has no caller). */
 function IpTestForm(props: { busy: boolean; onTest: (ip: string) => void; onCancel: () => void }) {
@@ -192,9 +192,20 @@ export function KeyListItem(props: {
     }
     setBusy('test');
     try {
-      // Asks the server when one is connected (main decides), else tests locally.
-      const outcome = await call('keys.test', { keyId: key.id, ...(ip === null ? {} : { ip }) });
-      setTest({ ...outcome, ip: outcome.against === 'server' ? ip : null });
+      // Asks the server when one is connected (main decides), else tests locally. A server that
+      // cannot be reached gets a local test instead, said so (not for "as if from": only it knows).
+      let outcome: TestOutcome;
+      try {
+        const answer = await call('keys.test', { keyId: key.id, ...(ip === null ? {} : { ip }) });
+        outcome = { ...answer, ip: answer.against === 'server' ? ip : null, unreachable: false };
+      } catch (caught) {
+        if (ip !== null || !(caught instanceof IpcError) || caught.code !== 'SERVER_UNREACHABLE') {
+          throw caught;
+        }
+        const answer = await call('keys.test', { keyId: key.id, where: 'local' });
+        outcome = { ...answer, ip: null, unreachable: true };
+      }
+      setTest(outcome);
       setIpTest(false);
       props.onTested();
     } catch (caught) {

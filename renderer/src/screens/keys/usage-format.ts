@@ -29,10 +29,20 @@ export function graceCanEnd(usage: KeyUsage | undefined): boolean {
   return usage !== undefined && usage.callsLast24h === 0;
 }
 
-/** Where a test ran, in words: "by the server (as if from 203.0.113.9)" or "locally". */
-export function testedWhere(outcome: { against: 'local' | 'server'; ip: string | null }): string {
+/**
+ * Where a test ran, in words: "by the server", "by the server, as if from 203.0.113.9", "locally,
+ * in this vault", or — when the server could not be reached — "locally, in this vault (the server
+ * could not be reached)".
+ */
+export function testedWhere(outcome: {
+  against: 'local' | 'server';
+  ip: string | null;
+  unreachable?: boolean;
+}): string {
   if (outcome.against === 'local') {
-    return 'locally, in this vault';
+    return outcome.unreachable === true
+      ? 'locally, in this vault (the server could not be reached)'
+      : 'locally, in this vault';
   }
   return outcome.ip === null ? 'by the server' : `by the server, as if from ${outcome.ip}`;
 }
