@@ -316,6 +316,8 @@ describe('Settings → Server: a pinned certificate, grace and rate limit from t
   it('a grace key nobody calls offers "End grace now" in the usage panel; a rate limit set in the form is enforced by the server', async () => {
     const keyward = await server();
     const app = await open({
+      // Times in ISO 8601 UTC: the usage panel follows the setting like every screen.
+      settings: { utc: true },
       seed: (engine) => {
         const { integration } = engine.createIntegration({ name: 'Billing', platform: 'server' });
         engine.rotate(integration.id);
@@ -327,6 +329,9 @@ describe('Settings → Server: a pinned certificate, grace and rate limit from t
     const usage = panel.getByTestId('usage-panel');
     const integrationId = engine.listIntegrations()[0]?.id ?? '';
     const grace = engine.listKeys(integrationId).find((key) => key.status === 'grace');
+    await usage
+      .getByText(/^As of \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ, from the server's request log\.$/)
+      .waitFor();
     const graceUsage = usage.getByTestId('usage-grace');
     await graceUsage.getByText(/0 calls in the last 24 h\. No calls for a day/).waitFor();
     await checkA11y(page, 'aside.details');
