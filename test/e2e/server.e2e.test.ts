@@ -120,9 +120,20 @@ async function dismissToasts(page: Page): Promise<void> {
   }
 }
 
-/** Waits until the engine has published everything (the badge says so too). */
-async function published(page: Page): Promise<void> {
-  await badge(page).getByText('Up to date').waitFor();
+/** Waits until the engine has published everything (and the badge says so too). */
+async function published(app: E2eApp): Promise<void> {
+  // The outbox is written in the change's own transaction, so the engine's status cannot say "up to
+  // date" before the change went out (the badge might, for a moment, before its event arrives).
+  await expect
+    .poll(
+      () => {
+        const { state, waiting } = app.engine.serverStatus();
+        return `${state} ${waiting}`;
+      },
+      { timeout: 10_000, interval: 50 },
+    )
+    .toBe('up-to-date 0');
+  await badge(app.page).getByText('Up to date').waitFor();
 }
 
 describe('Settings → Server and the sync status', () => {
@@ -205,7 +216,7 @@ describe('Settings → Server and the sync status', () => {
     engine.createIntegration({ name: 'Orders', platform: 'web' });
     await waiting;
     await upToDate;
-    await published(page);
+    await published(app);
     const shown = await page.evaluate(() => (globalThis as unknown as { badgeTexts: string[] }).badgeTexts);
     // The integration and its first key: two changes.
     expect(shown.slice(-2)).toEqual(['2 changes waiting', 'Up to date']);
@@ -235,7 +246,7 @@ describe('Settings → Server and the sync status', () => {
     // Back: Publish now drains the outbox.
     await keyward.restart();
     await section.getByRole('button', { name: 'Publish now' }).click();
-    await published(page);
+    await published(app);
     expect(engine.serverStatus()).toMatchObject({ state: 'up-to-date', waiting: 0 });
 
     // Disconnect asks first; then the badge goes and the form is back.
@@ -270,6 +281,7 @@ describe('Settings → Server: a pinned certificate, grace and rate limit from t
     await expect
       .poll(
         () => app.ipcLog.filter((e) => e.kind === 'call' && e.channel === 'server.chooseCertificate').length,
+        { timeout: 10_000 },
       )
       .toBe(1);
     expect(await section.getByTestId('pinned-certificate').count()).toBe(0);
@@ -355,7 +367,7 @@ describe('Settings → Server: a pinned certificate, grace and rate limit from t
     await edit.getByRole('button', { name: 'Save changes' }).click();
     await edit.waitFor({ state: 'detached' });
     await panel.getByText('2 requests per minute').waitFor();
-    await published(page);
+    await published(app);
     const active = engine.listKeys(integrationId).find((key) => key.status === 'active');
     const material = engineInternals(engine).lifecycle.material(active?.id ?? '');
     const statuses: number[] = [];
@@ -406,7 +418,7 @@ describe.skipIf(!gatewayAvailable('nginx'))('desktop → server → nginx walk-t
     const firstKey = (await app.readClipboard()) ?? '';
     expect(firstKey).toMatch(/^kw_/);
     await created.getByRole('button', { name: 'Done' }).click();
-    await published(page);
+    await published(app);
 
     // 2. It verifies through nginx.
     const first = await through(firstKey);
@@ -421,7 +433,7 @@ describe.skipIf(!gatewayAvailable('nginx'))('desktop → server → nginx walk-t
     await revoke.getByRole('button', { name: 'Revoke with grace' }).click();
     await reauthenticateIfAsked(page, page.getByText(/^Revoked the key of Orders API/));
     await revoke.waitFor({ state: 'detached' });
-    await published(page);
+    await published(app);
     const integrationId = engine.listIntegrations()[0]?.id ?? '';
     const active = keysOf(engine, integrationId).find((key) => key.status === 'active');
     const grace = keysOf(engine, integrationId).find((key) => key.status === 'grace');
@@ -470,7 +482,7 @@ describe.skipIf(!gatewayAvailable('nginx'))('desktop → server → nginx walk-t
     await endGrace.getByRole('button', { name: 'End grace now' }).click();
     await reauthenticateIfAsked(page, page.getByText(/^Ended the grace period of a key of Orders API/));
     await endGrace.waitFor({ state: 'detached' });
-    await published(page);
+    await published(app);
     const ended = await through(firstKey);
     expect(ended.status).toBe(401);
     expect(ended.headers['x-keyward-code']).toBe('KEY_REVOKED');
@@ -481,7 +493,7 @@ describe.skipIf(!gatewayAvailable('nginx'))('desktop → server → nginx walk-t
     await edit.getByLabel('IP allow list').fill('127.0.3.10/32');
     await edit.getByRole('button', { name: 'Save changes' }).click();
     await edit.waitFor({ state: 'detached' });
-    await published(page);
+    await published(app);
     expect((await through(secondKey, '127.0.3.10')).status).toBe(200);
     const fenced = await through(secondKey, '127.0.3.99');
     expect(fenced.status).toBe(403);
@@ -499,7 +511,7 @@ describe.skipIf(!gatewayAvailable('nginx'))('desktop → server → nginx walk-t
     await edit.getByRole('radio', { name: /Secret only/ }).check();
     await edit.getByRole('button', { name: 'Save changes' }).click();
     await edit.waitFor({ state: 'detached' });
-    await published(page);
+    await published(app);
     const raw = await through(secondKey);
     expect(raw.status).toBe(401);
     expect(raw.headers['x-keyward-code']).toBe('SECRET_REQUIRED');
@@ -511,12 +523,15 @@ describe.skipIf(!gatewayAvailable('nginx'))('desktop → server → nginx walk-t
     const secret = (await app.readClipboard()) ?? '';
     expect(secret.split('.')).toHaveLength(3);
     // The first Secret made the vault's signing key, whose public half is published right after.
-    await published(page);
+    await published(app);
     await expect
-      .poll(async () => {
-        const signed = await through(secret, '127.0.3.10', 'authorization');
-        return `${signed.status} ${signed.body.slice(0, 120)}`;
-      })
+      .poll(
+        async () => {
+          const signed = await through(secret, '127.0.3.10', 'authorization');
+          return `${signed.status} ${signed.body.slice(0, 120)}`;
+        },
+        { timeout: 10_000, interval: 200 },
+      )
       .toMatch(/^200 /);
 
     // 7. The usage shows up in the desktop: recent calls with IP and outcome, the sparkline.
