@@ -12,10 +12,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { KeywardEngine } from '../../electron/vault/keyward-engine.ts';
 import { checkA11y, E2E_PASSWORD, openScreen, saveScreenshot, setupE2e } from '../support/e2e/index.ts';
 import type { E2eApp } from '../support/e2e/index.ts';
-import { startKeywardServer } from '../support/e2e/keyward-server.ts';
-import type { TestKeywardServer } from '../support/e2e/keyward-server.ts';
 import { engineInternals } from '../support/engine-internals.ts';
 import { gatewayAvailable, requestFrom, startEchoApi, startNginx } from '../support/gateways.ts';
+import { startTestServer } from '../support/sync-fixtures.ts';
+import type { TestServer, TestServerOptions } from '../support/sync-fixtures.ts';
 
 const e2e = setupE2e();
 
@@ -26,10 +26,13 @@ afterEach(async () => {
   }
 });
 
-async function server(options: Parameters<typeof startKeywardServer>[0] = {}): Promise<TestKeywardServer> {
-  const started = await startKeywardServer(options);
+/** A real Keyward server (in-process, fresh SQLite) with a one-time enrolment code, as `init` prints. */
+type KeywardUnderTest = TestServer & { enrolmentCode: string };
+
+async function server(options: TestServerOptions = {}): Promise<KeywardUnderTest> {
+  const started = await startTestServer('sqlite', options);
   cleanups.push(() => started.cleanup());
-  return started;
+  return { ...started, enrolmentCode: await started.code() };
 }
 
 async function open(options: Parameters<typeof e2e.openApp>[0] = {}): Promise<E2eApp> {
@@ -83,7 +86,7 @@ async function reauthenticateIfAsked(page: Page, done: Locator): Promise<void> {
 }
 
 /** Settings → Server → Connect, with the re-authentication it asks for; waits for "Up to date". */
-async function connect(app: E2eApp, keyward: TestKeywardServer, deviceName = 'E2E laptop'): Promise<void> {
+async function connect(app: E2eApp, keyward: KeywardUnderTest, deviceName = 'E2E laptop'): Promise<void> {
   const { page } = app;
   await openScreen(page, 'Settings');
   const section = serverSection(page);
