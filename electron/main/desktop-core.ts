@@ -56,7 +56,8 @@ export interface DesktopCore {
 
 /**
  * Builds the core. A lock is sent to the renderer and takes the clipboard back (only where it still
- * holds the copy); notices are sent as they fire; the guard's progress becomes `clipboard.changed`.
+ * holds the copy); notices are sent as they fire; the guard's progress becomes `clipboard.changed`;
+ * every change of the server sync status becomes `sync.status`.
  */
 export function createDesktopCore(options: DesktopCoreOptions): DesktopCore {
   const { send } = options;
@@ -89,6 +90,8 @@ export function createDesktopCore(options: DesktopCoreOptions): DesktopCore {
     },
   });
   const stopForwarding = forwardClipboardChanges(guard, (payload) => send('clipboard.changed', payload));
+  // Every change of the sync status (a publish, a change waiting, the server offline) to the top bar.
+  const stopSyncStatus = engine.onSyncStatus((status) => send('sync.status', status));
   return {
     engine,
     guard,
@@ -100,6 +103,7 @@ export function createDesktopCore(options: DesktopCoreOptions): DesktopCore {
     }),
     dispose: () => {
       stopForwarding();
+      stopSyncStatus();
       guard.dispose();
     },
   };

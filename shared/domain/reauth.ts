@@ -33,5 +33,4 @@ export type GuardedAction = (typeof GUARDED_ACTIONS)[number];
  */
 export const GUARDED_WITHOUT_CHANNEL: Readonly<Partial<Record<GuardedAction, string>>> = {
   'secret.mint': 'the CLI prints a Secret (`keyward secret`); the desktop only copies one (secret.copy)',
-  'server.connect': 'the desktop channel lands with Settings → Server',
 };

@@ -51,6 +51,12 @@ export const CHANNELS = [
   'vault.export',
   'vault.import',
   'jwks.export',
+  'server.status',
+  'server.chooseCertificate',
+  'server.connect',
+  'server.publish',
+  'server.disconnect',
+  'usage.integration',
 ] as const;
 
 /**
@@ -73,6 +79,7 @@ export const REAUTH_CHANNELS = [
   'keys.copy',
   'secret.copy',
   'settings.set',
+  'server.connect',
 ] as const;
 
 /** Whether `channel` may answer `REAUTH_REQUIRED` (see {@link REAUTH_CHANNELS}). */
@@ -81,7 +88,7 @@ export function needsReauthHandling(channel: string): boolean {
 }
 
 /** The events main sends to the renderer. */
-export const EVENTS = ['vault.locked', 'notices.fired', 'clipboard.changed'] as const;
+export const EVENTS = ['vault.locked', 'notices.fired', 'clipboard.changed', 'sync.status'] as const;
 
 /** The IPC channel name main registers for `channel` (one namespace, so nothing else collides). */
 export function ipcChannelName(channel: string): string {

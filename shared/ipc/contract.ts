@@ -21,6 +21,9 @@ import { noticeSchema } from '../domain/notice.ts';
 import { settingsPatchSchema, settingsSchema } from '../domain/settings.ts';
 import type { GuardedAction } from '../domain/reauth.ts';
 import { REFUSAL_CODES } from '../keys/acceptance.ts';
+import { parseIp } from '../net/cidr.ts';
+import { syncStatusSchema } from '../sync/sync-status.ts';
+import { integrationUsageSchema } from '../sync/usage.ts';
 import type { CHANNELS, EVENTS, REAUTH_CHANNELS } from './channels.ts';
 
 const MAX_ID = 100;
@@ -185,9 +188,22 @@ export const contract = {
     output: apiKeyViewSchema,
     reauth: ['key.end-grace'],
   },
-  /** Tests a key as a verifier would (locally until a sync server exists); the material stays in main. */
+  /**
+   * Tests a key as a verifier would: by the connected server (`POST /v1/test`, optionally as if the
+   * call came from `ip`) unless `where: 'local'` or no server is connected, else locally; `against`
+   * says which it did. The material stays in main.
+   */
   'keys.test': {
-    input: z.strictObject({ keyId: id }),
+    input: z.strictObject({
+      keyId: id,
+      /** Check the IP allow list as if the call came from this address (IPv4 or IPv6). */
+      ip: z
+        .string()
+        .max(64)
+        .refine((value) => parseIp(value).ok, 'ip must be an IPv4 or IPv6 address')
+        .optional(),
+      where: z.enum(['auto', 'local']).optional(),
+    }),
     output: z.strictObject({
       accepted: z.boolean(),
       /** The refusal code (`KEY_EXPIRED`, …), or null when accepted; the renderer words it. */
@@ -308,6 +324,49 @@ export const contract = {
   'jwks.export': { input: empty, output: z.strictObject({ saved: z.boolean(), keys: z.number() }) },
   /** Main asks where to save, then writes an encrypted export of the whole vault (the CLI imports it). */
   'vault.export': { input: empty, output: z.strictObject({ saved: z.boolean(), bytes: z.number() }) },
+  /** Where this vault stands with its Keyward server (`state: 'not-connected'` when none). */
+  'server.status': { input: empty, output: syncStatusSchema },
+  /**
+   * Main asks which certificate to pin (the OS open dialog), reads and checks it, and keeps it for
+   * the next `server.connect`; the renderer gets its fingerprint to show, never a path.
+   */
+  'server.chooseCertificate': {
+    input: empty,
+    output: z.union([
+      z.strictObject({ chosen: z.literal(false) }),
+      z.strictObject({
+        chosen: z.literal(true),
+        /** SHA-256 of the DER, colon-separated upper-case hex (as `openssl x509 -fingerprint`). */
+        sha256: z.string().regex(/^[0-9A-F]{2}(:[0-9A-F]{2}){31}$/),
+        subject: z.string().max(1000),
+        validTo: z.string().max(100),
+      }),
+    ]),
+  },
+  /**
+   * Connects the vault to a Keyward server with a one-time enrolment code (guarded): https with the
+   * system's CAs, or the certificate chosen with `server.chooseCertificate` (named by its
+   * fingerprint); plain http on loopback only. Enrols this device and publishes a full snapshot.
+   */
+  'server.connect': {
+    input: z.strictObject({
+      url: z.string().min(1).max(2048),
+      code: z.string().trim().min(1).max(200),
+      deviceName: z.string().trim().min(1).max(100).optional(),
+      pinnedCertSha256: z
+        .string()
+        .regex(/^[0-9A-F]{2}(:[0-9A-F]{2}){31}$/)
+        .optional(),
+    }),
+    output: syncStatusSchema,
+    reauth: ['server.connect'],
+  },
+  /** Sends the changes waiting in the outbox now; offline is not an error (the status says it). */
+  'server.publish': { input: empty, output: syncStatusSchema },
+  /** Forgets the server, this device's key and the outbox (the server is asked to revoke the device first). */
+  'server.disconnect': { input: z.strictObject({ confirmed: z.literal(true) }), output: syncStatusSchema },
+  /** An integration's usage from the server's request log (`NOT_CONNECTED` without a server). */
+  'usage.integration': { input: z.strictObject({ integrationId: id }), output: integrationUsageSchema },
 } as const satisfies Record<string, ChannelSpec>;
 
 /** The events main sends to the renderer, with their payloads. */
@@ -324,6 +383,8 @@ export const events = {
     /** A target could not be read or cleared (so "left alone" is not the user's doing). */
     failed: z.boolean(),
   }),
+  /** The sync status, sent on every change (a publish, an offline server, a change waiting, …). */
+  'sync.status': syncStatusSchema,
 } as const;
 
 /** A channel name. */

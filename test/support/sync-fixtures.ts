@@ -32,15 +32,31 @@ export interface TestServer {
   cleanup: () => Promise<void>;
 }
 
+/** What else {@link startTestServer} may be told (the options of `keyward-server start`). */
+export interface TestServerOptions {
+  /** `--trusted-proxy`: peers whose `X-Forwarded-For` counts (a gateway on loopback). */
+  trustedProxies?: readonly string[];
+  /** `--tls-cert` / `--tls-key`: serve HTTPS with this certificate and key (PEM). */
+  https?: { cert: Buffer; key: Buffer };
+}
+
 /** Starts an in-process server on fresh `kind` storage. */
-export async function startTestServer(kind: StorageKind = 'sqlite'): Promise<TestServer> {
+export async function startTestServer(
+  kind: StorageKind = 'sqlite',
+  options: TestServerOptions = {},
+): Promise<TestServer> {
   const fresh = await freshStorage(kind);
   let storage = fresh.storage;
+  const extra = {
+    ...(options.trustedProxies === undefined ? {} : { trustedProxies: options.trustedProxies }),
+    ...(options.https === undefined ? {} : { https: options.https }),
+  };
   let server: KeywardServer | null = new KeywardServer({
     storage,
     port: 0,
     pollIntervalMs: 60_000,
     requestLogFlushMs: 100,
+    ...extra,
   });
   const base = await server.start();
   await server.ready();
@@ -63,7 +79,7 @@ export async function startTestServer(kind: StorageKind = 'sqlite'): Promise<Tes
     restart: async () => {
       await stop();
       storage = await openStorage({ dataDir: fresh.dataDir, databaseUrl: fresh.databaseUrl });
-      server = new KeywardServer({ storage, port, pollIntervalMs: 60_000, requestLogFlushMs: 100 });
+      server = new KeywardServer({ storage, port, pollIntervalMs: 60_000, requestLogFlushMs: 100, ...extra });
       await server.start();
       await server.ready();
     },

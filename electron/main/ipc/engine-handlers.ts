@@ -1,6 +1,9 @@
 // Pure: no `electron` import. Every channel of the contract on the engine — thin on purpose: the
 // engine validates, guards (re-authentication) and logs; this file only maps shapes.
+import { X509Certificate } from 'node:crypto';
+import { readFileSync, statSync } from 'node:fs';
 import QRCode from 'qrcode';
+import { KeywardError } from '../../../shared/errors.ts';
 import type { ClipboardGuard, CopyResult } from '../../vault/clipboard/clipboard-guard.ts';
 import type { KeywardEngine } from '../../vault/keyward-engine.ts';
 import type { Handlers } from './dispatch.ts';
@@ -48,6 +51,55 @@ function copyView(result: CopyResult): { targets: ('clipboard' | 'selection')[];
   return { targets: [...result.targets], clearAt: result.clearAt };
 }
 
+/** The largest certificate file `server.chooseCertificate` reads (a PEM chain is a few KiB). */
+const CERT_FILE_MAX_BYTES = 64 * 1024;
+
+/** A certificate the user chose to pin: its PEM (for the engine) and what the renderer is shown. */
+interface ChosenCertificate {
+  pem: string;
+  sha256: string;
+  subject: string;
+  validTo: string;
+}
+
+/**
+ * Reads and checks a PEM certificate file: one `CERTIFICATE` block, parsed by Node's X.509. Its
+ * fingerprint names it to `server.connect`; the path never leaves main.
+ */
+function readCertificate(path: string): ChosenCertificate {
+  if (statSync(path).size > CERT_FILE_MAX_BYTES) {
+    throw new KeywardError(
+      'INVALID_INPUT',
+      'That file is too large to be a certificate (PEM, at most 64 KiB).',
+    );
+  }
+  const text = readFileSync(path, 'utf8');
+  const blocks = text.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
+  if (blocks.length !== 1 || blocks[0] === undefined) {
+    throw new KeywardError(
+      'INVALID_INPUT',
+      blocks.length === 0
+        ? 'That file holds no PEM certificate (-----BEGIN CERTIFICATE-----).'
+        : "That file holds several certificates: choose the server's own certificate only.",
+    );
+  }
+  const pem = `${blocks[0]}\n`;
+  let certificate: X509Certificate;
+  try {
+    certificate = new X509Certificate(pem);
+  } catch (error) {
+    throw new KeywardError('INVALID_INPUT', 'That certificate cannot be read (not valid X.509).', {
+      cause: error,
+    });
+  }
+  return {
+    pem,
+    sha256: certificate.fingerprint256,
+    subject: certificate.subject.replace(/\n/g, ', ').slice(0, 1000),
+    validTo: certificate.validTo.slice(0, 100),
+  };
+}
+
 /** Runs a synchronous engine call as a promise (a throw becomes a rejection). */
 function later<A, R>(fn: (input: A) => R): (input: A) => Promise<R> {
   return (input) => Promise.resolve().then(() => fn(input));
@@ -57,6 +109,8 @@ function later<A, R>(fn: (input: A) => R): (input: A) => Promise<R> {
 export function createEngineHandlers(engine: KeywardEngine, desktop: DesktopServices): Handlers {
   const status = () => engine.vault.status();
   const clearAfterSeconds = () => engine.settings().clipboardClearSeconds;
+  // The certificate chosen for the next connect, named by its fingerprint (kept in main only).
+  let chosenCertificate: ChosenCertificate | null = null;
   return {
     'vault.status': () => status(),
     // Remembering with the password just typed: that password is the re-authentication.
@@ -127,7 +181,12 @@ export function createEngineHandlers(engine: KeywardEngine, desktop: DesktopServ
       engine.deleteKey(keyId);
       return {};
     }),
-    'keys.test': ({ keyId }) => engine.testKey(keyId),
+    // By the server when one is connected (unless `where: 'local'`), else locally; `against` says which.
+    'keys.test': ({ keyId, ip, where }) =>
+      engine.testKey(keyId, {
+        ...(ip === undefined ? {} : { ip }),
+        ...(where === undefined ? {} : { where }),
+      }),
     // Guarded on the engine: re-authentication, logged; the key becomes revoked.
     'keys.endGrace': later(({ keyId }) => engine.endGrace(keyId)),
     // Main writes the clipboard: the material goes from the engine to the guard, never to the renderer.
@@ -246,6 +305,43 @@ export function createEngineHandlers(engine: KeywardEngine, desktop: DesktopServ
       }
       return { saved: true, bytes: engine.exportTo(path).bytes };
     },
+    'server.status': later(() => engine.serverStatus()),
+    'server.chooseCertificate': async () => {
+      engine.requireUnlocked(); // before the open dialog
+      const path = await desktop.chooseOpenFile({
+        title: "Choose the Keyward server's certificate to pin",
+        filter: { name: 'PEM certificate', extensions: ['pem', 'crt', 'cer'] },
+      });
+      if (path === null) {
+        return { chosen: false };
+      }
+      chosenCertificate = readCertificate(path);
+      const { sha256, subject, validTo } = chosenCertificate;
+      return { chosen: true, sha256, subject, validTo };
+    },
+    // Guarded on the engine (re-authentication `server.connect`), logged.
+    'server.connect': async ({ url, code, deviceName, pinnedCertSha256 }) => {
+      let pinnedCertPem: string | undefined;
+      if (pinnedCertSha256 !== undefined) {
+        if (chosenCertificate?.sha256 !== pinnedCertSha256) {
+          throw new KeywardError('INVALID_INPUT', 'Choose the certificate to pin again.');
+        }
+        pinnedCertPem = chosenCertificate.pem;
+      }
+      return engine.connectServer({
+        url,
+        code,
+        ...(deviceName === undefined ? {} : { deviceName }),
+        ...(pinnedCertPem === undefined ? {} : { pinnedCertPem }),
+      });
+    },
+    'server.publish': () => engine.publishNow(),
+    'server.disconnect': async () => {
+      await engine.disconnectServer();
+      chosenCertificate = null;
+      return engine.serverStatus();
+    },
+    'usage.integration': ({ integrationId }) => engine.integrationUsage(integrationId),
     'backup.now': later(() => {
       const { name, createdAt, bytes } = engine.backupNow();
       return { name, createdAt, bytes };

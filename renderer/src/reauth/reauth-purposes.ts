@@ -21,6 +21,7 @@ export const REAUTH_PURPOSES: Readonly<Record<(typeof REAUTH_CHANNELS)[number], 
   'keys.reveal': 'Reveal a key',
   'keys.copy': 'Copy a key',
   'secret.copy': 'Copy a Secret',
+  'server.connect': 'Connect this vault to a Keyward server',
 };
 
 /** The words for `channel`'s re-authentication (a generic sentence for a channel without its own). */

@@ -10,9 +10,11 @@ import { useNav, VIEWS } from '../state/nav-store.ts';
 import type { View } from '../state/nav-store.ts';
 import { useNoticeCount } from '../state/notices-store.ts';
 import { useSettings } from '../state/settings-store.ts';
+import { useSync } from '../state/sync-store.ts';
 import { toast } from '../state/toast-store.ts';
 import { useVault } from '../state/vault-store.ts';
 import { ClipboardStatus } from './ClipboardStatus.tsx';
+import { SyncStatusBadge } from './SyncStatusBadge.tsx';
 
 const LABELS: Record<View, string> = {
   keys: 'Keys',
@@ -38,7 +40,8 @@ function Screen(props: { view: View }) {
 }
 
 /**
- * The unlocked app: sidebar, top bar (clipboard countdown, lock) and the current screen.
+ * The unlocked app: sidebar, top bar (clipboard countdown, server sync status, lock) and the current
+ * screen.
  * Keyboard: Alt+1…5 switch screens, Ctrl/Cmd+L locks.
  */
 export function Shell() {
@@ -53,6 +56,11 @@ export function Shell() {
       .load()
       .catch((error: unknown) => toast('error', errorMessage(error)));
     useNoticeCount
+      .getState()
+      .refresh()
+      .catch(() => undefined);
+    // Then kept live by main's `sync.status` event (use-app-events.ts).
+    useSync
       .getState()
       .refresh()
       .catch(() => undefined);
@@ -122,6 +130,7 @@ export function Shell() {
         <header className="topbar">
           <ClipboardStatus />
           <div className="topbar__spacer" />
+          <SyncStatusBadge />
           <button type="button" className="button" onClick={lock} aria-keyshortcuts="Control+L">
             Lock
           </button>

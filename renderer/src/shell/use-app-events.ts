@@ -3,13 +3,14 @@ import { call, onEvent } from '../api/api.ts';
 import { useReauth } from '../reauth/reauth-store.ts';
 import { useClipboard } from '../state/clipboard-store.ts';
 import { useNoticeCount } from '../state/notices-store.ts';
+import { useSync } from '../state/sync-store.ts';
 import { toast } from '../state/toast-store.ts';
 import { useVault } from '../state/vault-store.ts';
 
 /** How often user activity is reported to main at most (the idle auto-lock counts in minutes). */
 const ACTIVITY_EVERY_MS = 15_000;
 
-/** Subscribes to main's events (lock, notices, clipboard) for the app's lifetime. */
+/** Subscribes to main's events (lock, notices, clipboard, server sync status) for the app's lifetime. */
 export function useAppEvents(): void {
   useEffect(() => {
     const stops = [
@@ -27,6 +28,7 @@ export function useAppEvents(): void {
       onEvent('clipboard.changed', ({ kind, clearAt, failed }) =>
         useClipboard.getState().changed(kind, clearAt, failed),
       ),
+      onEvent('sync.status', (status) => useSync.getState().set(status)),
     ];
     return () => stops.forEach((stop) => stop());
   }, []);

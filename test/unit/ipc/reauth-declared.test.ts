@@ -97,6 +97,13 @@ const PROBES: { [C in Channel]: (context: ProbeContext) => InputArg<C> | Promise
   'log.export': () => ({ format: 'json' }),
   'jwks.export': () => ({}),
   'vault.export': () => ({}),
+  'server.status': () => ({}),
+  'server.chooseCertificate': () => ({}),
+  // Nothing listens on port 9: the guard answers first; after a re-authentication, SERVER_UNREACHABLE.
+  'server.connect': () => ({ url: 'http://127.0.0.1:9', code: 'ABCDE-FGHJK-MNPQR-STVWX' }),
+  'server.publish': () => ({}),
+  'server.disconnect': () => ({ confirmed: true }),
+  'usage.integration': ({ billing }) => ({ integrationId: billing }),
   'vault.remember': () => ({ remember: true }),
   'vault.import': ({ password }) => ({ password: password() }),
   'vault.create': ({ password }) => ({ password: password(), remember: false }),

@@ -4,6 +4,7 @@ import type { ApiKeyView } from '../../../../shared/domain/api-key.ts';
 import type { Integration } from '../../../../shared/domain/integration.ts';
 import { call, callUnlessCancelled } from '../../api/api.ts';
 import { errorMessage } from '../../api/ipc-error.ts';
+import { isConnected, useSync } from '../../state/sync-store.ts';
 import { toast } from '../../state/toast-store.ts';
 import { useNow, useTimeFormat } from '../../time/use-time.ts';
 import { ConfirmDialog } from '../../ui/ConfirmDialog.tsx';
@@ -15,6 +16,7 @@ import { days, PLATFORM_LABELS } from './key-format.ts';
 import { KeyListItem } from './KeyListItem.tsx';
 import { NEVER_EXPIRE_ACK, NEVER_EXPIRE_RISK } from './NeverExpireWarning.tsx';
 import { RevokeDialog } from './RevokeDialog.tsx';
+import { UsagePanel } from './UsagePanel.tsx';
 import { useIntegrationDetails } from './use-integration-details.ts';
 
 const DAY_MS = 86_400_000;
@@ -26,7 +28,7 @@ type DetailsDialog =
 /**
  * The side panel of one integration: its fields, all its keys, and every action on them — copy the
  * Secret, rotate, revoke, regenerate, reveal/copy/test/delete a key, end a key's grace, edit, API access, never-expire
- * and delete. Guarded actions ask for re-authentication through `call` (api.ts, in one place); after each change the
+ * and delete; with a server connected, the usage from its request log (UsagePanel). Guarded actions ask for re-authentication through `call` (api.ts, in one place); after each change the
  * table and this panel reload (`onChanged`), and a toast says what happened (never key material).
  */
 export function IntegrationDetails(props: {
@@ -50,6 +52,7 @@ export function IntegrationDetails(props: {
   const titleId = useId();
   const time = useTimeFormat();
   const now = useNow(1000);
+  const connected = useSync((state) => isConnected(state.status));
   const closeDialog = useCallback(() => setDialog(null), []);
   const { onChanged, focusPending, onFocused } = props;
   // Moving through the table switches integrations: the previous one stays shown (inert, dimmed)
@@ -214,6 +217,19 @@ export function IntegrationDetails(props: {
           ))}
         </ul>
       </section>
+
+      {connected && (
+        <UsagePanel
+          integrationId={integration.id}
+          keys={keys}
+          reloadToken={props.reloadToken}
+          onEndGrace={(target) => setDialog({ kind: 'end-grace', key: target })}
+          onLastUsedChanged={() => {
+            retry();
+            props.onTableStale();
+          }}
+        />
+      )}
 
       <section className="details__section" aria-labelledby={`${titleId}-facts`}>
         <div className="details__section-head">

@@ -14,6 +14,7 @@ import { editFormState, newFormState, validateCreate, validateEdit } from './int
 import type { FormErrors, FormField, IntegrationFormState } from './integration-form.ts';
 import { days, PLATFORM_LABELS } from './key-format.ts';
 import { NeverExpireWarning } from './NeverExpireWarning.tsx';
+import { AccessFields } from './AccessFields.tsx';
 
 /** What creating an integration answers: it and its first key (masked). */
 export type CreatedIntegration = Output<'integrations.create'>;
@@ -142,7 +143,7 @@ export function IntegrationDialog(
       description={
         creating
           ? 'An integration is one system that calls your API. It gets its first key as soon as you create it.'
-          : 'Changes details and the IP allow list; the keys stay as they are.'
+          : 'Changes details, the IP allow list, the accepted credential and the rate limit; the keys stay as they are.'
       }
       onClose={onClose}
       wide
@@ -246,6 +247,18 @@ export function IntegrationDialog(
           check={checked.acl}
           showProblems={submitted || touched.has('ipAcl')}
           onChange={(value) => update('acl', value, 'ipAcl')}
+        />
+        <AccessFields
+          accepts={form.accepts}
+          rateLimitOn={form.rateLimitOn}
+          rateRequests={form.rateRequests}
+          rateWindowSeconds={form.rateWindowSeconds}
+          requestsError={shown('rateRequests')}
+          windowError={shown('rateWindowSeconds')}
+          onAccepts={(value) => update('accepts', value)}
+          onRateLimitOn={(value) => update('rateLimitOn', value)}
+          onRequests={(value) => update('rateRequests', value, 'rateRequests')}
+          onWindow={(value) => update('rateWindowSeconds', value, 'rateWindowSeconds')}
         />
         <Field
           label="Notes"

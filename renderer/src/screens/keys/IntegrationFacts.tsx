@@ -1,5 +1,6 @@
 import type { Integration } from '../../../../shared/domain/integration.ts';
 import { useTimeFormat } from '../../time/use-time.ts';
+import { ACCEPTS_LABELS, describeRateLimit } from './AccessFields.tsx';
 import { days, PLATFORM_LABELS } from './key-format.ts';
 
 /** Every field of an integration, as a definition list. */
@@ -36,6 +37,10 @@ export function IntegrationFacts(props: { integration: Integration }) {
           </ul>
         )}
       </dd>
+      <dt>Accepts</dt>
+      <dd>{ACCEPTS_LABELS[integration.accepts].label}</dd>
+      <dt>Rate limit</dt>
+      <dd>{describeRateLimit(integration.rateLimit)}</dd>
       <dt>Key prefix</dt>
       <dd className="mono">{integration.prefix}</dd>
       <dt>Rotation</dt>

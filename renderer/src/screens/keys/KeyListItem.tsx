@@ -1,19 +1,74 @@
-import { useCallback, useRef, useState } from 'react';
+import { useCallback, useId, useRef, useState } from 'react';
+import type { FormEvent } from 'react';
 import type { ApiKeyView } from '../../../../shared/domain/api-key.ts';
 import type { Output } from '../../../../shared/ipc/contract.ts';
 import { describeRefusal } from '../../../../shared/keys/acceptance.ts';
+import { parseIp } from '../../../../shared/net/cidr.ts';
 import { call, callUnlessCancelled } from '../../api/api.ts';
-import { errorMessage } from '../../api/ipc-error.ts';
+import { errorMessage, IpcError } from '../../api/ipc-error.ts';
+import { isConnected, useSync } from '../../state/sync-store.ts';
 import { toast } from '../../state/toast-store.ts';
 import { useTimeFormat } from '../../time/use-time.ts';
 import { StatusChip } from '../../ui/StatusChip.tsx';
 import { copyKey } from './key-actions.ts';
 import { RevealedKey } from './RevealedKey.tsx';
+import { testedWhere } from './usage-format.ts';
 
 /** How long a revealed key stays shown when the re-auth window is 0 ("ask every time"). */
 const REVEAL_FALLBACK_MS = 20_000;
 
-type TestOutcome = Output<'keys.test'>;
+/** A test's answer, and the IP it was run as if from (null: the real caller's, or none locally). */
+type TestOutcome = Output<'keys.test'> & { ip: string | null; unreachable: boolean };
+
+/** The "as if from IP …" form of a key's test (server only: a local test has no caller). */
+function IpTestForm(props: { busy: boolean; onTest: (ip: string) => void; onCancel: () => void }) {
+  const [ip, setIp] = useState('');
+  const [touched, setTouched] = useState(false);
+  const inputId = useId();
+  const errorId = useId();
+  const parsed = parseIp(ip);
+  const error = touched && !parsed.ok ? `Not an IP address: ${parsed.ok ? '' : parsed.error.message}.` : null;
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    setTouched(true);
+    if (parsed.ok && !props.busy) {
+      props.onTest(parsed.value.text);
+    }
+  };
+  return (
+    <form className="ip-test" onSubmit={submit} noValidate>
+      <label htmlFor={inputId} className="ip-test__label small">
+        Test as if the call came from
+      </label>
+      <input
+        id={inputId}
+        className="input input--small mono ip-test__input"
+        autoComplete="off"
+        spellCheck={false}
+        placeholder="203.0.113.9"
+        maxLength={64}
+        value={ip}
+        aria-invalid={error !== null || undefined}
+        aria-describedby={error === null ? undefined : errorId}
+        onChange={(event) => {
+          setIp(event.target.value);
+          setTouched(true);
+        }}
+      />
+      <button type="submit" className="button button--small" aria-disabled={props.busy || undefined}>
+        Test from this IP
+      </button>
+      <button type="button" className="button button--small button--ghost" onClick={props.onCancel}>
+        Cancel
+      </button>
+      {error !== null && (
+        <span id={errorId} className="field__error ip-test__error" role="alert">
+          {error}
+        </span>
+      )}
+    </form>
+  );
+}
 
 /** The line under a key that says where it stands in time. */
 function KeyTimes(props: { apiKey: ApiKeyView; now: number }) {
@@ -53,7 +108,8 @@ function KeyTimes(props: { apiKey: ApiKeyView; now: number }) {
 
 /**
  * One key of the open integration: masked, status, times, and what can be done with it — reveal
- * and copy (live keys only, behind re-authentication), test, end the grace now (grace keys only,
+ * and copy (live keys only, behind re-authentication), test (by the connected server, optionally as
+ * if from an IP address, else locally; the result says which), end the grace now (grace keys only,
  * for a key believed leaked), and delete (ended keys only).
  */
 export function KeyListItem(props: {
@@ -70,6 +126,8 @@ export function KeyListItem(props: {
   const time = useTimeFormat();
   const [revealed, setRevealed] = useState<{ material: string; hideAt: number } | null>(null);
   const [test, setTest] = useState<TestOutcome | null>(null);
+  const [ipTest, setIpTest] = useState(false);
+  const connected = useSync((state) => isConnected(state.status));
   const [busy, setBusy] = useState<'reveal' | 'copy' | 'test' | null>(null);
   const live = key.status === 'active' || key.status === 'grace';
   const ended = key.status === 'expired' || key.status === 'revoked';
@@ -128,13 +186,27 @@ export function KeyListItem(props: {
     }
   };
 
-  const runTest = async () => {
+  const runTest = async (ip: string | null = null) => {
     if (busy !== null) {
       return;
     }
     setBusy('test');
     try {
-      setTest(await call('keys.test', { keyId: key.id }));
+      // Asks the server when one is connected (main decides), else tests locally. A server that
+      // cannot be reached gets a local test instead, said so (not for "as if from": only it knows).
+      let outcome: TestOutcome;
+      try {
+        const answer = await call('keys.test', { keyId: key.id, ...(ip === null ? {} : { ip }) });
+        outcome = { ...answer, ip: answer.against === 'server' ? ip : null, unreachable: false };
+      } catch (caught) {
+        if (ip !== null || !(caught instanceof IpcError) || caught.code !== 'SERVER_UNREACHABLE') {
+          throw caught;
+        }
+        const answer = await call('keys.test', { keyId: key.id, where: 'local' });
+        outcome = { ...answer, ip: null, unreachable: true };
+      }
+      setTest(outcome);
+      setIpTest(false);
       props.onTested();
     } catch (caught) {
       toast('error', errorMessage(caught));
@@ -184,6 +256,16 @@ export function KeyListItem(props: {
             {busy === 'test' ? 'Testing…' : 'Test'}
             {named}
           </button>
+          {connected && (
+            <button
+              type="button"
+              className="button button--small"
+              aria-expanded={ipTest}
+              onClick={() => setIpTest((open) => !open)}
+            >
+              Test from IP…{named}
+            </button>
+          )}
           {key.status === 'grace' && (
             <button
               type="button"
@@ -226,6 +308,13 @@ export function KeyListItem(props: {
           onHide={hide}
         />
       )}
+      {ipTest && connected && (
+        <IpTestForm
+          busy={busy !== null}
+          onTest={(ip) => void runTest(ip)}
+          onCancel={() => setIpTest(false)}
+        />
+      )}
       {test !== null && (
         <p
           className={test.accepted ? 'test-result test-result--ok' : 'test-result test-result--bad'}
@@ -235,7 +324,10 @@ export function KeyListItem(props: {
           {test.accepted || test.reason === null
             ? 'Verifies: accepted now'
             : `Refused: ${describeRefusal(test.reason)}`}
-          <span className="muted"> · checked {time.at(test.checkedAt)} (locally)</span>
+          <span className="muted">
+            {' '}
+            · checked {testedWhere(test)} at <span className="mono">{time.at(test.checkedAt)}</span>
+          </span>
         </p>
       )}
     </li>

@@ -13,6 +13,8 @@ import type {
   Platform,
 } from '../../../../shared/domain/integration.ts';
 import { parseCidr } from '../../../../shared/net/cidr.ts';
+import { DEFAULT_ACCEPTED_CREDENTIAL } from '../../../../shared/sync/accepted-credential.ts';
+import type { AcceptedCredential } from '../../../../shared/sync/accepted-credential.ts';
 
 /** What the form holds: text as typed (numbers too, so a half-typed value is not lost). */
 export interface IntegrationFormState {
@@ -28,7 +30,24 @@ export interface IntegrationFormState {
   neverExpireConfirmed: boolean;
   enabled: boolean;
   notes: string;
+  /** Which credential verifiers take (published to the server). */
+  accepts: AcceptedCredential;
+  /** Whether the server limits this integration's request rate. */
+  rateLimitOn: boolean;
+  /** Requests per window, as typed. */
+  rateRequests: string;
+  /** The window in seconds, as typed. */
+  rateWindowSeconds: string;
 }
+
+/** The bounds of a rate limit (shared/sync/rate-limit.ts). */
+export const RATE_LIMIT_BOUNDS = {
+  requests: { min: 1, max: 1_000_000 },
+  windowSeconds: { min: 1, max: 86_400 },
+} as const;
+
+/** What a new limit starts at when turned on: 100 requests a minute. */
+const DEFAULT_RATE = { requests: '100', windowSeconds: '60' };
 
 /** The fields that can carry an error. */
 export type FormField =
@@ -40,7 +59,9 @@ export type FormField =
   | 'rotationDays'
   | 'graceDays'
   | 'notes'
-  | 'neverExpire';
+  | 'neverExpire'
+  | 'rateRequests'
+  | 'rateWindowSeconds';
 
 /** Field errors, by field. */
 export type FormErrors = Partial<Record<FormField, string>>;
@@ -71,6 +92,8 @@ const LABELS: Record<FormField, string> = {
   graceDays: 'Grace period',
   notes: 'Notes',
   neverExpire: 'Never expire',
+  rateRequests: 'Requests',
+  rateWindowSeconds: 'Window',
 };
 
 /** The empty form of a new integration, with the vault's default rotation and grace. */
@@ -87,6 +110,10 @@ export function newFormState(defaults: { rotationDays: number; graceDays: number
     neverExpireConfirmed: false,
     enabled: true,
     notes: '',
+    accepts: DEFAULT_ACCEPTED_CREDENTIAL,
+    rateLimitOn: false,
+    rateRequests: DEFAULT_RATE.requests,
+    rateWindowSeconds: DEFAULT_RATE.windowSeconds,
   };
 }
 
@@ -104,7 +131,37 @@ export function editFormState(integration: Integration): IntegrationFormState {
     neverExpireConfirmed: integration.neverExpire,
     enabled: integration.enabled,
     notes: integration.notes ?? '',
+    accepts: integration.accepts,
+    rateLimitOn: integration.rateLimit !== null,
+    rateRequests: String(integration.rateLimit?.requests ?? DEFAULT_RATE.requests),
+    rateWindowSeconds: String(integration.rateLimit?.windowSeconds ?? DEFAULT_RATE.windowSeconds),
   };
+}
+
+/**
+ * The rate limit as typed: `null` when off, the limit when both numbers are whole and in bounds,
+ * else the errors of the two fields.
+ */
+export function checkRateLimit(state: IntegrationFormState): {
+  value: { requests: number; windowSeconds: number } | null;
+  errors: FormErrors;
+} {
+  if (!state.rateLimitOn) {
+    return { value: null, errors: {} };
+  }
+  const errors: FormErrors = {};
+  const requests = wholeOrNaN(state.rateRequests);
+  const windowSeconds = wholeOrNaN(state.rateWindowSeconds);
+  const { requests: r, windowSeconds: w } = RATE_LIMIT_BOUNDS;
+  if (!Number.isInteger(requests) || requests < r.min || requests > r.max) {
+    errors.rateRequests = `Requests must be a whole number from ${r.min} to ${r.max.toLocaleString('en-US')}.`;
+  }
+  if (!Number.isInteger(windowSeconds) || windowSeconds < w.min || windowSeconds > w.max) {
+    errors.rateWindowSeconds = `The window must be a whole number of seconds from ${w.min} to ${w.max.toLocaleString('en-US')} (a day).`;
+  }
+  return Object.keys(errors).length > 0
+    ? { value: null, errors }
+    : { value: { requests, windowSeconds }, errors };
 }
 
 /** Checks every line of the allow list (blank lines are ignored): one entry per line. */
@@ -175,6 +232,7 @@ export function validateCreate(state: IntegrationFormState): {
   acl: AclCheck;
 } {
   const acl = checkAcl(state.acl);
+  const rate = checkRateLimit(state);
   const candidate = {
     name: state.name,
     website: state.website.trim() === '' ? null : state.website.trim(),
@@ -186,9 +244,11 @@ export function validateCreate(state: IntegrationFormState): {
     neverExpire: state.neverExpire,
     enabled: state.enabled,
     notes: state.notes.trim() === '' ? null : state.notes,
+    accepts: state.accepts,
+    ...(rate.value === null ? {} : { rateLimit: rate.value }),
   };
   const parsed = integrationCreateSchema.safeParse(candidate);
-  const errors: FormErrors = {};
+  const errors: FormErrors = { ...rate.errors };
   if (!parsed.success) {
     collect(parsed.error.issues, errors);
   }
@@ -235,8 +295,20 @@ export function validateEdit(
   if (notes !== original.notes) {
     patch['notes'] = notes;
   }
+  if (state.accepts !== original.accepts) {
+    patch['accepts'] = state.accepts;
+  }
+  const rate = checkRateLimit(state);
+  const sameRate =
+    rate.value === null || original.rateLimit === null
+      ? rate.value === original.rateLimit
+      : rate.value.requests === original.rateLimit.requests &&
+        rate.value.windowSeconds === original.rateLimit.windowSeconds;
+  if (Object.keys(rate.errors).length === 0 && !sameRate) {
+    patch['rateLimit'] = rate.value;
+  }
   const parsed = integrationEditSchema.safeParse(patch);
-  const errors: FormErrors = {};
+  const errors: FormErrors = { ...rate.errors };
   if (!parsed.success) {
     collect(parsed.error.issues, errors);
   }

@@ -6,6 +6,7 @@ import { ErrorState, Loading } from '../../ui/States.tsx';
 import { AboutSection } from './AboutSection.tsx';
 import { BackupsSection } from './BackupsSection.tsx';
 import { SecretsSection } from './SecretsSection.tsx';
+import { ServerSection } from './ServerSection.tsx';
 import { ChangePassword } from './ChangePassword.tsx';
 import { ClipboardSetting } from './ClipboardSetting.tsx';
 import { NumberSetting } from './NumberSetting.tsx';
@@ -19,7 +20,8 @@ import './settings.css';
 /**
  * Settings (docs/domain-rules.md): every setting of shared/domain/settings.ts with its bounds, checked as you
  * type and saved one field at a time (toggles at once, numbers when you leave the field or press
- * Enter); security (keychain, master password, authenticator), backups, and about.
+ * Enter); security (keychain, master password, authenticator), the Keyward server, backups, and
+ * about.
  */
 export function SettingsScreen() {
   const loaded = useSettings((state) => state.loaded);
@@ -86,6 +88,7 @@ export function SettingsScreen() {
           </section>
         </>
       )}
+      <ServerSection />
       <BackupsSection />
       <SecretsSection />
       <AboutSection />
