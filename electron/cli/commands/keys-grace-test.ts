@@ -94,10 +94,19 @@ export async function runKeyTest(
   const { time } = await unlockEngine(context);
   const key = keyFor(context.engine, ref);
   const integrationName = context.engine.integration(key.integrationId).name;
-  const result = await context.engine.testKey(key.id, {
-    ...(ip === undefined ? {} : { ip }),
-    where: options.local === true ? 'local' : 'auto',
-  });
+  const result = await context.engine
+    .testKey(key.id, {
+      ...(ip === undefined ? {} : { ip }),
+      where: options.local === true ? 'local' : 'auto',
+    })
+    .catch((error: unknown) => {
+      if (error instanceof KeywardError && error.code === 'SERVER_UNREACHABLE') {
+        throw new KeywardError('SERVER_UNREACHABLE', `${error.message} Add --local to test the key here.`, {
+          cause: error,
+        });
+      }
+      throw error;
+    });
   const server = result.against === 'server' ? (context.engine.serverStatus().server?.url ?? null) : null;
   const where =
     result.against === 'server'

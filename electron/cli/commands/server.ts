@@ -118,6 +118,9 @@ export async function runConnect(
   const url = checkServerUrl(rawUrl);
   const code = checkEnrolmentCode(options.code);
   const deviceName = options.name === undefined ? undefined : checkDeviceName(options.name);
+  if (options.pinCert !== undefined && url.startsWith('http:')) {
+    throw new KeywardError('USAGE', '--pin-cert is for an https:// server; this URL is plain http://.');
+  }
   const pinnedCertPem = options.pinCert === undefined ? undefined : readPinnedCert(options.pinCert);
   const { time } = await unlockEngine(context, {
     reauth: { purpose: 'server connect', totp: options.totp },

@@ -118,6 +118,10 @@ describe('refusals before anything is asked or sent (in-process)', () => {
         /not a PEM certificate/,
       ],
       [
+        ['server', 'connect', 'http://127.0.0.1:8787', '--code', CODE, '--pin-cert', pem],
+        /--pin-cert is for an https:\/\/ server/,
+      ],
+      [
         [
           'server',
           'connect',
@@ -398,9 +402,14 @@ describe('against a real keyward-server process (spawned CLI)', () => {
       expect(offline.stderr).toMatch(
         /^keyward: warning: not yet published to http:\/\/127\.0\.0\.1:\d+: offline.*: \d+ changes? waiting\. They go out with the next command, or run `keyward server publish`\.\n$/,
       );
-      const publishOffline = await cli(['server', 'publish', '--json'], { env });
+      const [publishOffline, testOffline] = await Promise.all([
+        cli(['server', 'publish', '--json'], { env }),
+        cli(['keys', 'test', 'Billing', '--json'], { env }),
+      ]);
       expect(publishOffline.code).toBe(7);
       expect(errorOf(publishOffline).code).toBe('SERVER_UNREACHABLE');
+      expect(testOffline.code).toBe(7);
+      expect(errorOf(testOffline).message).toMatch(/Add --local to test the key here\.$/);
 
       // Back on the same address: `server publish` sends what waited.
       server = await startServerProcess(dataDir, { port });
