@@ -77,7 +77,7 @@ export function checkEnrolmentCode(raw: string): string {
   const compact = raw.toUpperCase().replace(/[\s-]/g, '');
   if (!new RegExp(`^${CODE_CHARACTER}{20}$`).test(compact)) {
     throw usage(
-      '--code must be the enrolment code `keyward-server init` printed: four groups of five letters and digits (XXXXX-XXXXX-XXXXX-XXXXX).',
+      '--code must be an enrolment code as `keyward-server init` or `devices add` prints it: four groups of five letters and digits (XXXXX-XXXXX-XXXXX-XXXXX).',
     );
   }
   return (compact.match(/.{5}/g) ?? []).join('-');

@@ -29,7 +29,7 @@ times, status, IP allow-lists, Secret public keys — never a key. Once connecte
 changes those facts publishes them before it exits (waiting at most 5 s, KEYWARD_PUBLISH_WAIT_MS);
 what cannot go out waits in the vault and goes with the next command or \`keyward server publish\`.
 
-  keyward-server init                                  # on the server: prints a one-time code
+  keyward-server devices add                           # on the server: a one-time code
   keyward server connect https://keyward.example.com --code XXXXX-XXXXX-XXXXX-XXXXX
   keyward server status
   keyward usage Billing                                # calls from the server's log
@@ -39,9 +39,10 @@ In --json output the sync status is
 and commands that change published facts add it to their own output as "sync" while connected.`;
 
 const CONNECT_HELP = `
-Connects this vault to a Keyward server with the one-time enrolment code \`keyward-server init\`
-printed: makes this device's Ed25519 key (kept in the vault), enrols it, then publishes everything
-(a full snapshot). Plain http:// only to this machine (127.0.0.1, ::1, localhost); otherwise https://,
+Connects this vault to a Keyward server with a one-time enrolment code (printed on the server by
+\`keyward-server init\`, or \`keyward-server devices add\` for one more device): makes this
+device's Ed25519 key (kept in the vault), enrols it, then publishes everything (a full snapshot).
+Plain http:// only to this machine (127.0.0.1, ::1, localhost); otherwise https://,
 trusted through the system's CAs or, with --pin-cert FILE, only when the server's certificate is
 exactly the one in FILE (PEM). Needs re-authentication (the master password, or --totp CODE when
 the vault opens with the remembered device key); logged.
@@ -91,7 +92,7 @@ export function statusLines(status: SyncStatus, time: CliTime): string[] {
   if (server === null) {
     return [
       'Not connected to a Keyward server: keys are checked only here.',
-      'Connect with `keyward server connect URL --code CODE` (the code is printed by `keyward-server init`).',
+      'Connect with `keyward server connect URL --code CODE` (a code from `keyward-server devices add`).',
     ];
   }
   return [
@@ -208,7 +209,7 @@ export function registerServerCommand(program: Command, run: CommandRunner): voi
       .summary('connect this vault with a one-time enrolment code (needs re-authentication)')
       .description('Connect this vault to a Keyward server and publish everything.')
       .argument('<url>', 'the server, e.g. https://keyward.example.com (http:// only on this machine)')
-      .requiredOption('--code <code>', 'the one-time enrolment code `keyward-server init` printed')
+      .requiredOption('--code <code>', 'a one-time enrolment code (keyward-server init or devices add)')
       .option('--name <device>', "this device's name on the server (default: the host name)")
       .option('--pin-cert <file>', "trust only this certificate (PEM) for the server's https"),
   )

@@ -102,7 +102,7 @@ describe('refusals before anything is asked or sent (in-process)', () => {
       ],
       [
         ['server', 'connect', 'https://keyward.example.com', '--code', 'ABCDE-FGHIJ'],
-        /--code must be the enrolment code/,
+        /--code must be an enrolment code/,
       ],
       [
         ['server', 'connect', 'https://keyward.example.com', '--code', 'ABCDE-FGHJK-MNPQR-STVW0'],
