@@ -28,6 +28,9 @@ import { makeCliSandboxWithVault, parseJson, type CliRun, type CliSandbox } from
  * both keys verify; 4. end grace: the old key gets 401; 5. from an address outside the IP ACL, 403
  * (nginx passes the client's address; the server trusts nginx's X-Forwarded-For); 6. Secret-only: the
  * raw key gets 401 SECRET_REQUIRED, a Secret 200; 7. `keyward usage` shows those calls.
+ *
+ * About 13 CLI runs (each a process with real Argon2id): ~15 s on a quiet machine, ~30 s on a busy
+ * one; the timeout only guards against a hang.
  */
 
 const PASSWORD = 'walk-through password';
@@ -60,7 +63,7 @@ describe.skipIf(!gatewayAvailable('nginx'))('the CLI walk-through: CLI → keywa
       startEchoApi(),
     ]);
     nginx = await startNginx({ verifyPort: server.port, apiPort: api.port });
-  }, 30_000);
+  }, 60_000);
 
   afterAll(async () => {
     await nginx?.close();
@@ -71,7 +74,7 @@ describe.skipIf(!gatewayAvailable('nginx'))('the CLI walk-through: CLI → keywa
 
   it(
     'create → verify → revoke with grace → end grace → IP ACL → Secret-only → usage',
-    { timeout: 60_000 },
+    { timeout: 120_000 },
     async ({ onTestFinished }) => {
       const through = (key: string, from = INSIDE, header = 'x-api-key') =>
         requestFrom(`${nginx.base}/orders`, {

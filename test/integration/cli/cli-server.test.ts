@@ -319,7 +319,7 @@ describe('against a real keyward-server process (spawned CLI)', () => {
     dataDir = mkdtempSync(join(tmpdir(), 'keyward-cli-server-'));
     await issueEnrolmentCodeByCli(dataDir, false);
     server = await startServerProcess(dataDir);
-  }, 30_000);
+  }, 60_000);
 
   afterAll(async () => {
     await server?.stop();
@@ -328,7 +328,7 @@ describe('against a real keyward-server process (spawned CLI)', () => {
 
   it(
     'a used or unknown code is SERVER_REJECTED (exit 3); an unreachable server SERVER_UNREACHABLE (exit 7)',
-    { timeout: 30_000 },
+    { timeout: 90_000 },
     async ({ onTestFinished }) => {
       const [{ cli }, code, closedPort] = await Promise.all([
         makeCliSandboxWithVault(onTestFinished, PASSWORD),
@@ -356,7 +356,7 @@ describe('against a real keyward-server process (spawned CLI)', () => {
 
   it(
     'connect → status → offline: changes wait (stderr says so) → publish once the server is back → keys test via the server → disconnect',
-    { timeout: 60_000 },
+    { timeout: 120_000 },
     async ({ onTestFinished }) => {
       const [{ cli }, code] = await Promise.all([
         makeCliSandboxWithVault(onTestFinished, PASSWORD),
