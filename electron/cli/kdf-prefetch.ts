@@ -20,6 +20,8 @@ const UNLOCKING_COMMANDS = [
   'export',
   'backup now',
   'unlock',
+  'server',
+  'usage',
 ];
 
 /** `keys list` for the `list` subcommand of `keys` (the program itself has no name in the path). */

@@ -146,6 +146,8 @@ export function integrationJson(integration: Integration, time: CliTime): Record
     neverExpire: integration.neverExpire,
     enabled: integration.enabled,
     notes: integration.notes,
+    accepts: integration.accepts,
+    rateLimit: integration.rateLimit,
     createdAt: time.at(integration.createdAt),
     updatedAt: time.at(integration.updatedAt),
   };

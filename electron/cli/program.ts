@@ -173,6 +173,18 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import('./commands/import.ts')).registerImportCommand,
   },
   {
+    name: 'server',
+    term: 'server',
+    summary: 'connect to a Keyward server, show the sync status, publish now, disconnect',
+    load: async () => (await import('./commands/server.ts')).registerServerCommand,
+  },
+  {
+    name: 'usage',
+    term: 'usage <integration>',
+    summary: "an integration's calls from the server's log: last used, 30 days, recent calls",
+    load: async () => (await import('./commands/usage.ts')).registerUsageCommand,
+  },
+  {
     name: 'settings',
     term: 'settings',
     summary: 'show or change the vault’s settings',
@@ -325,6 +337,15 @@ export function buildProgram(
     };
     try {
       const result = await body(context);
+      // Connected to a Keyward server: what the command changed goes out now (sync-after.ts).
+      const path = commandPath(command);
+      if (path !== 'server' && !path.startsWith('server ')) {
+        const { syncAfterCommand } = await import('./sync-after.ts');
+        const sync = await syncAfterCommand(context, path, deps.env);
+        if (sync !== null) {
+          result.json = { ...result.json, sync };
+        }
+      }
       outputFor(globals.json === true).result(result);
       onExitCode(result.exitCode ?? EXIT_CODES.ok);
     } catch (error) {

@@ -3,6 +3,8 @@ import type { ApiKeyView } from '../../../shared/domain/api-key.ts';
 import type { Integration } from '../../../shared/domain/integration.ts';
 import { PLATFORMS } from '../../../shared/domain/integration.ts';
 import { KeywardError } from '../../../shared/errors.ts';
+import { ACCEPTED_CREDENTIALS } from '../../../shared/sync/accepted-credential.ts';
+import type { AcceptedCredential } from '../../../shared/sync/accepted-credential.ts';
 import type { KeywardEngine } from '../../vault/keyward-engine.ts';
 import {
   addReauthOption,
@@ -30,6 +32,7 @@ import {
   table,
   TERMINAL_WIDTH,
 } from '../present.ts';
+import { describeRateLimit, rateLimitOption } from '../server-arguments.ts';
 import { unlockEngine } from '../vault-access.ts';
 
 /** The fields `add` and `edit` share. */
@@ -41,6 +44,9 @@ export interface IntegrationFieldOptions {
   rotationDays?: number;
   graceDays?: number;
   notes?: string;
+  accepts?: string;
+  /** `N/SECONDS` or `none` (commander turns a parser's null into '', so it is parsed here). */
+  rateLimit?: string;
 }
 
 /** `integrations add` options. */
@@ -67,6 +73,7 @@ export interface DeleteOptions extends ReauthFlags {
 
 const INTEGRATION_JSON = `{"id":"…","name":"…","platform":"server","website":null,"ipAcl":["10.0.0.0/8"],
    "prefix":"kw_","rotationDays":365,"graceDays":30,"neverExpire":false,"enabled":true,"notes":null,
+   "accepts":"key-or-secret"|"secret-only"|"key-only","rateLimit":null|{"requests":100,"windowSeconds":60},
    "createdAt":"…","updatedAt":"…"}`;
 const KEY_JSON = `{"id":"…","integrationId":"…","masked":"kw_AbC12…","status":"active",
    "createdAt":"…","expiresAt":"…"|null,"graceEndsAt":null,"endedAt":null,"lastUsedAt":null,
@@ -156,11 +163,29 @@ function fieldsFrom(options: IntegrationFieldOptions): Record<string, unknown> {
   if (options.notes !== undefined) {
     fields['notes'] = options.notes === '' ? null : options.notes;
   }
+  if (options.accepts !== undefined) {
+    fields['accepts'] = options.accepts.trim().toLowerCase();
+  }
+  if (options.rateLimit !== undefined) {
+    fields['rateLimit'] = rateLimitOption(options.rateLimit);
+  }
   return fields;
 }
 
 function describeAcl(acl: readonly string[]): string {
   return acl.length === 0 ? 'any address' : acl.join(', ');
+}
+
+/** What a verifier takes for the integration, in words. */
+export function describeAccepts(accepts: AcceptedCredential): string {
+  switch (accepts) {
+    case 'key-or-secret':
+      return 'the API key or a Secret';
+    case 'secret-only':
+      return 'a Secret only (a raw key is refused: SECRET_REQUIRED)';
+    case 'key-only':
+      return 'the API key only (Secrets are refused)';
+  }
 }
 
 /** One integration's row facts, from its keys. */
@@ -235,6 +260,8 @@ function detailLines(integration: Integration, time: CliTime): string[] {
     `Rotation:    ${integration.neverExpire ? 'never expires (no automatic rotation)' : `every ${days(integration.rotationDays)}`}`,
     `Grace:       ${days(integration.graceDays)}`,
     `API access:  ${integration.enabled ? 'enabled' : 'disabled (none of its keys verify)'}`,
+    `Accepts:     ${describeAccepts(integration.accepts)}`,
+    `Rate limit:  ${describeRateLimit(integration.rateLimit)}`,
     `Notes:       ${notes}`,
     `Created:     ${time.at(integration.createdAt)}`,
     `Updated:     ${time.at(integration.updatedAt)}`,
@@ -269,6 +296,7 @@ export async function runAdd(context: CommandContext, options: AddOptions): Prom
       `Added integration "${printableLine(integration.name)}" (${integration.platform}, id ${integration.id}).`,
       `First key: ${key.masked}  active, ${describeKeyEnd(key, time)}.`,
       `IP ACL: ${describeAcl(integration.ipAcl)}. Grace on rotation: ${days(integration.graceDays)}.`,
+      `Accepts ${describeAccepts(integration.accepts)}; rate limit: ${describeRateLimit(integration.rateLimit)}.`,
       `Next: \`keyward secret "${printableLine(integration.name)}"\` prints a Secret; \`keyward keys copy\` copies one.`,
     ],
   };
@@ -290,7 +318,7 @@ export async function runEdit(
   if (Object.keys(patch).length === 0) {
     throw new KeywardError(
       'USAGE',
-      'Nothing to change: give at least one of --name, --platform, --website, --ip, --clear-ip, --rotation-days, --grace-days, --notes.',
+      'Nothing to change: give at least one of --name, --platform, --website, --ip, --clear-ip, --rotation-days, --grace-days, --notes, --accepts, --rate-limit.',
     );
   }
   checkAgainstSchema(integrationEditSchema, patch);
@@ -435,7 +463,15 @@ function addFieldOptions(command: Command): Command {
     .option('--ip <cidr>', 'allowed address or CIDR; repeat or comma-separate (default: any)', collectList)
     .option('--rotation-days <days>', 'rotation period, 1–365 (default: the vault setting)', wholeNumber)
     .option('--grace-days <days>', 'grace for the old key after a rotation, 0–30', wholeNumber)
-    .option('--notes <text>', 'free text, at most 2000 characters');
+    .option('--notes <text>', 'free text, at most 2000 characters')
+    .option(
+      '--accepts <credential>',
+      `what verifiers take: ${ACCEPTED_CREDENTIALS.join(', ')} (default key-or-secret)`,
+    )
+    .option(
+      '--rate-limit <n/seconds>',
+      'at most N verifications per SECONDS on the server, e.g. 100/60; none for no limit',
+    );
 }
 
 /** Adds `integrations add|edit|list|show|enable|disable|delete` to the program. */

@@ -15,6 +15,7 @@ import { unlockEngine } from '../vault-access.ts';
 /** `keys test` options. */
 export interface KeyTestOptions {
   ip?: string;
+  local?: boolean;
 }
 
 const END_GRACE_HELP = `
@@ -27,16 +28,20 @@ logged as key.end-grace. A key that is not in grace: exit 5.
 
 const TEST_HELP = `
 Tests a key the way a verifier would: its checksum, then the acceptance rule (status, expiry, grace,
-API access) and, with --ip, the integration's IP allow list. INTEGRATION tests its active key;
-KEY_ID any key (\`keyward keys list\`). The key never leaves the vault. An accepted key counts as used
-now ("last used"), as the desktop's Test does; every test is logged as key.test.
+API access, the accepted credential) and, with --ip, the integration's IP allow list. INTEGRATION
+tests its active key; KEY_ID any key (\`keyward keys list\`). When the vault is connected to a Keyward
+server, the server checks it (POST /v1/test: its index, exactly as /v1/verify answers gateways, and
+logged in its request log); --local checks it here instead. The output says which it did. An
+accepted key counts as used now ("last used"), as the desktop's Test does; every test is logged as
+key.test.
 
 Prints "accepted", or "refused" with the reason code (the server's: KEY_EXPIRED, KEY_REVOKED,
 API_DISABLED, IP_NOT_ALLOWED, …) and its meaning. Exit code 0 when accepted, 5 when refused.
 
 --json output:
   {"accepted":true|false,"reason":null|"KEY_REVOKED"|…,"keyId":"…","integrationId":"…","integrationName":"…",
-   "masked":"kw_AbC12…","status":"active","ip":"…"|null,"checkedAt":"…"}`;
+   "masked":"kw_AbC12…","status":"active","ip":"…"|null,"checkedAt":"…",
+   "checkedBy":"server"|"local","server":"https://…"|null}`;
 
 /** The key `ref` names: a key id, else an integration (its active key). NOT_FOUND naming both. */
 function keyFor(engine: KeywardEngine, ref: string): ApiKeyView {
@@ -89,7 +94,24 @@ export async function runKeyTest(
   const { time } = await unlockEngine(context);
   const key = keyFor(context.engine, ref);
   const integrationName = context.engine.integration(key.integrationId).name;
-  const result = await context.engine.testKey(key.id, ip === undefined ? {} : { ip });
+  const result = await context.engine
+    .testKey(key.id, {
+      ...(ip === undefined ? {} : { ip }),
+      where: options.local === true ? 'local' : 'auto',
+    })
+    .catch((error: unknown) => {
+      if (error instanceof KeywardError && error.code === 'SERVER_UNREACHABLE') {
+        throw new KeywardError('SERVER_UNREACHABLE', `${error.message} Add --local to test the key here.`, {
+          cause: error,
+        });
+      }
+      throw error;
+    });
+  const server = result.against === 'server' ? (context.engine.serverStatus().server?.url ?? null) : null;
+  const where =
+    result.against === 'server'
+      ? `checked by the server at ${printableLine(server ?? '?')}`
+      : 'checked locally';
   const subject = `key ${key.masked} of "${printableLine(integrationName)}" (${key.status})${ip === undefined ? '' : ` from ${ip}`}`;
   return {
     json: {
@@ -102,11 +124,13 @@ export async function runKeyTest(
       status: key.status,
       ip: ip ?? null,
       checkedAt: time.at(result.checkedAt),
+      checkedBy: result.against,
+      server,
     },
     lines: [
       result.accepted
-        ? `accepted: ${subject} is accepted now.`
-        : `refused: ${result.reason ?? 'KEY_UNKNOWN'} (${describeRefusal(result.reason ?? 'KEY_UNKNOWN')}): ${subject} is not accepted.`,
+        ? `accepted: ${subject} is accepted now (${where}).`
+        : `refused: ${result.reason ?? 'KEY_UNKNOWN'} (${describeRefusal(result.reason ?? 'KEY_UNKNOWN')}): ${subject} is not accepted (${where}).`,
     ],
     ...(result.accepted ? {} : { exitCode: EXIT_CODES['invalid-state'] }),
   };
@@ -132,6 +156,7 @@ export function registerKeysGraceAndTestCommands(group: Command, run: CommandRun
     .description('Test a key as a verifier would, without it leaving the vault.')
     .argument('<integration-or-key-id>', 'an integration (its active key) or a key id')
     .option('--ip <addr>', 'the client address to check against the IP allow list')
+    .option('--local', 'check here, even when a Keyward server is connected')
     .addHelpText('after', TEST_HELP)
     .action((ref: string, options: KeyTestOptions, command: Command) =>
       run(command, (context) => runKeyTest(context, ref, options)),

@@ -227,6 +227,8 @@ describe('fuzzed arguments for the vault commands', () => {
     flag('--rotation-days', number),
     flag('--grace-days', number),
     flag('--notes', text),
+    flag('--accepts', fc.constantFrom('key-or-secret', 'secret-only', 'key-only', 'Secret-Only', 'both', '')),
+    flag('--rate-limit', fc.constantFrom('100/60', '1/1', 'none', '0/60', '10/0', '100', 'fast', '')),
   ];
   const wellFormed = fc.oneof(
     form(['integrations', 'add'], none, [
@@ -261,6 +263,34 @@ describe('fuzzed arguments for the vault commands', () => {
     ]),
     form(['secret'], one(ref)),
     form(['notices'], none, [flag('--all'), flag('--mark-read')]),
+    // Nothing listens on 127.0.0.1:9: a well-formed connect is SERVER_UNREACHABLE (exit 7).
+    form(
+      ['server', 'connect'],
+      one(
+        fc.constantFrom(
+          'http://127.0.0.1:9',
+          'http://example.com',
+          'https://user:pw@example.com',
+          'keyward.example.com',
+          'ftp://x',
+          '',
+        ),
+      ),
+      [
+        flag('--code', fc.oneof(fc.constantFrom('ABCDE-FGHJK-MNPQR-STVWX', 'abcde fghjk mnpqr stvwx'), text)),
+        flag('--name', text),
+        flag('--pin-cert', fc.constantFrom('nothing-here.pem', '')),
+        totp,
+      ],
+    ),
+    form(['server', 'status'], none),
+    form(['server', 'publish'], none),
+    form(['server', 'disconnect'], none),
+    form(['usage'], one(ref)),
+    form(['keys', 'test'], one(ref), [
+      flag('--ip', fc.constantFrom('10.1.2.3', '::1', '300.1.1.1', '')),
+      flag('--local'),
+    ]),
     form(['log'], none, [
       flag('--limit', number),
       flag('--verify'),
@@ -299,6 +329,8 @@ describe('fuzzed arguments for the vault commands', () => {
         'backup',
         'settings',
         'log',
+        'server',
+        'usage',
         '--json',
         '--totp',
         '--',

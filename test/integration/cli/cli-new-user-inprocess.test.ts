@@ -132,7 +132,7 @@ describe('keys test', () => {
     const disabled = await cli.run(['keys', 'test', keyId], { env });
     expect(disabled.code).toBe(5);
     expect(disabled.stdout).toMatch(
-      /^refused: API_DISABLED \(.+\): key kw_\w{5}… of "Billing" \(active\) is not accepted\.\n$/,
+      /^refused: API_DISABLED \(.+\): key kw_\w{5}… of "Billing" \(active\) is not accepted \(checked locally\)\.\n$/,
     );
 
     const unknown = await cli.run(['keys', 'test', 'Nope'], { env });
