@@ -63,6 +63,12 @@ export class PostgresDriver implements SqlDriver {
   async transaction<T>(work: (tx: SqlExecutor) => Promise<T>, options?: { snapshot?: boolean }): Promise<T> {
     const client = await this.pool.connect();
     let broken = false;
+    // A checked-out client has no pool listener: PostgreSQL going away mid-transaction (57P01)
+    // would be an uncaught 'error' event and end the process. Note it; the query in flight rejects.
+    const onError = (): void => {
+      broken = true;
+    };
+    client.on('error', onError);
     try {
       await client.query(
         options?.snapshot === true ? 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY' : 'BEGIN',
@@ -76,6 +82,7 @@ export class PostgresDriver implements SqlDriver {
       });
       throw error;
     } finally {
+      client.off('error', onError);
       client.release(broken);
     }
   }

@@ -63,17 +63,6 @@ describe.runIf(postgresAvailable())('PostgreSQL stopped and started while the de
       closers.push(() => rmSync(dataDir, { recursive: true, force: true }));
       const storage = await openStorage({ dataDir, databaseUrl: url });
       closers.push(() => storage.close());
-      // Server bug, reported to the lead: a pool client checked out by a transaction has no
-      // 'error' listener, so PostgreSQL terminating it between two queries (57P01 on stop) is an
-      // uncaught exception that ends the process. Until server/storage/postgres-driver.ts listens on
-      // it, this test gives every pool client a listener (what the fix does), so it tests the
-      // desktop side.
-      const pool = (storage as unknown as { driver: { pool: pg.Pool & { _clients: pg.PoolClient[] } } })
-        .driver.pool;
-      for (const client of pool._clients) {
-        client.on('error', () => undefined);
-      }
-      pool.on('connect', (client) => client.on('error', () => undefined));
       const server = new KeywardServer({ storage, port: 0, pollIntervalMs: 500 });
       closers.push(() => server.close());
       const base = await server.start();
