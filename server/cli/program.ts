@@ -57,6 +57,38 @@ function writeJson(io: ServerCliIo, value: unknown): void {
 }
 
 function program(io: ServerCliIo, state: { exitCode: number }): Command {
+  /**
+   * Issues and prints a one-time owner enrolment code (`init`, `devices add`). Once an owner device
+   * exists, the code joins that owner's member, so every device of the owner is one member.
+   */
+  const printOwnerCode = async (dataDir: string, json: boolean, withDataFolder: boolean): Promise<void> => {
+    const storage = await open(dataDir, io.env);
+    try {
+      const owner = (await storage.listDevices()).find(
+        (device) => device.role === 'owner' && device.revokedAt === null,
+      );
+      const { enrolmentCode, expiresAt } = await issueEnrolmentCode(storage, {
+        role: 'owner',
+        memberId: owner?.memberId ?? null,
+        now: io.now(),
+      });
+      const expires = new Date(expiresAt).toISOString();
+      if (json) {
+        writeJson(io, { enrolmentCode, expiresAt: expires });
+        return;
+      }
+      const folder = withDataFolder
+        ? `Keyward server data folder: ${dataDir}${io.env.DATABASE_URL ? ' (storage: PostgreSQL from DATABASE_URL)' : ''}\n`
+        : '';
+      io.stdout.write(
+        `${folder}Owner enrolment code (single use, shown once): ${enrolmentCode}\n` +
+          `Valid until ${expires}. Enter it in Keyward → Settings → Server, or: keyward server connect URL --code CODE\n`,
+      );
+    } finally {
+      await storage.close();
+    }
+  };
+
   const root = new Command('keyward-server')
     .description(
       'The Keyward server: gateways ask it whether an API key or Secret is accepted; the desktop publishes to it.\n' +
@@ -77,28 +109,9 @@ function program(io: ServerCliIo, state: { exitCode: number }): Command {
     .description('create the data folder and print a one-time owner enrolment code, valid 24 h')
     .addOption(dataOption())
     .option('--json', 'print {"enrolmentCode","expiresAt"}')
-    .action(async (options: { data?: string; json?: boolean }) => {
-      const dataDir = options.data ?? defaultDataDir(io.env);
-      const storage = await open(dataDir, io.env);
-      try {
-        const { enrolmentCode, expiresAt } = await issueEnrolmentCode(storage, {
-          role: 'owner',
-          now: io.now(),
-        });
-        const expires = new Date(expiresAt).toISOString();
-        if (options.json === true) {
-          writeJson(io, { enrolmentCode, expiresAt: expires });
-        } else {
-          io.stdout.write(
-            `Keyward server data folder: ${dataDir}${io.env.DATABASE_URL ? ' (storage: PostgreSQL from DATABASE_URL)' : ''}\n` +
-              `Owner enrolment code (single use, shown once): ${enrolmentCode}\n` +
-              `Valid until ${expires}. Enter it in Keyward → Settings → Server, or: keyward server connect URL --code CODE\n`,
-          );
-        }
-      } finally {
-        await storage.close();
-      }
-    });
+    .action((options: { data?: string; json?: boolean }) =>
+      printOwnerCode(options.data ?? defaultDataDir(io.env), options.json === true, true),
+    );
 
   root
     .command('start')
@@ -242,30 +255,9 @@ function program(io: ServerCliIo, state: { exitCode: number }): Command {
     .description("print a new one-time enrolment code for another of the owner's devices, valid 24 h")
     .addOption(dataOption())
     .option('--json', 'print {"enrolmentCode","expiresAt"}')
-    .action(async (options: { data?: string; json?: boolean }) => {
-      const storage = await open(options.data ?? defaultDataDir(io.env), io.env);
-      try {
-        const owner = (await storage.listDevices()).find(
-          (device) => device.role === 'owner' && device.revokedAt === null,
-        );
-        const { enrolmentCode, expiresAt } = await issueEnrolmentCode(storage, {
-          role: 'owner',
-          memberId: owner?.memberId ?? null,
-          now: io.now(),
-        });
-        const expires = new Date(expiresAt).toISOString();
-        if (options.json === true) {
-          writeJson(io, { enrolmentCode, expiresAt: expires });
-        } else {
-          io.stdout.write(
-            `Owner enrolment code (single use, shown once): ${enrolmentCode}\n` +
-              `Valid until ${expires}. Enter it in Keyward → Settings → Server, or: keyward server connect URL --code CODE\n`,
-          );
-        }
-      } finally {
-        await storage.close();
-      }
-    });
+    .action((options: { data?: string; json?: boolean }) =>
+      printOwnerCode(options.data ?? defaultDataDir(io.env), options.json === true, false),
+    );
   devices
     .command('revoke')
     .description('revoke a device: its sessions end at once and it cannot sign in again')
