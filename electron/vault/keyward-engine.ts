@@ -25,8 +25,8 @@ import { AutoLock } from './auto-lock.ts';
 import type { Clock } from './clock.ts';
 import { isDatabaseCorruption, mapCorruption } from './db/corruption.ts';
 import type { SqliteDatabase } from './db/sqlite.ts';
-import { TokenDecoder } from './decoder/token-decoder.ts';
-import type { DecodeOptions, DecodeReport } from './decoder/token-decoder.ts';
+import { LazyTokenDecoder } from './decoder/lazy-decoder.ts';
+import type { DecodeOptions, DecodeReport, TokenDecoder } from './decoder/token-decoder.ts';
 import type { TrustedKeyImportOptions, TrustedKeyInfo } from './decoder/trusted-keys.ts';
 import type { SearchPage } from './keys/integration-search.ts';
 import type { KeyTablePage, KeyTableQuery } from './keys/key-table.ts';
@@ -103,8 +103,11 @@ export interface EngineServices {
   due: DueSteps;
   signingKeys: SigningKeys;
   minter: SecretMinter;
-  /** The offline decoder, with this vault's signing keys and keys (imported trusted keys: memory only). */
-  decoder: TokenDecoder;
+  /**
+   * The offline decoder, with this vault's signing keys and keys (imported trusted keys: memory
+   * only); its module and jose load on first use, so an unlock that never decodes never loads them.
+   */
+  decoder: LazyTokenDecoder;
   notices: NoticeService;
   scheduler: RotationScheduler;
   reauth: ReauthService;
@@ -577,18 +580,21 @@ export class KeywardEngine {
   // ── decoder ───────────────────────────────────────────────────────────────
 
   /** Decodes a token or a raw key offline, matched against this vault and the trusted keys. */
-  decode(input: string, options: DecodeOptions = {}): Promise<DecodeReport> {
-    return this.services().decoder.decode(input, options);
+  async decode(input: string, options: DecodeOptions = {}): Promise<DecodeReport> {
+    return (await this.decoder()).decode(input, options);
   }
 
   /** Trusts public keys (JWKS, JWK, PEM) for verifying tokens; in memory until lock. */
-  importTrustedKeys(text: string, options: TrustedKeyImportOptions = {}): Promise<TrustedKeyInfo[]> {
-    return this.services().decoder.importTrustedKeys(text, options);
+  async importTrustedKeys(text: string, options: TrustedKeyImportOptions = {}): Promise<TrustedKeyInfo[]> {
+    return (await this.decoder()).importTrustedKeys(text, options);
   }
 
   /** Trusts an HMAC secret (only on explicit request); in memory until lock. */
-  importSharedSecret(secret: Uint8Array, options: { label?: string; kid?: string } = {}): TrustedKeyInfo {
-    return this.services().decoder.importSharedSecret(secret, options);
+  async importSharedSecret(
+    secret: Uint8Array,
+    options: { label?: string; kid?: string } = {},
+  ): Promise<TrustedKeyInfo> {
+    return (await this.decoder()).importSharedSecret(secret, options);
   }
 
   /** The keys trusted so far. */
@@ -1027,6 +1033,19 @@ export class KeywardEngine {
     });
   }
 
+  /**
+   * This unlock's decoder, its module loaded on first use; VAULT_LOCKED when locked, also when the
+   * vault locked while the module was loading (keys trusted then would outlive the lock).
+   */
+  private async decoder(): Promise<TokenDecoder> {
+    const services = this.services();
+    const decoder = await services.decoder.get();
+    if (this.current !== services) {
+      throw new KeywardError('VAULT_LOCKED', 'The vault is locked; unlock it first.');
+    }
+    return decoder;
+  }
+
   /** The services of the unlocked vault; VAULT_LOCKED when locked. Never handed out. */
   private services(): EngineServices {
     if (!this.current) {
@@ -1171,7 +1190,7 @@ export class KeywardEngine {
     this.logger.info('vault unlocked', { method });
     const signingKeys = new SigningKeys(db, clock, log);
     const minter = new SecretMinter({ lifecycle, signingKeys, clock, vaultId: this.vault.vaultId() });
-    const decoder = new TokenDecoder({
+    const decoder = new LazyTokenDecoder({
       clock,
       signingKeys,
       verification,

@@ -131,7 +131,11 @@ function prefixed(flag: string, path: string, error: unknown): unknown {
 }
 
 /** What decoding needs: the engine's decoder while the vault is open, a bare decoder otherwise. */
-type Decoder = Pick<TokenDecoder, 'decode' | 'importTrustedKeys' | 'importSharedSecret'>;
+type Decoder = Pick<TokenDecoder, 'decode' | 'importTrustedKeys'> & {
+  importSharedSecret(
+    ...args: Parameters<TokenDecoder['importSharedSecret']>
+  ): ReturnType<TokenDecoder['importSharedSecret']> | Promise<ReturnType<TokenDecoder['importSharedSecret']>>;
+};
 
 async function importTrust(decoder: Decoder, options: DecodeCommandOptions): Promise<void> {
   for (const path of options.trust ?? []) {
@@ -148,7 +152,7 @@ async function importTrust(decoder: Decoder, options: DecodeCommandOptions): Pro
         await decoder.importTrustedKeys(text, { label: path, sharedSecrets: true });
       } else {
         const end = text.endsWith('\r\n') ? 2 : text.endsWith('\n') ? 1 : 0;
-        decoder.importSharedSecret(bytes.subarray(0, bytes.length - end), { label: path });
+        await decoder.importSharedSecret(bytes.subarray(0, bytes.length - end), { label: path });
       }
     } catch (error) {
       throw prefixed('--trust-secret', path, error);

@@ -1,6 +1,5 @@
 import { createPrivateKey, createPublicKey, generateKeyPairSync } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
-import { calculateJwkThumbprint } from 'jose';
 import type { JWK } from 'jose';
 import type { ActivityLog } from '../audit/activity-log.ts';
 import type { Clock } from '../clock.ts';
@@ -160,6 +159,8 @@ export class SigningKeys {
   private async prepareNew(): Promise<SigningKeyRow> {
     const { privateKey, publicKey } = generateKeyPairSync('ed25519');
     const publicJwk = publicKey.export({ format: 'jwk' }) as JWK;
+    // jose loads only here (a new signing key), never on an unlock that does not make one.
+    const { calculateJwkThumbprint } = await import('jose');
     const kid = await calculateJwkThumbprint(publicJwk, 'sha256');
     const published: PublicJwk = {
       kty: 'OKP',

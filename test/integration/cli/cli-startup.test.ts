@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTempDir } from '../../support/temp-vault.ts';
@@ -25,6 +25,9 @@ const HEAVY = [
   /electron\/vault\/keyward-engine/,
   /out\/cli\/chunks\/(keyward-engine|schemas|kdf|token-decoder|totp)-/,
 ];
+
+/** The decoder and jose: loaded by the commands that decode or verify a token, never on unlock alone. */
+const DECODER = [/node_modules\/jose\//, /electron\/vault\/decoder\/token-decoder\.ts/];
 
 let dir: string;
 let cleanup: () => void;
@@ -105,6 +108,27 @@ describe('keyward start-up: what it loads', () => {
     ]);
   });
 
+  it('a password command that never decodes loads neither the decoder nor jose; decode loads both', () => {
+    const vault = join(dir, 'sources.vault');
+    const withPassword = { KEYWARD_PASSWORD: PASSWORD };
+    expect(run([MAIN, '--vault', vault, 'init'], withPassword).code).toBe(0);
+    const list = run([MAIN, '--vault', vault, '--json', 'keys', 'list'], withPassword);
+    expect(list.code, list.stderr).toBe(0);
+    expect(list.loaded.some((url) => url.includes('/electron/vault/keyward-engine.ts'))).toBe(true);
+    expect(list.loaded.filter((url) => DECODER.some((pattern) => pattern.test(url)))).toEqual([]);
+    const decode = run(
+      [MAIN, '--vault', vault, 'decode', 'eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.'],
+      withPassword,
+    );
+    expect(decode.stdout).toContain('Token:');
+    for (const pattern of DECODER) {
+      expect(
+        decode.loaded.some((url) => pattern.test(url)),
+        String(pattern),
+      ).toBe(true);
+    }
+  }, 60_000);
+
   describe('the bundle (bin/keyward.cjs → out/cli/)', () => {
     beforeAll(() => {
       const build = spawnSync(process.execPath, [join(root, 'scripts', 'build-cli.ts')], {
@@ -139,6 +163,15 @@ describe('keyward start-up: what it loads', () => {
         { status: 'active' },
       ]);
       expect(list.loaded.filter((id) => id.includes('/electron/'))).toEqual([]);
+      // Neither the decoder's chunk nor jose's: `keys list` never decodes.
+      const chunks = join(root, 'out', 'cli', 'chunks');
+      const decoderChunks = readdirSync(chunks).filter(
+        (name) =>
+          name.startsWith('token-decoder-') ||
+          readFileSync(join(chunks, name), 'utf8').includes('node_modules/jose/'),
+      );
+      expect(decoderChunks.length).toBeGreaterThan(0);
+      expect(list.loaded.filter((id) => decoderChunks.some((name) => id.endsWith(`/${name}`)))).toEqual([]);
       const secret = run([BIN, '--vault', vault, 'secret', 'Billing'], withPassword);
       expect(secret.code, secret.stderr).toBe(0);
       expect(secret.stdout.trim()).toMatch(/^ey[\w-]+\.ey[\w-]+\.[\w-]+$/);

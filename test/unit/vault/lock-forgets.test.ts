@@ -24,7 +24,7 @@ describe('lock', () => {
     const services = made.internals();
     const signing = await services.signingKeys.currentKey(); // cached from now on
     expect(signing.privateKey.asymmetricKeyType).toBe('ed25519');
-    engine.importSharedSecret(randomBytes(32), { label: 'partner HMAC' });
+    await engine.importSharedSecret(randomBytes(32), { label: 'partner HMAC' });
     expect(engine.trustedKeys()).toHaveLength(1);
     const session = (engine.vault as unknown as { session: { dataKey: Buffer } | null }).session;
     const dataKey = session?.dataKey;
