@@ -315,7 +315,7 @@ export class KeywardEngine {
   /** Starts enrolling an authenticator (needs a fresh re-authentication): the secret and URI to show once. */
   beginTotpEnrollment(): { secret: string; uri: string } {
     const account = `vault-${this.vault.vaultId().slice(0, 8)}`;
-    return this.services().reauth.beginTotpEnrollment(account);
+    return this.services().reauth.beginTotpEnrollment(account, { actor: this.actor });
   }
 
   /** Finishes enrolling with a code from the new authenticator; logged. */

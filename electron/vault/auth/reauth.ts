@@ -207,9 +207,16 @@ export class ReauthService {
     this.freshUntil = this.clock.now() + (window === 0 ? 60_000 : window);
   }
 
-  /** Throws REAUTH_REQUIRED unless a re-authentication is fresh; a zero window is used up by one action. */
-  require(action: GuardedAction): void {
+  /**
+   * Throws REAUTH_REQUIRED unless a re-authentication is fresh; a zero window is used up by one
+   * action. With `actor`, a refusal is logged as a denial of `action` (the engine's guard logs its
+   * own; the authenticator's guards below pass their actor).
+   */
+  require(action: GuardedAction, options: { actor?: string } = {}): void {
     if (this.remainingMs() <= 0) {
+      if (options.actor !== undefined) {
+        this.log.append({ actor: options.actor, action, outcome: 'denied' });
+      }
       throw new KeywardError(
         'REAUTH_REQUIRED',
         `This action (${action}) needs you to confirm it is you: enter the master password or an authenticator code.`,
@@ -227,9 +234,12 @@ export class ReauthService {
     this.pendingTotp = null;
   }
 
-  /** Starts enrolling an authenticator: the secret (base32) and `otpauth://` URI to show once. */
-  beginTotpEnrollment(account: string): { secret: string; uri: string } {
-    this.require('totp.enroll');
+  /**
+   * Starts enrolling an authenticator: the secret (base32) and `otpauth://` URI to show once. Needs a
+   * fresh re-authentication; a refusal is logged as a denial of `totp.enroll`.
+   */
+  beginTotpEnrollment(account: string, options: { actor: string }): { secret: string; uri: string } {
+    this.require('totp.enroll', options);
     this.pendingTotp?.fill(0);
     this.pendingTotp = newTotpSecret();
     return { secret: base32Encode(this.pendingTotp), uri: otpauthUri(this.pendingTotp, account) };
@@ -259,9 +269,9 @@ export class ReauthService {
     this.pendingTotp = null;
   }
 
-  /** Removes the enrolled authenticator (needs a fresh re-authentication). */
+  /** Removes the enrolled authenticator (needs a fresh re-authentication; a refusal is logged as denied). */
   disableTotp(options: { actor: string }): void {
-    this.require('totp.disable');
+    this.require('totp.disable', options);
     this.db
       .transaction(() => {
         writeMeta(this.db, 'totp_secret', null);

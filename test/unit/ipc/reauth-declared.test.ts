@@ -206,10 +206,12 @@ describe('re-authentication is declared in the contract', () => {
         continue;
       }
       asked.push(channel);
-      // The denial the engine logged names the guarded action: it must be one the channel declares.
-      // (The TOTP guards do not log a denial yet; issue 10 §2 routes every guard through the engine.)
+      // Every refusal is logged as a denial naming the guarded action (the authenticator's guards
+      // too): it must be one the channel declares.
       const [last] = await valueOf<LogEntry[]>('log.list', { limit: 1 });
-      if (last?.outcome === 'denied' && !reauthActions(channel).some((action) => action === last.action)) {
+      if (last?.outcome !== 'denied') {
+        problems.push(`${channel} answered REAUTH_REQUIRED without logging a denial`);
+      } else if (!reauthActions(channel).some((action) => action === last.action)) {
         problems.push(`${channel} logged a denial of ${last.action}, which it does not declare`);
       }
       await valueOf('reauth.password', { password });

@@ -107,6 +107,31 @@ describe('re-authentication guards', () => {
     expect(await code(engine.reauthenticate({ totp: next }))).toBe('WRONG_PASSWORD'); // replay
   });
 
+  it('the authenticator guards log a refusal as denied, like every other guard', async () => {
+    const { engine, clock, internals } = await setup();
+    const denials = () =>
+      internals()
+        .log.all()
+        .filter((entry) => entry.outcome === 'denied')
+        .map((entry) => entry.action);
+    expect(await code(() => engine.beginTotpEnrollment())).toBe('REAUTH_REQUIRED');
+    expect(denials()).toEqual(['totp.enroll']);
+    await engine.reauthenticate({ password: PASSWORD });
+    const bytes = base32Decode(engine.beginTotpEnrollment().secret)!;
+    engine.confirmTotpEnrollment(hotp(bytes, totpStep(clock.now())));
+    // A re-authentication with an authenticator code, gone stale: disabling is refused and logged.
+    clock.advance(30_000);
+    await engine.reauthenticate({ totp: hotp(bytes, totpStep(clock.now())) });
+    clock.advance(61_000);
+    expect(await code(() => engine.disableTotp())).toBe('REAUTH_REQUIRED');
+    expect(denials()).toEqual(['totp.enroll', 'totp.disable']);
+    expect(engine.reauthStatus().totpEnrolled).toBe(true);
+    await engine.reauthenticate({ totp: hotp(bytes, totpStep(clock.now())) });
+    engine.disableTotp();
+    expect(engine.reauthStatus().totpEnrolled).toBe(false);
+    expect(denials()).toEqual(['totp.enroll', 'totp.disable']);
+  });
+
   it('a one-shot password unlock can count as the re-authentication (CLI), a plain one does not', async () => {
     const { engine, key } = await setup();
     engine.lock();
