@@ -463,20 +463,25 @@ export class KeywardEngine {
     return null;
   }
 
-  /** Imports an export as this engine's vault (only where no vault exists yet: VAULT_EXISTS otherwise). */
+  /**
+   * Imports an export as this engine's vault (only where no vault exists yet: VAULT_EXISTS
+   * otherwise). The export's password is checked with this path's unlock counter, like every
+   * password check: counted before Argon2id runs (parallel attempts each count), LOCKED_OUT while
+   * the backoff runs, and the failed attempts are logged in the imported vault's log.
+   */
   async importFrom(source: string, password: string): Promise<{ vaultId: string }> {
     this.requireNoVault('import');
+    const failuresBefore = this.vault.failedAttempts();
     return importVault({
       source,
       files: this.vault.files,
       password,
       clock: this.deps.clock,
+      unwrap: (header, candidate, wrongMessage) => this.vault.unwrapCounted(header, candidate, wrongMessage),
       onOpened: (db) => {
-        new ActivityLog(db, this.deps.clock).append({
-          actor: this.actor,
-          action: 'vault.import',
-          outcome: 'success',
-        });
+        const log = new ActivityLog(db, this.deps.clock);
+        this.logEarlierFailures(log, failuresBefore);
+        log.append({ actor: this.actor, action: 'vault.import', outcome: 'success' });
       },
     });
   }

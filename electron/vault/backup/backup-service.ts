@@ -15,11 +15,9 @@ import { quoteSafely } from '../../../shared/keys/redact.ts';
 import { fsyncDirectory } from '../atomic-file.ts';
 import { ensureDirectory } from '../ensure-directory.ts';
 import type { Clock } from '../clock.ts';
-import { deriveKeyFromPassword } from '../crypto/kdf.ts';
-import { unwrapKey } from '../crypto/key-wrap.ts';
 import { openVaultDatabase } from '../db/open-database.ts';
 import type { SqliteDatabase } from '../db/sqlite.ts';
-import { passwordWrapContext, readVaultHeader, writeVaultHeader } from '../vault-header.ts';
+import { readVaultHeader, writeVaultHeader } from '../vault-header.ts';
 import type { VaultHeader } from '../vault-header.ts';
 import type { VaultFiles } from '../vault-paths.ts';
 import { readMeta } from '../db/meta.ts';
@@ -173,8 +171,8 @@ export class BackupService {
   async restore(
     name: string,
     password: string,
-    onOpened?: (db: SqliteDatabase) => void,
-    unwrap?: UnwrapWithPassword,
+    onOpened: ((db: SqliteDatabase) => void) | undefined,
+    unwrap: UnwrapWithPassword,
   ): Promise<{ previous: string | null }> {
     const backup = this.list().find((candidate) => candidate.name === name);
     if (!backup) {
@@ -191,14 +189,15 @@ export class BackupService {
       password,
       clock: this.clock,
       ...(onOpened ? { onOpened } : {}),
-      ...(unwrap ? { unwrap } : {}),
+      unwrap,
     });
   }
 }
 
 /**
  * Checks `password` against a header and returns the data key it wraps, or throws WRONG_PASSWORD.
- * The engine passes one that counts the attempt and backs off like an unlock.
+ * The engine passes one that counts the attempt and backs off like an unlock (`Vault.unwrapCounted`):
+ * there is no uncounted password check, for a restore or for an import.
  */
 export type UnwrapWithPassword = (
   header: VaultHeader,
@@ -208,17 +207,6 @@ export type UnwrapWithPassword = (
 
 const WRONG_BACKUP_PASSWORD = 'That is not the master password this backup was made with.';
 
-/** The uncounted check (an import on a new computer, where no vault and no counter exist yet). */
-async function unwrapUncounted(header: VaultHeader, password: string, wrongMessage: string): Promise<Buffer> {
-  const kek = await deriveKeyFromPassword(password, header.kdf);
-  const dataKey = unwrapKey(header.passwordWrap, kek, passwordWrapContext(header));
-  kek.fill(0);
-  if (!dataKey) {
-    throw new KeywardError('WRONG_PASSWORD', wrongMessage);
-  }
-  return dataKey;
-}
-
 /** Opens `header` + database copy with `password`, checks it, and only then swaps it in. */
 export async function restoreVaultFiles(args: {
   files: VaultFiles;
@@ -227,11 +215,11 @@ export async function restoreVaultFiles(args: {
   password: string;
   clock: Clock;
   onOpened?: (db: SqliteDatabase) => void;
-  /** How the password is checked (default: uncounted). */
-  unwrap?: UnwrapWithPassword;
+  /** How the password is checked (counted: `Vault.unwrapCounted`). */
+  unwrap: UnwrapWithPassword;
 }): Promise<{ previous: string | null }> {
   const { files, header, password, clock } = args;
-  const dataKey = await (args.unwrap ?? unwrapUncounted)(header, password, WRONG_BACKUP_PASSWORD);
+  const dataKey = await args.unwrap(header, password, WRONG_BACKUP_PASSWORD);
   const staging = `${files.database}.restoring`;
   for (const suffix of ['', '-wal', '-shm']) {
     rmSync(`${staging}${suffix}`, { force: true });

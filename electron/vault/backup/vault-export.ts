@@ -9,6 +9,7 @@ import type { SqliteDatabase } from '../db/sqlite.ts';
 import { readVaultHeader, vaultHeaderSchema } from '../vault-header.ts';
 import type { VaultFiles } from '../vault-paths.ts';
 import { restoreVaultFiles } from './backup-service.ts';
+import type { UnwrapWithPassword } from './backup-service.ts';
 
 /** Largest export Keyward reads back (guards against a wrong file being slurped). */
 export const MAX_EXPORT_BYTES = 512 * 1024 * 1024;
@@ -52,13 +53,15 @@ export function exportVault(args: { db: SqliteDatabase; files: VaultFiles; targe
 
 /**
  * Imports an export as the vault at `files` — only where no vault exists yet (never over one). The
- * export is opened and checked with `password` before anything is written in place.
+ * export is opened and checked with `password` before anything is written in place; `unwrap` is
+ * how the password is checked (the engine's counts it with the unlock counter of `files`).
  */
 export async function importVault(args: {
   source: string;
   files: VaultFiles;
   password: string;
   clock: Clock;
+  unwrap: UnwrapWithPassword;
   onOpened?: (db: SqliteDatabase) => void;
 }): Promise<{ vaultId: string }> {
   if (existsSync(args.files.database)) {
@@ -94,6 +97,7 @@ export async function importVault(args: {
       databaseSource: temp,
       password: args.password,
       clock: args.clock,
+      unwrap: args.unwrap,
       ...(args.onOpened ? { onOpened: args.onOpened } : {}),
     });
   } finally {

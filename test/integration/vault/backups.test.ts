@@ -183,6 +183,34 @@ describe('encrypted export and import', () => {
     expect(() => engine.exportTo(join(dir, 'no-such-folder', 'x.kwexport'))).toThrow(/does not exist/);
   });
 
+  it('counts the password check like an unlock: parallel wrong attempts each count, back off and are logged', async () => {
+    const { engine, dir, clock, make } = await setup();
+    const target = join(dir, 'vault.kwexport');
+    engine.exportTo(target);
+    const other = make(join(dir, 'imported', 'k.vault'));
+    cleanups.push(() => other.lock());
+    // Four at once, as four processes would: each is counted before Argon2id runs, and those past
+    // the free ones are refused without being evaluated.
+    const results = await Promise.all(
+      Array.from({ length: 4 }, () => codeOf(other.importFrom(target, 'not the password'))),
+    );
+    expect(results.sort()).toEqual(['LOCKED_OUT', 'WRONG_PASSWORD', 'WRONG_PASSWORD', 'WRONG_PASSWORD']);
+    expect((await other.vault.status()).lockout.failures).toBe(3);
+    // Backing off: even the right password waits, and nothing is written in place meanwhile.
+    expect(await codeOf(other.importFrom(target, PASSWORD))).toBe('LOCKED_OUT');
+    expect(existsSync(join(dir, 'imported', 'k.vault'))).toBe(false);
+
+    clock.advance(60_000);
+    await other.importFrom(target, PASSWORD);
+    expect((await other.vault.status()).lockout.failures).toBe(0);
+    await other.unlockWithPassword(PASSWORD);
+    const entries = other.activity({ limit: 10 });
+    expect(entries.find((entry) => entry.action === 'vault.unlock-failed')?.details).toEqual({ attempts: 3 });
+    expect(entries.some((entry) => entry.action === 'vault.import' && entry.outcome === 'success')).toBe(
+      true,
+    );
+  });
+
   it('never imports over an existing vault, and rejects a file that is not an export', async () => {
     const { engine, dir } = await setup();
     const target = join(dir, 'vault.kwexport');
