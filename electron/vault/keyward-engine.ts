@@ -23,7 +23,7 @@ import type { GuardedAction, ReauthCredential } from './auth/reauth.ts';
 import { removeStaleTempFiles, writeNewFile } from './atomic-file.ts';
 import { AutoLock } from './auto-lock.ts';
 import type { Clock } from './clock.ts';
-import { isDatabaseCorruption, mapCorruption } from './db/corruption.ts';
+import { isVaultCorrupt, mapCorruption, reportCorruptionFromMethods } from './db/corruption.ts';
 import type { SqliteDatabase } from './db/sqlite.ts';
 import { LazyTokenDecoder } from './decoder/lazy-decoder.ts';
 import type { DecodeOptions, DecodeReport, TokenDecoder } from './decoder/token-decoder.ts';
@@ -134,6 +134,9 @@ export class KeywardEngine {
   private readonly syncListeners = new Set<(status: SyncStatus) => void>();
 
   constructor(deps: EngineDependencies) {
+    // A damaged page met by any method, also long after the unlock: VAULT_CORRUPT with the restore
+    // hint, never an internal error (db/corruption.ts).
+    reportCorruptionFromMethods(this, KeywardEngine.prototype);
     this.deps = deps;
     this.logger = deps.logger ?? noopLogger;
     this.vault = new Vault({
@@ -1069,7 +1072,7 @@ export class KeywardEngine {
    * database they may not be writable either).
    */
   private backupFailed(error: unknown, services: { log: ActivityLog; notices: NoticeService }): void {
-    const code = isDatabaseCorruption(error)
+    const code = isVaultCorrupt(error)
       ? 'VAULT_CORRUPT'
       : error instanceof KeywardError
         ? error.code
@@ -1162,7 +1165,7 @@ export class KeywardEngine {
     try {
       return this.open(method, failuresBefore);
     } catch (error) {
-      this.lock(isDatabaseCorruption(error) ? 'corrupt' : 'open-failed');
+      this.lock(isVaultCorrupt(error) ? 'corrupt' : 'open-failed');
       throw mapCorruption(error);
     }
   }
