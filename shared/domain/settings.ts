@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { INTEGRATION_LIMITS } from './integration.ts';
 
 const whole = (label: string, min: number, max: number) =>
   z
@@ -8,6 +9,27 @@ const whole = (label: string, min: number, max: number) =>
     .max(max, `${label} must be between ${min} and ${max}`);
 
 /**
+ * The bounds of the numeric settings (docs/domain-rules.md, "Settings"): the schema below checks
+ * them and every interface that names a range (the CLI's help, the settings screen) reads them here.
+ * The defaults for new integrations share the integrations' own bounds.
+ */
+export const SETTING_LIMITS = {
+  /** Seconds; or never (null). */
+  clipboardClearSeconds: { min: 10, max: 300 },
+  /** Minutes; or never (0). */
+  autoLockMinutes: { min: 1, max: 1440 },
+  noticeLeadDays: { min: 1, max: 90 },
+  defaultRotationDays: { min: INTEGRATION_LIMITS.rotationDays.min, max: INTEGRATION_LIMITS.rotationDays.max },
+  defaultGraceDays: { min: INTEGRATION_LIMITS.graceDays.min, max: INTEGRATION_LIMITS.graceDays.max },
+  secretLifetimeHours: { min: 1, max: 168 },
+  /** Seconds; 0 = ask every time. */
+  reauthWindowSeconds: { min: 0, max: 900 },
+} as const;
+
+const limited = (name: keyof typeof SETTING_LIMITS) =>
+  whole(name, SETTING_LIMITS[name].min, SETTING_LIMITS[name].max);
+
+/**
  * Every setting of docs/domain-rules.md, "Settings", with its bounds and default. One schema drives the engine,
  * the CLI (`keyward settings get|set`) and the settings screen.
  */
@@ -15,19 +37,19 @@ export const settingsSchema = z.strictObject({
   /** ISO 8601 UTC: every timestamp shown, printed or exported is UTC with `Z`; off = local time with offset. */
   utc: z.boolean().default(false),
   /** Seconds before a copied secret is cleared from the clipboard (10–300), or null = never. */
-  clipboardClearSeconds: whole('clipboardClearSeconds', 10, 300).nullable().default(30),
+  clipboardClearSeconds: limited('clipboardClearSeconds').nullable().default(30),
   /** Idle minutes before the vault locks itself (1–1440), or 0 = never. */
-  autoLockMinutes: z.union([z.literal(0), whole('autoLockMinutes', 1, 1440)]).default(5),
+  autoLockMinutes: z.union([z.literal(0), limited('autoLockMinutes')]).default(5),
   /** Days before an active key expires that the first notice fires (1–90). */
-  noticeLeadDays: whole('noticeLeadDays', 1, 90).default(30),
+  noticeLeadDays: limited('noticeLeadDays').default(30),
   /** Rotation period for new integrations (1–365 days). */
-  defaultRotationDays: whole('defaultRotationDays', 1, 365).default(365),
+  defaultRotationDays: limited('defaultRotationDays').default(365),
   /** Grace period for new integrations (0–30 days). */
-  defaultGraceDays: whole('defaultGraceDays', 0, 30).default(30),
+  defaultGraceDays: limited('defaultGraceDays').default(30),
   /** Lifetime of a minted Secret (1–168 hours). */
-  secretLifetimeHours: whole('secretLifetimeHours', 1, 168).default(24),
+  secretLifetimeHours: limited('secretLifetimeHours').default(24),
   /** How long a re-authentication stays fresh (0–900 seconds; 0 = ask every time). */
-  reauthWindowSeconds: whole('reauthWindowSeconds', 0, 900).default(60),
+  reauthWindowSeconds: limited('reauthWindowSeconds').default(60),
   /** Colour theme. */
   theme: z.enum(['system', 'light', 'dark']).default('system'),
 });

@@ -4,3 +4,6 @@
  * load the schemas of shared/domain.
  */
 export const PREFIX_PATTERN = /^[a-z0-9]{1,7}_$/;
+
+/** The length {@link PREFIX_PATTERN} allows, the `_` included (for messages and help texts). */
+export const PREFIX_LENGTH = { min: 2, max: 8 } as const;

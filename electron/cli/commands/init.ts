@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { MASTER_PASSWORD_MIN_LENGTH } from '../../../shared/domain/master-password.ts';
 import type { CommandContext, CommandRunner } from '../cli-context.ts';
 import type { CommandResult } from '../output.ts';
 import { rememberOnThisDevice, timeFor } from '../vault-access.ts';
@@ -11,7 +12,7 @@ export interface InitOptions {
 const HELP = `
 Creates a new, empty vault at the vault path (see --vault). Refuses, with exit code 5, when a vault is
 already there: an existing vault is never overwritten. On a terminal the new master password is asked
-twice (no echo); otherwise it comes from --password-stdin or KEYWARD_PASSWORD. At least 8 characters.
+twice (no echo); otherwise it comes from --password-stdin or KEYWARD_PASSWORD. At least ${MASTER_PASSWORD_MIN_LENGTH} characters.
 
 --remember also stores a device key in the OS keychain, so later commands on this device need no
 password (as after \`keyward unlock --remember\`). Without a usable keychain the vault is still created

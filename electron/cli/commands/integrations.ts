@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import type { ApiKeyView } from '../../../shared/domain/api-key.ts';
 import type { Integration } from '../../../shared/domain/integration.ts';
-import { PLATFORMS } from '../../../shared/domain/integration.ts';
+import { DEFAULT_PREFIX, INTEGRATION_LIMITS, PLATFORMS } from '../../../shared/domain/integration.ts';
+import { PREFIX_LENGTH } from '../../../shared/keys/key-prefix.ts';
 import { KeywardError } from '../../../shared/errors.ts';
 import { ACCEPTED_CREDENTIALS } from '../../../shared/sync/accepted-credential.ts';
 import type { AcceptedCredential } from '../../../shared/sync/accepted-credential.ts';
@@ -457,13 +458,24 @@ export async function runDelete(
   };
 }
 
+// The ranges in the help come from the domain's limits (the schemas check the same ones).
+const { rotationDays: ROTATION, graceDays: GRACE } = INTEGRATION_LIMITS;
+
 function addFieldOptions(command: Command): Command {
   return command
     .option('--website <url>', 'an absolute http(s) URL')
     .option('--ip <cidr>', 'allowed address or CIDR; repeat or comma-separate (default: any)', collectList)
-    .option('--rotation-days <days>', 'rotation period, 1–365 (default: the vault setting)', wholeNumber)
-    .option('--grace-days <days>', 'grace for the old key after a rotation, 0–30', wholeNumber)
-    .option('--notes <text>', 'free text, at most 2000 characters')
+    .option(
+      '--rotation-days <days>',
+      `rotation period, ${ROTATION.min}–${ROTATION.max} (default: the vault setting)`,
+      wholeNumber,
+    )
+    .option(
+      '--grace-days <days>',
+      `grace for the old key after a rotation, ${GRACE.min}–${GRACE.max}`,
+      wholeNumber,
+    )
+    .option('--notes <text>', `free text, at most ${INTEGRATION_LIMITS.notesMax} characters`)
     .option(
       '--accepts <credential>',
       `what verifiers take: ${ACCEPTED_CREDENTIALS.join(', ')} (default key-or-secret)`,
@@ -486,10 +498,13 @@ export function registerIntegrationsCommand(program: Command, run: CommandRunner
     .command('add')
     .summary('create an integration and its first key')
     .description('Create an integration and issue its first key.')
-    .requiredOption('--name <name>', 'unique name, 1–100 characters')
+    .requiredOption('--name <name>', `unique name, 1–${INTEGRATION_LIMITS.nameMax} characters`)
     .requiredOption('--platform <platform>', `one of ${PLATFORMS.join(', ')}`);
   addFieldOptions(add)
-    .option('--prefix <prefix>', 'key prefix: 2–8 of a–z 0–9 ending in "_" (default kw_)')
+    .option(
+      '--prefix <prefix>',
+      `key prefix: ${PREFIX_LENGTH.min}–${PREFIX_LENGTH.max} of a–z 0–9 ending in "_" (default ${DEFAULT_PREFIX})`,
+    )
     .option('--never-expire', 'the key never expires and is never rotated (needs --confirm-never-expire)')
     .option('--confirm-never-expire', 'confirm --never-expire');
   addReauthOption(add)

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { MASTER_PASSWORD_MIN_LENGTH } from '../../../shared/domain/master-password.ts';
 import { KeywardError } from '../../../shared/errors.ts';
 import type { CommandContext, CommandRunner } from '../cli-context.ts';
 import type { CommandResult } from '../output.ts';
@@ -15,7 +16,7 @@ open elsewhere cannot read the re-keyed vault and has to unlock again.
 Passwords: on a terminal it asks for the current one, then the new one twice. Otherwise the current
 one comes from line 1 of stdin (--password-stdin) or KEYWARD_PASSWORD, and the new one from line 2
 of stdin (--password-stdin) or KEYWARD_NEW_PASSWORD. A wrong current password counts as a failed
-unlock (exit code 3). The new password needs at least 8 characters.
+unlock (exit code 3). The new password needs at least ${MASTER_PASSWORD_MIN_LENGTH} characters.
 
   printf '%s\\n%s\\n' "$OLD" "$NEW" | keyward passwd --password-stdin
 

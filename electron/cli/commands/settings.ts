@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import {
   DEFAULT_SETTINGS,
+  SETTING_LIMITS,
   settingsPatchSchema,
   WEAKENABLE_SETTINGS,
 } from '../../../shared/domain/settings.ts';
@@ -13,21 +14,35 @@ import { addReauthOption, checkAgainstSchema } from '../arguments.ts';
 import { table, TERMINAL_WIDTH } from '../present.ts';
 import { retryAfterReauth, unlockEngine } from '../vault-access.ts';
 
+/** A setting's range as the help shows it (`min–max`), from the domain's limits. */
+function range(name: keyof typeof SETTING_LIMITS): string {
+  return `${SETTING_LIMITS[name].min}–${SETTING_LIMITS[name].max}`;
+}
+
 /** Every setting, what it means, and how a value is written on the command line. */
 const SETTINGS: Record<SettingName, { meaning: string; values: string }> = {
   utc: { meaning: 'timestamps in UTC (…Z) everywhere, else local time with offset', values: 'true | false' },
   clipboardClearSeconds: {
     meaning: 'seconds before a copied Secret or key is cleared from the clipboard',
-    values: '10–300 | never',
+    values: `${range('clipboardClearSeconds')} | never`,
   },
-  autoLockMinutes: { meaning: 'idle minutes before the desktop app locks', values: '1–1440 | never (0)' },
-  noticeLeadDays: { meaning: 'days before a key expires that the first notice fires', values: '1–90' },
-  defaultRotationDays: { meaning: 'rotation period for new integrations', values: '1–365' },
-  defaultGraceDays: { meaning: 'grace period for new integrations', values: '0–30' },
-  secretLifetimeHours: { meaning: 'lifetime of a minted Secret', values: '1–168' },
+  autoLockMinutes: {
+    meaning: 'idle minutes before the desktop app locks',
+    values: `${range('autoLockMinutes')} | never (0)`,
+  },
+  noticeLeadDays: {
+    meaning: 'days before a key expires that the first notice fires',
+    values: range('noticeLeadDays'),
+  },
+  defaultRotationDays: {
+    meaning: 'rotation period for new integrations',
+    values: range('defaultRotationDays'),
+  },
+  defaultGraceDays: { meaning: 'grace period for new integrations', values: range('defaultGraceDays') },
+  secretLifetimeHours: { meaning: 'lifetime of a minted Secret', values: range('secretLifetimeHours') },
   reauthWindowSeconds: {
     meaning: 'how long a re-authentication stays fresh (0 = every time)',
-    values: '0–900',
+    values: range('reauthWindowSeconds'),
   },
   theme: { meaning: 'colour theme of the desktop app', values: 'system | light | dark' },
 };
