@@ -10,8 +10,8 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { deriveKeyFromPassword } from '../../electron/vault/crypto/kdf.ts';
 import type { KdfParams } from '../../electron/vault/crypto/kdf.ts';
+import { BENCH_PASSWORD as PASSWORD, timeBareArgon2id } from './argon2-baseline.ts';
 import {
   benchTempDir,
   describeTimings,
@@ -26,7 +26,6 @@ const HELP_TARGET = 2.5;
 const PASSWORD_TARGET = 1.3;
 const ROUNDS = envCount('KEYWARD_BENCH_ROUNDS', 21);
 const WARMUP = 3;
-const PASSWORD = 'correct horse battery staple';
 const root = join(import.meta.dirname, '..', '..');
 const bin = join(root, 'bin', 'keyward.cjs');
 const manifest = join(root, 'out', 'cli', 'manifest.json');
@@ -73,18 +72,10 @@ printHeader('CLI start-up: keyward --help and a password command vs node -e 0 (+
   rounds: `${ROUNDS} measured + ${WARMUP} warm-up; the four measurements rotate their order each round`,
 });
 
-async function bareArgon2id(): Promise<number> {
-  const start = performance.now();
-  const key = await deriveKeyFromPassword(PASSWORD, kdf);
-  const elapsed = performance.now() - start;
-  key.fill(0);
-  return elapsed;
-}
-
 const measurements: Record<string, () => number | Promise<number>> = {
   'node -e 0': () => timeNode(['-e', '0']),
   'keyward --help': () => timeNode([bin, '--help']),
-  'bare Argon2id': bareArgon2id,
+  'bare Argon2id': () => timeBareArgon2id(kdf),
   'keyward keys list --json': () => timeNode([bin, 'keys', 'list', '--json'], withPassword),
 };
 const names = Object.keys(measurements);

@@ -11,6 +11,7 @@
 // For scale, in the same run: the same query with no change before it, and a full rebuild of the
 // table (what the first keystroke after a change cost before the read models updated incrementally).
 import { KeyTable } from '../../electron/vault/keys/key-table.ts';
+import { writeBulkKeys } from '../support/e2e/bulk-keys.ts';
 import { makeLifecycle } from '../support/lifecycle-fixture.ts';
 import { describeTimings, envCount, percentile, printHeader, reportResult } from './bench-kit.ts';
 
@@ -18,9 +19,6 @@ const KEYS = envCount('KEYWARD_BENCH_KEYS', 100_000);
 const ROUNDS = envCount('KEYWARD_BENCH_ROUNDS', 41);
 const WARMUP = 3;
 const BUDGET_MS = 100;
-const DAY = 86_400_000;
-const WORDS = ['billing', 'payments', 'webhooks', 'mobile', 'partner', 'reporting', 'search', 'export'];
-const PLATFORMS = ['web', 'mobile', 'desktop', 'server', 'other'];
 /** First keystrokes: common and rarer letters, a digit. */
 const FIRST_KEYS = ['w', 'b', 'p', 'e', 's', 'x', '4'];
 
@@ -32,42 +30,8 @@ printHeader('Key table: the first keystroke after a rotation', {
 const { db, lifecycle, integrations, cleanup } = makeLifecycle(Date.now());
 process.on('exit', cleanup);
 
-// Written straight into the tables (the create path would take minutes at 100k), as
-// test/support/e2e/bulk-keys.ts does for the renderer benchmark.
-{
-  const now = Date.now();
-  const integration = db.prepare(
-    `INSERT INTO integrations (id, name, name_key, website, platform, ip_acl, prefix, rotation_days, grace_days,
-       never_expire, enabled, notes, created_at, updated_at)
-     VALUES (?, ?, ?, NULL, ?, '[]', 'kw_', 365, 30, 0, 1, NULL, ?, ?)`,
-  );
-  const key = db.prepare(
-    `INSERT INTO api_keys (id, integration_id, material, lookup_hash, masked, status, created_at, expires_at)
-     VALUES (?, ?, 'not a real key', ?, ?, 'active', ?, ?)`,
-  );
-  db.transaction(() => {
-    for (let i = 0; i < KEYS; i++) {
-      const name = `${WORDS[i % WORDS.length]} ${WORDS[(i * 7) % WORDS.length]} ${i}`;
-      const created = now - (i % 300) * DAY;
-      integration.run(
-        `bulk-${i}`,
-        name,
-        name.toLowerCase(),
-        PLATFORMS[i % PLATFORMS.length],
-        created,
-        created,
-      );
-      key.run(
-        `bulk-key-${i}`,
-        `bulk-${i}`,
-        `hash-${i}`,
-        `kw_${String(i).padStart(5, '0')}…`,
-        created,
-        created + 365 * DAY,
-      );
-    }
-  })();
-}
+// Written straight into the tables, as for the renderer benchmark (test/support/e2e/bulk-keys.ts).
+writeBulkKeys(db, KEYS);
 
 const keystroke = (term: string) =>
   lifecycle.keyTable({ term, sort: 'integration', direction: 'asc', offset: 0, limit: 100 });

@@ -2,15 +2,10 @@
 // open, re-authenticate with a wrong password at the same moment. The re-auth counter lives in the
 // database and is reserved in an IMMEDIATE transaction before the password is evaluated, so every
 // evaluated attempt is counted (no lost update) and the log has one failure entry for each.
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { KeywardEngine } from '../../../electron/vault/keyward-engine.ts';
-import { createSystemClock } from '../../../electron/vault/clock.ts';
-import { makeTempDir, MemoryKeychain } from '../../support/temp-vault.ts';
 import { engineInternals } from '../../support/engine-internals.ts';
+import { createWeakVault, runEngineProcess } from '../../support/engine-process.ts';
 
-const WEAK = { memoryKiB: 1024, iterations: 1, parallelism: 1 };
 const PASSWORD = 'concurrent re-auth password';
 const PROCESSES = 6;
 const cleanups: (() => void)[] = [];
@@ -21,17 +16,11 @@ afterEach(() => {
 });
 
 /** One process: unlock, wait for `startAt`, try one wrong re-authentication, print its error code. */
-function worker(
-  path: string,
-  startAt: number,
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const root = process.cwd();
-  const script = `
-    import { KeywardEngine } from ${JSON.stringify(join(root, 'electron/vault/keyward-engine.ts'))};
-    import { createSystemClock } from ${JSON.stringify(join(root, 'electron/vault/clock.ts'))};
-    const keychain = { set: async () => {}, get: async () => null, delete: async () => false, probe: async () => ({ available: false, reason: 'test' }) };
-    const engine = new KeywardEngine({ path: ${JSON.stringify(path)}, clock: createSystemClock(), keychain, actor: 'worker',
-      kdfTuning: ${JSON.stringify(WEAK)}, allowWeakKdf: true });
+function worker(path: string, startAt: number) {
+  return runEngineProcess(
+    path,
+    `
+    const engine = openEngine();
     await engine.unlockWithPassword(${JSON.stringify(PASSWORD)});
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, ${startAt} - Date.now())));
     try {
@@ -41,35 +30,15 @@ function worker(
       console.log(error.code);
     }
     engine.lock();
-  `;
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    child.on('close', (code) => resolve({ code, stdout: stdout.trim(), stderr }));
-  });
+  `,
+    { actor: 'worker' },
+  );
 }
 
 describe('re-authentication from several processes at once', () => {
   it('counts every evaluated wrong password: no lost update', async () => {
-    const { dir, cleanup } = makeTempDir();
+    const { path, open, cleanup } = await createWeakVault(PASSWORD);
     cleanups.push(cleanup);
-    const path = join(dir, 'k.vault');
-    const deps = {
-      path,
-      clock: createSystemClock(),
-      keychain: new MemoryKeychain(),
-      actor: 'owner',
-      kdfTuning: WEAK,
-      allowWeakKdf: true,
-    };
-    const creator = new KeywardEngine(deps);
-    await creator.create(PASSWORD);
-    creator.lock();
 
     // Every worker unlocks first, then all try at the same wall-clock moment.
     const startAt = Date.now() + 4000;
@@ -81,7 +50,7 @@ describe('re-authentication from several processes at once', () => {
     const wrong = codes.filter((code) => code === 'WRONG_PASSWORD').length;
     expect(wrong + codes.filter((code) => code === 'LOCKED_OUT').length).toBe(PROCESSES);
 
-    const check = new KeywardEngine(deps);
+    const check = open();
     await check.unlockWithPassword(PASSWORD);
     const internals = () => engineInternals(check);
     const stored = internals()

@@ -1,15 +1,13 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import type { CliDependencies } from '../../../electron/cli/cli-context.ts';
 import { runCli } from '../../../electron/cli/program.ts';
 import { REVOKE_LIMITS } from '../../../shared/domain/api-key.ts';
 import { INTEGRATION_LIMITS } from '../../../shared/domain/integration.ts';
 import { MASTER_PASSWORD_MIN_LENGTH } from '../../../shared/domain/master-password.ts';
 import { SETTING_LIMITS } from '../../../shared/domain/settings.ts';
-import { KeywardError } from '../../../shared/errors.ts';
 import { PREFIX_LENGTH, PREFIX_PATTERN } from '../../../shared/keys/key-prefix.ts';
+import { noVaultDeps } from './no-vault-deps.ts';
 
 // The ranges `keyward … --help` prints are the ones the domain's schemas check: each comes from
 // shared/domain's limits, never a number typed into a help text (which would go stale the day a
@@ -18,22 +16,10 @@ import { PREFIX_LENGTH, PREFIX_PATTERN } from '../../../shared/keys/key-prefix.t
 /** `keyward ARGS --help`, in process: what it prints on stdout. */
 async function help(...args: string[]): Promise<string> {
   let out = '';
-  const fail = () => Promise.reject(new KeywardError('INVALID_STATE', 'not in this test'));
-  const deps: CliDependencies = {
+  const deps = noVaultDeps({
     argv: [...args, '--help'],
-    env: { KEYWARD_VAULT: '/nonexistent/keyward-help-test.vault' },
-    stdin: Readable.from([]),
     stdout: { write: (text: string) => ((out += text), true) },
-    stderr: { write: () => true },
-    isTTY: false,
-    stdoutIsTTY: false,
-    openEngine: () => {
-      throw new Error('no engine for --help');
-    },
-    now: () => Date.now(),
-    prompt: fail,
-    clipboard: { check: fail, copy: fail },
-  };
+  });
   expect(await runCli(deps)).toBe(0);
   return out.replace(/\s+/g, ' '); // commander wraps long option lines
 }

@@ -1,32 +1,13 @@
-import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import type { CliDependencies } from '../../../electron/cli/cli-context.ts';
 import { CliOutput } from '../../../electron/cli/output.ts';
 import { buildProgram, COMMANDS, loadCommands } from '../../../electron/cli/program.ts';
-import { KeywardError } from '../../../shared/errors.ts';
+import { noVaultDeps } from './no-vault-deps.ts';
 
 // The root help is built from program.ts's COMMANDS table without loading any command module
 // (that is what keeps `keyward --help` fast). These tests keep the table honest: what it lists must
 // be exactly what the modules declare.
 
-function deps(): CliDependencies {
-  const fail = () => Promise.reject(new KeywardError('INVALID_STATE', 'not in this test'));
-  return {
-    argv: [],
-    env: { KEYWARD_VAULT: '/nonexistent/keyward-test.vault' },
-    stdin: Readable.from([]),
-    stdout: { write: () => true },
-    stderr: { write: () => true },
-    isTTY: false,
-    stdoutIsTTY: false,
-    openEngine: () => {
-      throw new Error('no engine in this test');
-    },
-    now: () => Date.now(),
-    prompt: fail,
-    clipboard: { check: fail, copy: fail },
-  };
-}
+const deps = () => noVaultDeps();
 
 const outputFor = (json: boolean) =>
   new CliOutput({ stdout: { write: () => true }, stderr: { write: () => true }, json, debug: false });

@@ -6,7 +6,6 @@ import { randomBytes } from 'node:crypto';
 import { copyFileSync, existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { KeywardError } from '../../../shared/errors.ts';
 import { deriveKeyFromPassword, newKdfParams } from '../../../electron/vault/crypto/kdf.ts';
 import { unwrapKey, wrapKey } from '../../../electron/vault/crypto/key-wrap.ts';
 import { applyRawKey, openVaultDatabase } from '../../../electron/vault/db/open-database.ts';
@@ -15,6 +14,7 @@ import { passwordWrapContext, readVaultHeader } from '../../../electron/vault/va
 import type { VaultHeader } from '../../../electron/vault/vault-header.ts';
 import { FakeClock } from '../../support/fake-clock.ts';
 import { makeTempDir, makeTestVault, MemoryKeychain } from '../../support/temp-vault.ts';
+import { codeOfAsync as codeOf } from '../../support/checks.ts';
 import { engineInternals } from '../../support/engine-internals.ts';
 
 const WEAK_TUNING = { memoryKiB: 1024, iterations: 1, parallelism: 1 };
@@ -27,18 +27,6 @@ afterEach(() => {
     cleanup();
   }
 });
-
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof KeywardError) {
-      return error.code;
-    }
-    throw error;
-  }
-  return 'no error';
-}
 
 async function unwrapWith(header: VaultHeader, password: string): Promise<Buffer | null> {
   const kek = await deriveKeyFromPassword(password, header.kdf);

@@ -1,9 +1,9 @@
-import { createHash } from 'node:crypto';
 import { MIGRATIONS } from '../../../electron/vault/db/migrations/index.ts';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { KeywardError } from '../../../shared/errors.ts';
 import { readVaultHeader } from '../../../electron/vault/vault-header.ts';
+import { codeOfAsync as codeOf, sha256File as sha256 } from '../../support/checks.ts';
 import { makeTestVault, MemoryKeychain } from '../../support/temp-vault.ts';
 
 const PASSWORD = 'correct horse battery staple';
@@ -21,22 +21,6 @@ afterEach(() => {
     cleanup();
   }
 });
-
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof KeywardError) {
-      return error.code;
-    }
-    throw error;
-  }
-  return 'no error';
-}
-
-function sha256(path: string): string {
-  return createHash('sha256').update(readFileSync(path)).digest('hex');
-}
 
 describe('creating a vault', () => {
   it('creates an unlocked vault that a new process can unlock with the password', async () => {
