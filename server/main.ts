@@ -16,32 +16,37 @@ for (const stream of [process.stdout, process.stderr]) {
   });
 }
 
-const started: { running: { server: KeywardServer; storage: Storage } | null } = { running: null };
+/** Runs the command; for `start`, stays up until a signal. No top-level await: the bundle is CommonJS. */
+async function main(): Promise<void> {
+  const started: { running: { server: KeywardServer; storage: Storage } | null } = { running: null };
 
-process.exitCode = await runServerCli({
-  argv: process.argv.slice(2),
-  env: process.env,
-  stdout: process.stdout,
-  stderr: process.stderr,
-  now: Date.now,
-  onStarted: (server, storage) => {
-    started.running = { server, storage };
-  },
-});
+  process.exitCode = await runServerCli({
+    argv: process.argv.slice(2),
+    env: process.env,
+    stdout: process.stdout,
+    stderr: process.stderr,
+    now: Date.now,
+    onStarted: (server, storage) => {
+      started.running = { server, storage };
+    },
+  });
 
-if (started.running !== null) {
-  const { server, storage } = started.running;
-  let closing = false;
-  const stop = (): void => {
-    if (closing) {
-      return;
-    }
-    closing = true;
-    void server
-      .close()
-      .then(() => storage.close())
-      .finally(() => process.exit(0));
-  };
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
+  if (started.running !== null) {
+    const { server, storage } = started.running;
+    let closing = false;
+    const stop = (): void => {
+      if (closing) {
+        return;
+      }
+      closing = true;
+      void server
+        .close()
+        .then(() => storage.close())
+        .finally(() => process.exit(0));
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  }
 }
+
+void main();

@@ -3,7 +3,7 @@ import { keyAcceptance, type RefusalCode } from '../../shared/keys/acceptance.ts
 import { parseApiKey } from '../../shared/keys/key-format.ts';
 import { secretClaimsSchema, secretHeaderSchema } from '../../shared/jwt/secret-claims.ts';
 import type { IndexedKey, KeyIndex } from './key-index.ts';
-import { nodeLookupHash } from './node-lookup-hash.ts';
+import { nodeLookupDigest } from './node-lookup-hash.ts';
 
 /** The longest credential read (a Secret is well under 1 KiB; anything longer is malformed). */
 export const MAX_CREDENTIAL_LENGTH = 8192;
@@ -61,7 +61,7 @@ function verifyKey(
   clientIp: string,
   credential: 'key' | 'secret',
 ): VerifyOutcome {
-  const entry = index.lookup(nodeLookupHash(text)) ?? null;
+  const entry = index.lookupDigest(nodeLookupDigest(text)) ?? null;
   if (entry === null) {
     const parsed = parseApiKey(text);
     if (!parsed.ok) {
@@ -71,7 +71,7 @@ function verifyKey(
   if (entry !== null && credential === 'key' && entry.integration.facts.accepts === 'secret-only') {
     return refuse('SECRET_REQUIRED', 'this integration accepts only Secrets, not raw keys', entry);
   }
-  const acceptance = keyAcceptance(entry === null ? null : entry.rule, now, clientIp);
+  const acceptance = keyAcceptance(entry, now, clientIp);
   if (!acceptance.accepted) {
     return refuse(acceptance.code, MESSAGES[acceptance.code] ?? acceptance.code, entry);
   }
@@ -117,10 +117,7 @@ function verifySecret(index: KeyIndex, token: string, now: number, clientIp: str
   }
   const outcome = verifyKey(index, claims.data.client_secret, now, clientIp, 'secret');
   const key = outcome.key;
-  if (
-    key !== null &&
-    (key.facts.keyId !== claims.data.key_id || key.facts.integrationId !== claims.data.sub)
-  ) {
+  if (key !== null && (key.keyId !== claims.data.key_id || key.integrationId !== claims.data.sub)) {
     return refuse('BAD_SIGNATURE', "the Secret's claims do not match the key inside it", key);
   }
   if (outcome.accepted && key !== null && key.integration.facts.accepts === 'key-only') {
