@@ -28,6 +28,10 @@ const result = await build({
   output: {
     dir: outDir,
     format: 'cjs',
+    // ASCII only: one non-ASCII character makes V8 hold the whole source as two-byte characters.
+    charset: 'ascii',
+    // Whitespace and comments out, names kept (readable stack traces): about 1 MB less to hold.
+    minify: { compress: false, mangle: false },
     entryFileNames: '[name].cjs',
     chunkFileNames: 'chunks/[name]-[hash].cjs',
   },

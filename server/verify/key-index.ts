@@ -165,6 +165,34 @@ export class KeyIndex {
     }
   }
 
+  /** Forgets everything (a first load that failed half-way starts again from nothing). */
+  reset(): void {
+    this.revision = -1;
+    this.publishedAt = null;
+    this.byDigest.clear();
+    this.byId.clear();
+    this.integrations.clear();
+    this.signing.clear();
+  }
+
+  /**
+   * Adds or replaces keys without moving the revision: a page of the first load (`index-sync.ts`),
+   * whose integrations were applied before. A key of an integration the index does not have is
+   * skipped (storage never publishes one; a load racing a publish gets it with the catch-up).
+   */
+  putKeys(keys: readonly PublishedKeyFacts[]): void {
+    for (const facts of keys) {
+      this.removeKey(facts.keyId);
+      const integration = this.integrations.get(facts.integrationId);
+      if (integration === undefined) {
+        continue;
+      }
+      const entry = new IndexedKey(facts, integration);
+      this.byId.set(entry.keyId, entry);
+      this.byDigest.set(entry.digest, entry);
+    }
+  }
+
   /** Applies what changed since the index's revision (removals first, then rows). */
   apply(changes: StateChanges): void {
     for (const keyId of changes.removedKeys) {
@@ -195,16 +223,7 @@ export class KeyIndex {
         existing.ipAllowed = ipAllowed;
       }
     }
-    for (const facts of changes.keys) {
-      this.removeKey(facts.keyId);
-      const integration = this.integrations.get(facts.integrationId);
-      if (integration === undefined) {
-        continue; // storage never publishes such a key; skip rather than guess
-      }
-      const entry = new IndexedKey(facts, integration);
-      this.byId.set(entry.keyId, entry);
-      this.byDigest.set(entry.digest, entry);
-    }
+    this.putKeys(changes.keys);
     for (const facts of changes.signingKeys) {
       try {
         const publicKey = createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: facts.x }, format: 'jwk' });
