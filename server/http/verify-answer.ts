@@ -16,6 +16,9 @@ export interface VerifyAnswer {
   body: string;
 }
 
+/** How many keys keep a prepared 200 at most (the busiest; about 700 bytes each). */
+export const PREPARED_KEYS = 1024;
+
 /** 403 codes; every other refusal is 401. */
 const FORBIDDEN: ReadonlySet<RefusalCode> = new Set(['IP_NOT_ALLOWED', 'API_DISABLED']);
 
@@ -137,12 +140,16 @@ function prepareOk(key: IndexedKey, status: 'active' | 'grace', graceEndsAt: num
  *
  * Answers that do not change per request are built once: the error answers by code and message,
  * and each key's 200 (body and `X-Keyward-*` headers), kept on the key until its integration's
- * facts or its standing (active/grace) change.
+ * facts or its standing (active/grace) change — for the {@link PREPARED_KEYS} most recently
+ * prepared keys only, so memory stays bounded however many keys are in use.
  */
 export class VerifyResponder {
   private readonly context: ServerContext;
   private readonly failedWindowMs: number;
   private readonly errors = new Map<string, VerifyAnswer>();
+  /** The keys holding a prepared 200, oldest first from `nextHolder` (a ring). */
+  private readonly holders: (IndexedKey | undefined)[] = new Array<IndexedKey | undefined>(PREPARED_KEYS);
+  private nextHolder = 0;
   private readonly notReady = errorAnswer(
     503,
     'NOT_READY',
@@ -153,6 +160,19 @@ export class VerifyResponder {
   constructor(context: ServerContext) {
     this.context = context;
     this.failedWindowMs = context.failedLimit.windowSeconds * 1000;
+  }
+
+  /**
+   * Makes room for one more key with a prepared 200: at most {@link PREPARED_KEYS} keys hold one
+   * (about 3 MB), the oldest lets go of its own. O(1), so 100k busy keys never add 100k answers.
+   */
+  private hold(key: IndexedKey): void {
+    const evicted = this.holders[this.nextHolder];
+    if (evicted !== undefined && evicted !== key) {
+      evicted.answer = null;
+    }
+    this.holders[this.nextHolder] = key;
+    this.nextHolder = (this.nextHolder + 1) % PREPARED_KEYS;
   }
 
   /** A refusal without extra headers, built once per status, code and message. */
@@ -232,6 +252,9 @@ export class VerifyResponder {
       prepared.status !== outcome.status ||
       prepared.graceEndsAt !== outcome.graceEndsAt
     ) {
+      if (prepared === null) {
+        this.hold(key);
+      }
       prepared = prepareOk(key, outcome.status, outcome.graceEndsAt);
       key.answer = prepared;
     }
