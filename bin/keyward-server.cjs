@@ -1,24 +1,68 @@
 #!/usr/bin/env node
 // The `keyward-server` command (package.json "bin"). Plain CommonJS that any Node can parse: it
 // makes sure a Node >= 22.18 (the first that runs TypeScript directly) runs the server, then
-// starts server/main.ts with the same stdio and passes its exit code through.
+// starts it with the same stdio and passes its exit code through.
+//
+// What it starts: the bundle out/server/keyward-server.cjs (`node scripts/build-server.ts`; CommonJS,
+// production code only) while it is up to date with the sources it was built from
+// (out/server/manifest.json lists each with its size and mtime), else server/main.ts itself.
+// KEYWARD_SERVER_SOURCE=1 always runs the sources. The bundle is for memory and start-up
+// (docs/targets.md, `npm run bench:server-memory`).
 'use strict';
 
+const { existsSync, readFileSync, statSync } = require('fs');
 const path = require('path');
 const { pathToFileURL } = require('url');
 const { newEnough, runWithProjectNode } = require('./node22.cjs');
 
 const root = path.resolve(__dirname, '..');
-const main = path.join(root, 'server', 'main.ts');
+const source = path.join(root, 'server', 'main.ts');
+const bundle = path.join(root, 'out', 'server', 'keyward-server.cjs');
+
+/** True when out/server/ was built from exactly the files that are there now. */
+function bundleIsCurrent() {
+  if (process.env.KEYWARD_SERVER_SOURCE === '1') {
+    return false;
+  }
+  try {
+    const manifest = JSON.parse(readFileSync(path.join(root, 'out', 'server', 'manifest.json'), 'utf8'));
+    const files = Object.keys(manifest.inputs);
+    if (files.length === 0) {
+      return false;
+    }
+    for (const file of files) {
+      const stat = statSync(path.join(root, file));
+      const input = manifest.inputs[file];
+      if (stat.size !== input.size || Math.trunc(stat.mtimeMs) !== input.mtimeMs) {
+        return false;
+      }
+    }
+    return existsSync(bundle);
+  } catch {
+    return false; // no bundle (or an unreadable manifest): run the sources
+  }
+}
+
+const useBundle = bundleIsCurrent();
+const main = useBundle ? bundle : source;
 
 if (newEnough(process.versions.node)) {
   // Same process: no second Node start-up. main.ts sets process.exitCode.
-  import(pathToFileURL(main).href).catch((error) => {
+  const failed = (error) => {
     process.stderr.write(
       'keyward-server: could not start: ' + (error && error.message ? error.message : String(error)) + '\n',
     );
     process.exitCode = 1;
-  });
+  };
+  if (useBundle) {
+    try {
+      require(bundle);
+    } catch (error) {
+      failed(error);
+    }
+  } else {
+    import(pathToFileURL(main).href).catch(failed);
+  }
 } else {
   runWithProjectNode(root, main, 'keyward-server');
 }

@@ -40,3 +40,5 @@ fi
 # The keyward CLI starts from a bundle (bin/keyward.cjs falls back to the sources while it is
 # missing or out of date): build it once here; `npm run build:cli` rebuilds it.
 node scripts/build-cli.ts >&2 || echo "keyward setup: could not bundle the CLI; it runs from the sources (slower start)" >&2
+# keyward-server likewise (bin/keyward-server.cjs): the bundle holds far less memory than the sources.
+node scripts/build-server.ts >&2 || echo "keyward setup: could not bundle the server; it runs from the sources (more memory)" >&2

@@ -7,6 +7,7 @@ import Fastify, {
 import { ApiError, sendError } from './api-error.ts';
 import type { ServerContext } from './context.ts';
 import { registerDeviceRoutes } from './device-routes.ts';
+import { fastVerifyServerFactory } from './fast-verify.ts';
 import { collectOpenApi } from './openapi.ts';
 import { registerStatusRoutes } from './status-routes.ts';
 import { registerVerifyRoutes } from './verify-routes.ts';
@@ -28,6 +29,11 @@ export interface AppOptions {
   /** Log every request (with its headers, redacted). Off by default: the request log covers verifications. */
   logRequests?: boolean | undefined;
   https?: { cert: Buffer; key: Buffer } | null | undefined;
+  /**
+   * Answer plain verifications in a `node:http` listener in front of Fastify (`fast-verify.ts`).
+   * On unless requests are logged (that log is Fastify's); `inject` always goes through Fastify.
+   */
+  fastVerify?: boolean | undefined;
 }
 
 function codeForStatus(status: number): string {
@@ -53,7 +59,10 @@ function codeForStatus(status: number): string {
  * document generated from the route schemas at `/v1/openapi.json`.
  */
 export function buildApp(context: ServerContext, options: AppOptions): FastifyInstance {
+  const gate = { open: true };
+  const fastVerify = options.fastVerify !== false && options.logRequests !== true;
   const serverOptions = {
+    ...(fastVerify ? { serverFactory: fastVerifyServerFactory(context, gate) } : {}),
     logger: options.logger,
     logController: new LogController({ disableRequestLogging: options.logRequests !== true }),
     bodyLimit: 1024 * 1024,
@@ -69,6 +78,11 @@ export function buildApp(context: ServerContext, options: AppOptions): FastifyIn
   };
   const app = Fastify(serverOptions as FastifyServerOptions) as unknown as FastifyInstance;
   app.setValidatorCompiler(zodValidatorCompiler);
+  // While closing, Fastify answers 503 to what still arrives: let it see every request.
+  app.addHook('preClose', (done) => {
+    gate.open = false;
+    done();
+  });
   const openApi = collectOpenApi(app);
 
   if (options.logRequests === true) {

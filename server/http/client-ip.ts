@@ -13,14 +13,30 @@ export function canonicalIp(text: string): string | null {
  * (`--trusted-proxy CIDR`): then the right-most `X-Forwarded-For` entry that is not itself a trusted
  * proxy (entries further left can be forged by the client), else `X-Real-IP`. Headers from any
  * other peer are ignored. A header that does not parse is ignored too.
+ *
+ * The socket's peer is parsed once per address (a bounded cache): a gateway's keep-alive
+ * connections send every verification from the same few addresses.
  */
 export function clientIpResolver(
   trustedProxies: readonly string[],
 ): (socketIp: string | undefined, forwardedFor: unknown, realIp: unknown) => string {
   const trusted = trustedProxies.length === 0 ? () => false : compileAcl(trustedProxies);
+  const peers = new Map<string, { peer: string; trusted: boolean }>();
+  const peerOf = (socketIp: string): { peer: string; trusted: boolean } => {
+    let known = peers.get(socketIp);
+    if (known === undefined) {
+      const peer = canonicalIp(socketIp) ?? '0.0.0.0';
+      known = { peer, trusted: trusted(peer) };
+      if (peers.size >= 4096) {
+        peers.clear();
+      }
+      peers.set(socketIp, known);
+    }
+    return known;
+  };
   return (socketIp, forwardedFor, realIp) => {
-    const peer = canonicalIp(socketIp ?? '') ?? '0.0.0.0';
-    if (!trusted(peer)) {
+    const { peer, trusted: fromProxy } = peerOf(socketIp ?? '');
+    if (!fromProxy) {
       return peer;
     }
     if (typeof forwardedFor === 'string' && forwardedFor.length <= 4096) {

@@ -17,11 +17,14 @@ interface Window {
 
 /**
  * Fixed-window counters per name (an IP address, an integration id), in this process's memory.
- * Bounded: at most `maxEntries` names are tracked; expired windows are swept as it fills.
+ * O(1) per call: one map look-up, no allocation on the hot path ({@link over}). Bounded: at most
+ * `maxEntries` names are tracked; expired windows are swept when it is full, at most once per
+ * window length (a table full of live windows is not rescanned on every new name).
  */
 export class WindowLimiter {
   private readonly windows = new Map<string, Window>();
   private readonly maxEntries: number;
+  private lastSweep = Number.NEGATIVE_INFINITY;
 
   constructor(options: { maxEntries?: number } = {}) {
     this.maxEntries = options.maxEntries ?? 100_000;
@@ -35,7 +38,10 @@ export class WindowLimiter {
     }
     if (window === undefined && create) {
       if (this.windows.size >= this.maxEntries) {
-        this.sweep(windowMs, now);
+        if (now - this.lastSweep >= windowMs) {
+          this.lastSweep = now;
+          this.sweep(windowMs, now);
+        }
         if (this.windows.size >= this.maxEntries) {
           return undefined;
         }
@@ -82,6 +88,12 @@ export class WindowLimiter {
     }
     window.count += 1;
     return this.state(window, limit, windowMs, now, true);
+  }
+
+  /** Is `name` at or over its limit in the current window? Counts nothing, allocates nothing. */
+  over(name: string, limit: number, windowMs: number, now: number): boolean {
+    const window = this.windows.get(name);
+    return window !== undefined && now - window.start < windowMs && window.count >= limit;
   }
 
   /** Is `name` still under its limit? Counts nothing. */

@@ -1,5 +1,4 @@
 import { join } from 'node:path';
-import { PostgresDriver } from './postgres-driver.ts';
 import { SqliteDriver } from './sqlite-driver.ts';
 import { SqlStorage } from './sql-storage.ts';
 import type { Storage } from './storage.ts';
@@ -20,6 +19,8 @@ export async function openStorage(options: {
     if (!/^postgres(ql)?:\/\//.test(url)) {
       throw new Error('DATABASE_URL must start with postgres:// or postgresql://');
     }
+    // Loaded only when used: an embedded server never holds the PostgreSQL client in memory.
+    const { PostgresDriver } = await import('./postgres-driver.ts');
     return SqlStorage.open(new PostgresDriver(url));
   }
   return SqlStorage.open(new SqliteDriver(join(options.dataDir, SQLITE_FILE)));

@@ -98,6 +98,19 @@ function toDevice(row: DeviceRow): Device {
 
 const nullableNumber = (value: number | null): number | null => (value === null ? null : Number(value));
 
+function toKeyFacts(row: KeyRow): PublishedKeyFacts {
+  return {
+    keyId: row.key_id,
+    integrationId: row.integration_id,
+    lookupHash: row.lookup_hash,
+    status: row.status,
+    createdAt: Number(row.created_at),
+    expiresAt: nullableNumber(row.expires_at),
+    graceEndsAt: nullableNumber(row.grace_ends_at),
+    endedAt: nullableNumber(row.ended_at),
+  };
+}
+
 function isUniqueViolation(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
   return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
@@ -132,7 +145,7 @@ export class SqlStorage implements Storage {
     return Number(rows[0]?.revision ?? 0);
   }
 
-  changesSince(revision: number): Promise<StateChanges> {
+  changesSince(revision: number, options: { withoutKeys?: boolean } = {}): Promise<StateChanges> {
     return this.driver.transaction(
       async (tx) => {
         const head = await tx.all<{ revision: number; published_at: number | null }>(
@@ -142,7 +155,10 @@ export class SqlStorage implements Storage {
           'SELECT * FROM integrations WHERE revision > ? ORDER BY integration_id',
           [revision],
         );
-        const keys = await tx.all<KeyRow>('SELECT * FROM keys WHERE revision > ?', [revision]);
+        const keys =
+          options.withoutKeys === true
+            ? []
+            : await tx.all<KeyRow>('SELECT * FROM keys WHERE revision > ?', [revision]);
         const signing = await tx.all<{ kid: string; x: string; created_at: number }>(
           'SELECT kid, x, created_at FROM signing_keys WHERE revision > ? ORDER BY kid',
           [revision],
@@ -170,16 +186,7 @@ export class SqlStorage implements Storage {
                 ? null
                 : (JSON.parse(row.rate_limit) as PublishedIntegration['rateLimit']),
           })),
-          keys: keys.map((row) => ({
-            keyId: row.key_id,
-            integrationId: row.integration_id,
-            lookupHash: row.lookup_hash,
-            status: row.status,
-            createdAt: Number(row.created_at),
-            expiresAt: nullableNumber(row.expires_at),
-            graceEndsAt: nullableNumber(row.grace_ends_at),
-            endedAt: nullableNumber(row.ended_at),
-          })),
+          keys: keys.map(toKeyFacts),
           signingKeys: signing.map((row) => ({ kid: row.kid, x: row.x, createdAt: Number(row.created_at) })),
           removedIntegrations: removed.filter((row) => row.kind === 'integration').map((row) => row.id),
           removedKeys: removed.filter((row) => row.kind === 'key').map((row) => row.id),
@@ -188,6 +195,14 @@ export class SqlStorage implements Storage {
       },
       { snapshot: true },
     );
+  }
+
+  async keyPage(afterKeyId: string, limit: number): Promise<PublishedKeyFacts[]> {
+    const rows = await this.driver.all<KeyRow>(
+      'SELECT * FROM keys WHERE key_id > ? ORDER BY key_id LIMIT ?',
+      [afterKeyId, Math.max(1, Math.floor(limit))],
+    );
+    return rows.map(toKeyFacts);
   }
 
   async applyBatch(
@@ -210,9 +225,12 @@ export class SqlStorage implements Storage {
         }
         const revision = current + 1;
         await this.write(tx, batch, revision);
+        // Only the keys this batch wrote can have lost their integration: a deleted integration takes
+        // its keys with it (`write`). Checking every key made a one-key publish scan the whole table.
         const orphan = await tx.all<{ key_id: string }>(
-          `SELECT k.key_id FROM keys k WHERE NOT EXISTS
+          `SELECT k.key_id FROM keys k WHERE k.revision = ? AND NOT EXISTS
              (SELECT 1 FROM integrations i WHERE i.integration_id = k.integration_id) LIMIT 1`,
+          [revision],
         );
         if (orphan[0] !== undefined) {
           throw new InvalidBatch(

@@ -81,7 +81,13 @@ export interface Storage {
   /** The current revision (0 before the first publish). */
   currentRevision(): Promise<number>;
   /** Everything written after `revision` (0 = the whole state). */
-  changesSince(revision: number): Promise<StateChanges>;
+  changesSince(revision: number, options?: { withoutKeys?: boolean }): Promise<StateChanges>;
+  /**
+   * One page of the current keys, ordered by key id: at most `limit` keys whose id sorts after
+   * `afterKeyId` ('' = from the first). An index's first load reads the keys this way
+   * (`index-sync.ts`), so the server never holds every row of a large store at once.
+   */
+  keyPage(afterKeyId: string, limit: number): Promise<PublishedKeyFacts[]>;
   /**
    * Applies a batch atomically (all or nothing) as the next revision, and tells other instances
    * (PostgreSQL `NOTIFY`). A snapshot batch replaces the whole published state.

@@ -1,6 +1,9 @@
 import type { Storage } from '../storage/storage.ts';
 import type { KeyIndex } from '../verify/key-index.ts';
 
+/** Keys read per page by the first load. */
+export const KEY_PAGE = 1000;
+
 /** Options of {@link IndexSync}. */
 export interface IndexSyncOptions {
   /** How often the revision is polled, in case a notification was lost (default 1000 ms). */
@@ -9,6 +12,8 @@ export interface IndexSyncOptions {
   retryMs?: number | undefined;
   now?: (() => number) | undefined;
   onError?: ((error: unknown) => void) | undefined;
+  /** Keys per page of the first load (default {@link KEY_PAGE}). */
+  keyPage?: number | undefined;
 }
 
 /**
@@ -21,6 +26,7 @@ export class IndexSync {
   private readonly index: KeyIndex;
   private readonly pollIntervalMs: number;
   private readonly retryMs: number;
+  private readonly keyPage: number;
   private readonly now: () => number;
   private readonly onError: (error: unknown) => void;
   private running: Promise<void> | null = null;
@@ -38,6 +44,7 @@ export class IndexSync {
     this.index = index;
     this.pollIntervalMs = options.pollIntervalMs ?? 1000;
     this.retryMs = options.retryMs ?? 1000;
+    this.keyPage = options.keyPage ?? KEY_PAGE;
     this.now = options.now ?? Date.now;
     this.onError = options.onError ?? (() => undefined);
   }
@@ -84,6 +91,10 @@ export class IndexSync {
       if (this.index.loaded && revision <= this.index.revision) {
         return;
       }
+      if (!this.index.loaded) {
+        await this.firstLoad();
+        return;
+      }
       const changes = await this.storage.changesSince(Math.max(0, this.index.revision));
       if (changes.revision < this.index.revision) {
         return;
@@ -100,6 +111,43 @@ export class IndexSync {
         this.again = true;
       }
     }
+  }
+
+  /**
+   * The first load, in pages: the published state without its keys (revision R), then the keys
+   * {@link KEY_PAGE} at a time, then the index is marked loaded at R. A page holds only what it
+   * needs, so loading 100k keys never holds every row and its copies at once (the server's memory
+   * target, `npm run bench:server-memory`). Publishes that land during the load are not missed:
+   * the pages read the current rows, and the catch-up from R that follows re-applies everything
+   * written after R (keys, integrations, tombstones) before or after it was paged in.
+   */
+  private async firstLoad(): Promise<void> {
+    this.index.reset();
+    const state = await this.storage.changesSince(0, { withoutKeys: true });
+    const loading = { ...state, revision: -1 };
+    this.index.apply(loading);
+    let after = '';
+    for (;;) {
+      const page = await this.storage.keyPage(after, this.keyPage);
+      this.index.putKeys(page);
+      if (page.length < this.keyPage) {
+        break;
+      }
+      after = (page[page.length - 1] as { keyId: string }).keyId;
+    }
+    this.index.apply({
+      ...state,
+      integrations: [],
+      signingKeys: [],
+      keys: [],
+      removedIntegrations: [],
+      removedKeys: [],
+      removedSigningKeys: [],
+    });
+    if (state.publishedAt !== null) {
+      this.lastLagMs = Math.max(0, this.now() - state.publishedAt);
+    }
+    this.again = true; // catch up with whatever was published while the pages were read
   }
 
   /** Stops listening and polling. */

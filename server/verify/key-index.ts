@@ -1,4 +1,5 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
+import type { KeyStatus } from '../../shared/domain/api-key.ts';
 import type { KeyFacts } from '../../shared/keys/acceptance.ts';
 import { compileAcl } from '../../shared/net/cidr.ts';
 import type {
@@ -12,15 +13,6 @@ import type { StateChanges } from '../storage/storage.ts';
 export interface IndexedIntegration {
   facts: PublishedIntegration;
   ipAllowed: (ip: string) => boolean;
-  keyIds: Set<string>;
-}
-
-/** A key in the index: its own facts, its integration, and the facts the shared rule reads. */
-export interface IndexedKey {
-  facts: PublishedKeyFacts;
-  integration: IndexedIntegration;
-  /** What `keyAcceptance` reads: rebuilt whenever the key or its integration changes. */
-  rule: KeyFacts;
 }
 
 /** A Secret-verifying public key, imported once. */
@@ -29,31 +21,106 @@ export interface IndexedSigningKey {
   publicKey: KeyObject;
 }
 
-function ruleFacts(key: PublishedKeyFacts, integration: IndexedIntegration): KeyFacts {
-  return {
-    status: key.status,
-    createdAt: key.createdAt,
-    expiresAt: key.expiresAt,
-    graceEndsAt: key.graceEndsAt,
-    endedAt: key.endedAt,
-    neverExpire: integration.facts.neverExpire,
-    graceDays: integration.facts.graceDays,
-    enabled: integration.facts.enabled,
-    ipAllowed: integration.ipAllowed,
-  };
+/** The one string of each status, so 100k keys share four strings instead of holding one each. */
+function internStatus(status: KeyStatus): KeyStatus {
+  switch (status) {
+    case 'active':
+      return 'active';
+    case 'grace':
+      return 'grace';
+    case 'revoked':
+      return 'revoked';
+    default:
+      return status;
+  }
+}
+
+/**
+ * A key in the index: its own facts, kept as plain fields (no copy of the published object), and
+ * its integration. It is also the {@link KeyFacts} the shared rule reads: the integration's part
+ * (`enabled`, the ACL, …) is read through getters on the prototype, so it costs no memory per key
+ * and follows an integration edit with nothing to rebuild.
+ */
+export class IndexedKey implements KeyFacts {
+  readonly keyId: string;
+  readonly integration: IndexedIntegration;
+  readonly status: KeyStatus;
+  readonly createdAt: number;
+  readonly expiresAt: number | null;
+  readonly graceEndsAt: number | null;
+  readonly endedAt: number | null;
+  /** The lookup hash as 32 bytes in a latin1 string (the index's key; half the hex). */
+  readonly digest: string;
+  /** A prepared answer for this key, kept by the verify route (`verify-answer.ts`); null until the first. */
+  answer: unknown = null;
+
+  constructor(facts: PublishedKeyFacts, integration: IndexedIntegration) {
+    this.keyId = facts.keyId;
+    this.integration = integration;
+    this.status = internStatus(facts.status);
+    this.createdAt = facts.createdAt;
+    this.expiresAt = facts.expiresAt;
+    this.graceEndsAt = facts.graceEndsAt;
+    this.endedAt = facts.endedAt;
+    this.digest = Buffer.from(facts.lookupHash, 'hex').toString('latin1');
+  }
+
+  get neverExpire(): boolean {
+    return this.integration.facts.neverExpire;
+  }
+
+  get graceDays(): number {
+    return this.integration.facts.graceDays;
+  }
+
+  get enabled(): boolean {
+    return this.integration.facts.enabled;
+  }
+
+  get ipAllowed(): (ip: string) => boolean {
+    return this.integration.ipAllowed;
+  }
+
+  /** The integration's id (shared with the integration's facts: not a string per key). */
+  get integrationId(): string {
+    return this.integration.facts.integrationId;
+  }
+
+  /** What the shared rule reads: the key itself. */
+  get rule(): KeyFacts {
+    return this;
+  }
+
+  /** The key's published facts, rebuilt (not for the hot path). */
+  get facts(): PublishedKeyFacts {
+    return {
+      keyId: this.keyId,
+      integrationId: this.integrationId,
+      lookupHash: Buffer.from(this.digest, 'latin1').toString('hex'),
+      status: this.status,
+      createdAt: this.createdAt,
+      expiresAt: this.expiresAt,
+      graceEndsAt: this.graceEndsAt,
+      endedAt: this.endedAt,
+    };
+  }
 }
 
 /**
  * The in-memory index every verification reads (the hot path never touches storage): keys by
  * lookup hash, integrations, and signing keys by `kid`. Loaded from storage at start and kept
  * current by applying {@link StateChanges} (`index-sync.ts`).
+ *
+ * Sized for 100k keys in little memory (docs/targets.md, `npm run bench:server-memory`): one
+ * {@link IndexedKey} per key with only its own fields, the lookup hash as 32 binary bytes, and two
+ * maps (by hash, by key id) sharing those objects.
  */
 export class KeyIndex {
   /** The revision the index reflects; -1 until the first load. */
   revision = -1;
   /** When that revision was published (epoch ms), null before any publish. */
   publishedAt: number | null = null;
-  private readonly byHash = new Map<string, IndexedKey>();
+  private readonly byDigest = new Map<string, IndexedKey>();
   private readonly byId = new Map<string, IndexedKey>();
   private readonly integrations = new Map<string, IndexedIntegration>();
   private readonly signing = new Map<string, IndexedSigningKey>();
@@ -65,12 +132,17 @@ export class KeyIndex {
 
   /** How many keys are indexed. */
   get size(): number {
-    return this.byHash.size;
+    return this.byDigest.size;
   }
 
-  /** The key with this lookup hash, if any. */
+  /** The key with this lookup hash (64 lowercase hex digits), if any. */
   lookup(lookupHash: string): IndexedKey | undefined {
-    return this.byHash.get(lookupHash);
+    return this.byDigest.get(Buffer.from(lookupHash, 'hex').toString('latin1'));
+  }
+
+  /** The key whose lookup hash is these 32 bytes as a latin1 string (`nodeLookupDigest`), if any. */
+  lookupDigest(digest: string): IndexedKey | undefined {
+    return this.byDigest.get(digest);
   }
 
   /** The signing key with this `kid`, if published. */
@@ -87,10 +159,37 @@ export class KeyIndex {
     const entry = this.byId.get(keyId);
     if (entry !== undefined) {
       this.byId.delete(keyId);
-      if (this.byHash.get(entry.facts.lookupHash) === entry) {
-        this.byHash.delete(entry.facts.lookupHash);
+      if (this.byDigest.get(entry.digest) === entry) {
+        this.byDigest.delete(entry.digest);
       }
-      entry.integration.keyIds.delete(keyId);
+    }
+  }
+
+  /** Forgets everything (a first load that failed half-way starts again from nothing). */
+  reset(): void {
+    this.revision = -1;
+    this.publishedAt = null;
+    this.byDigest.clear();
+    this.byId.clear();
+    this.integrations.clear();
+    this.signing.clear();
+  }
+
+  /**
+   * Adds or replaces keys without moving the revision: a page of the first load (`index-sync.ts`),
+   * whose integrations were applied before. A key of an integration the index does not have is
+   * skipped (storage never publishes one; a load racing a publish gets it with the catch-up).
+   */
+  putKeys(keys: readonly PublishedKeyFacts[]): void {
+    for (const facts of keys) {
+      this.removeKey(facts.keyId);
+      const integration = this.integrations.get(facts.integrationId);
+      if (integration === undefined) {
+        continue;
+      }
+      const entry = new IndexedKey(facts, integration);
+      this.byId.set(entry.keyId, entry);
+      this.byDigest.set(entry.digest, entry);
     }
   }
 
@@ -99,12 +198,14 @@ export class KeyIndex {
     for (const keyId of changes.removedKeys) {
       this.removeKey(keyId);
     }
-    for (const integrationId of changes.removedIntegrations) {
-      const integration = this.integrations.get(integrationId);
-      if (integration !== undefined) {
-        for (const keyId of [...integration.keyIds]) {
-          this.removeKey(keyId);
+    if (changes.removedIntegrations.length > 0) {
+      const removed = new Set(changes.removedIntegrations);
+      for (const entry of this.byId.values()) {
+        if (removed.has(entry.integrationId)) {
+          this.removeKey(entry.keyId);
         }
+      }
+      for (const integrationId of removed) {
         this.integrations.delete(integrationId);
       }
     }
@@ -115,29 +216,14 @@ export class KeyIndex {
       const existing = this.integrations.get(facts.integrationId);
       const ipAllowed = compileAcl(facts.ipAcl);
       if (existing === undefined) {
-        this.integrations.set(facts.integrationId, { facts, ipAllowed, keyIds: new Set() });
-        continue;
-      }
-      existing.facts = facts;
-      existing.ipAllowed = ipAllowed;
-      for (const keyId of existing.keyIds) {
-        const entry = this.byId.get(keyId);
-        if (entry !== undefined) {
-          entry.rule = ruleFacts(entry.facts, existing);
-        }
+        this.integrations.set(facts.integrationId, { facts, ipAllowed });
+      } else {
+        // Its keys read these through their getters: nothing else to rebuild.
+        existing.facts = facts;
+        existing.ipAllowed = ipAllowed;
       }
     }
-    for (const facts of changes.keys) {
-      this.removeKey(facts.keyId);
-      const integration = this.integrations.get(facts.integrationId);
-      if (integration === undefined) {
-        continue; // storage never publishes such a key; skip rather than guess
-      }
-      const entry: IndexedKey = { facts, integration, rule: ruleFacts(facts, integration) };
-      this.byId.set(facts.keyId, entry);
-      this.byHash.set(facts.lookupHash, entry);
-      integration.keyIds.add(facts.keyId);
-    }
+    this.putKeys(changes.keys);
     for (const facts of changes.signingKeys) {
       try {
         const publicKey = createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: facts.x }, format: 'jwk' });

@@ -3,7 +3,7 @@ import { keyAcceptance, type RefusalCode } from '../../shared/keys/acceptance.ts
 import { parseApiKey } from '../../shared/keys/key-format.ts';
 import { secretClaimsSchema, secretHeaderSchema } from '../../shared/jwt/secret-claims.ts';
 import type { IndexedKey, KeyIndex } from './key-index.ts';
-import { nodeLookupHash } from './node-lookup-hash.ts';
+import { nodeLookupDigest } from './node-lookup-hash.ts';
 
 /** The longest credential read (a Secret is well under 1 KiB; anything longer is malformed). */
 export const MAX_CREDENTIAL_LENGTH = 8192;
@@ -61,7 +61,7 @@ function verifyKey(
   clientIp: string,
   credential: 'key' | 'secret',
 ): VerifyOutcome {
-  const entry = index.lookup(nodeLookupHash(text)) ?? null;
+  const entry = index.lookupDigest(nodeLookupDigest(text)) ?? null;
   if (entry === null) {
     const parsed = parseApiKey(text);
     if (!parsed.ok) {
@@ -71,7 +71,7 @@ function verifyKey(
   if (entry !== null && credential === 'key' && entry.integration.facts.accepts === 'secret-only') {
     return refuse('SECRET_REQUIRED', 'this integration accepts only Secrets, not raw keys', entry);
   }
-  const acceptance = keyAcceptance(entry === null ? null : entry.rule, now, clientIp);
+  const acceptance = keyAcceptance(entry, now, clientIp);
   if (!acceptance.accepted) {
     return refuse(acceptance.code, MESSAGES[acceptance.code] ?? acceptance.code, entry);
   }
@@ -85,22 +85,44 @@ function verifyKey(
   };
 }
 
+/**
+ * The `kid` of a Secret's header segment, or null when it is not a Keyward Secret header. Every
+ * Secret signed by one vault key has the very same header segment, so the decoded `kid` is kept per
+ * segment text (bounded): the header is decoded and validated once, not on every verification.
+ */
+const headerKids = new Map<string, string | null>();
+function kidOfHeader(segment: string): string | null {
+  let kid = headerKids.get(segment);
+  if (kid === undefined) {
+    const header = secretHeaderSchema.safeParse(decodeJson(segment));
+    kid = header.success ? header.data.kid : null;
+    if (headerKids.size >= 256) {
+      headerKids.clear();
+    }
+    headerKids.set(segment, kid);
+  }
+  return kid;
+}
+
 /** Checks a Secret: EdDSA signature against the published keys, then `exp`/`nbf`, then the key inside. */
 function verifySecret(index: KeyIndex, token: string, now: number, clientIp: string): VerifyOutcome {
-  const parts = token.split('.');
-  if (parts.length !== 3) {
+  const firstDot = token.indexOf('.');
+  const lastDot = token.lastIndexOf('.');
+  if (firstDot <= 0 || lastDot === firstDot || token.indexOf('.', firstDot + 1) !== lastDot) {
     return refuse('KEY_MALFORMED', 'not a well-formed API key or Secret');
   }
-  const [headerPart, payloadPart, signaturePart] = parts as [string, string, string];
-  const header = secretHeaderSchema.safeParse(decodeJson(headerPart));
-  if (!header.success || !/^[A-Za-z0-9_-]{86}$/.test(signaturePart)) {
+  const headerPart = token.slice(0, firstDot);
+  const payloadPart = token.slice(firstDot + 1, lastDot);
+  const signaturePart = token.slice(lastDot + 1);
+  const kid = headerPart.length > 1024 ? null : kidOfHeader(headerPart);
+  if (kid === null || !/^[A-Za-z0-9_-]{86}$/.test(signaturePart)) {
     return refuse('KEY_MALFORMED', 'not a well-formed Secret (an EdDSA JWT)');
   }
-  const signingKey = index.signingKey(header.data.kid);
+  const signingKey = index.signingKey(kid);
   if (signingKey === undefined) {
     return refuse('BAD_SIGNATURE', 'the Secret is signed with a key this server does not know');
   }
-  const signed = Buffer.from(`${headerPart}.${payloadPart}`, 'ascii');
+  const signed = Buffer.from(token.slice(0, lastDot), 'latin1');
   if (!verifySignature(null, signed, signingKey.publicKey, Buffer.from(signaturePart, 'base64url'))) {
     return refuse('BAD_SIGNATURE', "the Secret's signature does not verify");
   }
@@ -117,10 +139,7 @@ function verifySecret(index: KeyIndex, token: string, now: number, clientIp: str
   }
   const outcome = verifyKey(index, claims.data.client_secret, now, clientIp, 'secret');
   const key = outcome.key;
-  if (
-    key !== null &&
-    (key.facts.keyId !== claims.data.key_id || key.facts.integrationId !== claims.data.sub)
-  ) {
+  if (key !== null && (key.keyId !== claims.data.key_id || key.integrationId !== claims.data.sub)) {
     return refuse('BAD_SIGNATURE', "the Secret's claims do not match the key inside it", key);
   }
   if (outcome.accepted && key !== null && key.integration.facts.accepts === 'key-only') {

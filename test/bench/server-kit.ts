@@ -5,7 +5,6 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { connect } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generateApiKey } from '../../shared/keys/key-format.ts';
@@ -17,7 +16,7 @@ import type {
 import { openStorage } from '../../server/storage/open-storage.ts';
 import { nodeLookupHash } from '../../server/verify/node-lookup-hash.ts';
 import { enrol, newDeviceKey, signIn } from '../support/server-client.ts';
-import { percentile } from './bench-kit.ts';
+import { runLoad, type LoadResult } from './load-generator.ts';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const DAY = 86_400_000;
@@ -181,9 +180,29 @@ async function waitForLine(child: ChildProcess, pattern: RegExp, what: string): 
   });
 }
 
+let bundled = false;
+
 /**
- * Starts the real server (`server/main.ts start`) on a free port and waits until `/readyz` answers
- * 200 (its index loaded). The per-IP failed-verification limit is lifted: benchmarks count 401s.
+ * Builds the server bundle (`scripts/build-server.ts` → out/server/) once per benchmark process, so
+ * `bin/keyward-server.cjs` runs it — what a user's `keyward-server start` runs after `npm run setup`.
+ * `KEYWARD_SERVER_SOURCE=1` measures the sources instead (the launcher then skips the bundle).
+ */
+export function ensureServerBundle(): void {
+  if (bundled || process.env.KEYWARD_SERVER_SOURCE === '1') {
+    return;
+  }
+  const build = spawnSync(process.execPath, [join(ROOT, 'scripts/build-server.ts')], { encoding: 'utf8' });
+  if (build.status !== 0) {
+    throw new Error(`could not bundle the server: ${build.stderr}`);
+  }
+  process.stdout.write(build.stdout);
+  bundled = true;
+}
+
+/**
+ * Starts the real server the way a user does (`keyward-server start`: `bin/keyward-server.cjs`, which
+ * runs the bundle, {@link ensureServerBundle}) on a free port and waits until `/readyz` answers 200
+ * (its index loaded). The per-IP failed-verification limit is lifted: benchmarks count 401s.
  */
 export async function startKeywardServer(options: {
   dataDir: string;
@@ -196,10 +215,11 @@ export async function startKeywardServer(options: {
   if (options.databaseUrl) {
     env.DATABASE_URL = options.databaseUrl;
   }
+  ensureServerBundle();
   const child = spawn(
     process.execPath,
     [
-      join(ROOT, 'server/main.ts'),
+      join(ROOT, 'bin/keyward-server.cjs'),
       'start',
       '--data',
       options.dataDir,
@@ -266,7 +286,7 @@ export async function deviceToken(
   }
   const init = spawnSync(
     process.execPath,
-    [join(ROOT, 'server/main.ts'), 'init', '--data', target.dataDir, '--json'],
+    [join(ROOT, 'bin/keyward-server.cjs'), 'init', '--data', target.dataDir, '--json'],
     { env, encoding: 'utf8' },
   );
   if (init.status !== 0) {
@@ -285,98 +305,7 @@ export async function deviceToken(
   return token;
 }
 
-/** What one load run measured. */
-export interface LoadResult {
-  /** CPU time the server process used per answered request (µs), when measured with {@link loadOn}. */
-  cpuPerRequestUs?: number;
-  requests: number;
-  /** Answers whose status was not the expected one (should be 0). */
-  unexpected: number;
-  perSecond: number;
-  p50: number;
-  p99: number;
-}
-
-/**
- * A bounded closed-loop load generator: `connections` keep-alive TCP connections to 127.0.0.1, each
- * with one request in flight, for `durationMs`. Requests are prebuilt `GET` heads (cycled through
- * `headers`); answers are parsed just enough (status line, Content-Length) to find their end — far
- * cheaper than `http.request`, so the generator is less of a ceiling. Same tool for both sides.
- */
-export async function runLoad(options: {
-  port: number;
-  path: string;
-  headers: readonly Record<string, string>[];
-  connections: number;
-  durationMs: number;
-  expectStatus?: number;
-}): Promise<LoadResult> {
-  const expect = options.expectStatus ?? 200;
-  const heads = (options.headers.length > 0 ? options.headers : [{}]).map((headers) =>
-    Buffer.from(
-      `GET ${options.path} HTTP/1.1\r\nHost: 127.0.0.1:${options.port}\r\n${Object.entries(headers)
-        .map(([name, value]) => `${name}: ${value}\r\n`)
-        .join('')}\r\n`,
-    ),
-  );
-  const latencies: number[] = [];
-  let unexpected = 0;
-  let next = 0;
-  const started = performance.now();
-  const deadline = started + options.durationMs;
-  const connection = () =>
-    new Promise<void>((resolve, reject) => {
-      const socket = connect({ host: '127.0.0.1', port: options.port, noDelay: true });
-      let buffered: Buffer = Buffer.alloc(0);
-      let sentAt = 0;
-      const send = () => {
-        if (performance.now() >= deadline) {
-          socket.end();
-          resolve();
-          return;
-        }
-        sentAt = performance.now();
-        socket.write(heads[next++ % heads.length] as Buffer);
-      };
-      socket.on('connect', send);
-      socket.on('error', reject);
-      socket.on('data', (chunk: Buffer) => {
-        buffered = buffered.length === 0 ? chunk : Buffer.concat([buffered, chunk]);
-        for (;;) {
-          const end = buffered.indexOf('\r\n\r\n');
-          if (end < 0) {
-            return;
-          }
-          const head = buffered.subarray(0, end).toString('latin1');
-          const length = /\r\ncontent-length:\s*(\d+)/i.exec(head);
-          if (!length) {
-            reject(new Error(`an answer without Content-Length: ${head.split('\r\n')[0]}`));
-            socket.destroy();
-            return;
-          }
-          const total = end + 4 + Number(length[1]);
-          if (buffered.length < total) {
-            return;
-          }
-          if (Number(head.slice(9, 12)) !== expect) {
-            unexpected++;
-          }
-          buffered = buffered.subarray(total);
-          latencies.push(performance.now() - sentAt);
-          send();
-        }
-      });
-    });
-  await Promise.all(Array.from({ length: options.connections }, connection));
-  const elapsed = performance.now() - started;
-  return {
-    requests: latencies.length,
-    unexpected,
-    perSecond: (latencies.length / elapsed) * 1000,
-    p50: percentile(latencies, 50),
-    p99: percentile(latencies, 99),
-  };
-}
+export { runLoad, type LoadResult } from './load-generator.ts';
 
 /** {@link runLoad} against `server`, also measuring the server's CPU time per request. */
 export async function loadOn(
