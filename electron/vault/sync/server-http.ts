@@ -7,6 +7,7 @@ import { rootCertificates, getCACertificates as nodeGetCaCertificates } from 'no
 import type { TLSSocket } from 'node:tls';
 import { X509Certificate } from 'node:crypto';
 import { KeywardError } from '../../../shared/errors.ts';
+import { checkServerUrl } from '../../../shared/sync/server-url.ts';
 
 /** How long one request may take before the server counts as unreachable. */
 export const REQUEST_TIMEOUT_MS = 15_000;
@@ -23,53 +24,17 @@ export interface ServerUrl {
   url: URL;
 }
 
-/** True for 127.0.0.0/8, ::1 and `localhost`. */
-export function isLoopbackHost(hostname: string): boolean {
-  const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
-  if (host === 'localhost' || host.endsWith('.localhost')) {
-    return true;
-  }
-  if (isIP(host) === 4) {
-    return host.startsWith('127.');
-  }
-  return host === '::1' || host === '0:0:0:0:0:0:0:1' || /^::ffff:127\./.test(host);
-}
-
 /**
- * Checks a server URL: `https://…`, or `http://` only to a loopback host (docs/domain-rules.md,
- * "Keyward server"); no credentials, query or fragment. INVALID_INPUT otherwise.
+ * Checks a server URL by the one rule (shared/sync/server-url.ts; docs/domain-rules.md, "Keyward
+ * server"): `https://…`, or `http://` only to a loopback host; no credentials, query or fragment.
+ * INVALID_INPUT with the rule's words otherwise.
  */
 export function parseServerUrl(text: string): ServerUrl {
-  let url: URL;
-  try {
-    url = new URL(text.trim());
-  } catch {
-    // Not a URL: the refusal says what one looks like.
-    throw new KeywardError(
-      'INVALID_INPUT',
-      'The server URL must be an absolute URL, e.g. https://keys.example.com.',
-    );
+  const check = checkServerUrl(text);
+  if (!check.ok) {
+    throw new KeywardError('INVALID_INPUT', check.message);
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new KeywardError(
-      'INVALID_INPUT',
-      'The server URL must start with https:// (or http:// on this machine).',
-    );
-  }
-  if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
-    throw new KeywardError(
-      'INVALID_INPUT',
-      `Plain http:// is allowed only to this machine (127.0.0.1, ::1, localhost); use https:// for ${url.hostname}.`,
-    );
-  }
-  if (url.username !== '' || url.password !== '' || url.search !== '' || url.hash !== '') {
-    throw new KeywardError(
-      'INVALID_INPUT',
-      'The server URL must not carry a user, a password, a query or a fragment.',
-    );
-  }
-  const base = `${url.protocol}//${url.host}${url.pathname.replace(/\/+$/, '')}`;
-  return { base, url: new URL(base) };
+  return { base: check.url, url: new URL(check.url) };
 }
 
 /** SHA-256 of a PEM certificate, as Node prints `fingerprint256` (colon-separated upper-case hex). */

@@ -93,9 +93,9 @@ describe('refusals before anything is asked or sent (in-process)', () => {
       [['server', 'connect', 'ftp://keyward.example.com', '--code', CODE], /ftp: is not supported/],
       [
         ['server', 'connect', 'http://keyward.example.com', '--code', CODE],
-        /Plain http:\/\/ is allowed only to this machine/,
+        /Plain http:\/\/ is allowed only on this computer/,
       ],
-      [['server', 'connect', 'http://10.0.0.5:8787', '--code', CODE], /only to this machine/],
+      [['server', 'connect', 'http://10.0.0.5:8787', '--code', CODE], /only on this computer/],
       [
         ['server', 'connect', 'https://user:pw@keyward.example.com', '--code', CODE],
         /user name and password/,
