@@ -82,8 +82,10 @@ const UNTRUSTED_CODES = new Set([
   'CERT_REJECTED',
   'CERT_SIGNATURE_FAILURE',
   'ERR_TLS_CERT_ALTNAME_INVALID',
-  'KEYWARD_PIN_MISMATCH',
 ]);
+
+/** The code of the error a connection is destroyed with when the pin does not match. */
+const PIN_MISMATCH = 'KEYWARD_PIN_MISMATCH';
 
 /** A server's answer. */
 export interface ServerResponse {
@@ -193,11 +195,15 @@ export class ServerHttp {
           ? new Promise<boolean>((done) => {
               req.once('socket', (socket: TLSSocket) => {
                 socket.once('secureConnect', () => {
-                  const matches = socket.getPeerCertificate().fingerprint256 === this.pinnedSha256;
+                  // The pin is the whole trust decision: compared before the CA chain's verdict
+                  // (a self-signed certificate is "untrusted" by the chain, which says nothing).
+                  const presented = socket.getPeerCertificate().fingerprint256 ?? '';
+                  const matches = presented === this.pinnedSha256;
                   if (!matches) {
                     req.destroy(
                       Object.assign(new Error('the certificate does not match the pinned one'), {
-                        code: 'KEYWARD_PIN_MISMATCH',
+                        code: PIN_MISMATCH,
+                        presented,
                       }),
                     );
                   }
@@ -236,12 +242,20 @@ export class ServerHttp {
   private mapFailure(error: unknown): KeywardError {
     const code = String((error as NodeJS.ErrnoException | null)?.code ?? '');
     const where = this.server.url.host;
+    if (code === PIN_MISMATCH) {
+      const { presented } = error as { presented?: unknown };
+      const shown = typeof presented === 'string' && presented !== '' ? presented : 'none';
+      return new KeywardError(
+        'SERVER_UNTRUSTED',
+        `The certificate of ${where} does not match the pinned certificate: the server presents SHA-256 ${shown}, the pin is SHA-256 ${this.pinnedSha256 ?? ''}. Check the server, or pin its new certificate.`,
+      );
+    }
     if (UNTRUSTED_CODES.has(code) || /certificate|CERT_/i.test(code)) {
       return new KeywardError(
         'SERVER_UNTRUSTED',
-        code === 'KEYWARD_PIN_MISMATCH'
-          ? `The certificate of ${where} does not match the pinned certificate (SHA-256 ${this.pinnedSha256 ?? ''}). Check the server, or pin its new certificate.`
-          : `The certificate of ${where} is not trusted (${code}). Use a certificate from a CA this system trusts, or pin the server's certificate.`,
+        this.pinnedSha256 === null
+          ? `The certificate of ${where} is not trusted (${code}). Use a certificate from a CA this system trusts, or pin the server's certificate.`
+          : `The TLS connection to ${where} failed (${code}) before its certificate could be compared with the pinned one (SHA-256 ${this.pinnedSha256}).`,
       );
     }
     const words: Record<string, string> = {
