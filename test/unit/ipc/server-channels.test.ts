@@ -2,49 +2,20 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { createDispatch, trustedSenderFor } from '../../../electron/main/ipc/dispatch.ts';
-import type { IpcSender } from '../../../electron/main/ipc/dispatch.ts';
-import { createEngineHandlers } from '../../../electron/main/ipc/engine-handlers.ts';
-import { ClipboardGuard } from '../../../electron/vault/clipboard/clipboard-guard.ts';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { contract, events } from '../../../shared/ipc/contract.ts';
 import type { IpcResult } from '../../../shared/ipc/contract.ts';
-import { createTestEngine } from '../../support/temp-engine.ts';
 import { selfSignedCert } from '../../support/tls-certs.ts';
-import { MemoryClipboard } from '../vault/clipboard/memory-clipboard.ts';
+import { desktopOverDispatch } from './desktop-dispatch.ts';
 
 // The desktop's server channels (issue 11) over the real dispatch and a real engine: what the
 // contract lets through, what it refuses before the engine is reached, and the pinned-certificate
 // dialog main runs (the renderer sees a fingerprint, never a path).
 
-const ORIGIN = 'app://keyward';
-const SENDER: IpcSender = { url: `${ORIGIN}/index.html`, isMainFrame: true, isOurWindow: true };
 const PASSWORD = 'server channels';
 const FINGERPRINT = Array.from({ length: 32 }, () => 'AB').join(':');
 
-const cleanups: (() => void)[] = [];
-afterEach(() => {
-  for (const cleanup of cleanups.splice(0)) {
-    cleanup();
-  }
-});
-
-async function setup() {
-  const made = await createTestEngine({ password: PASSWORD });
-  const guard = new ClipboardGuard(new MemoryClipboard(), made.clock);
-  const openAnswers: (string | null)[] = [];
-  cleanups.push(() => guard.dispose(), made.cleanup);
-  const dispatch = createDispatch({
-    handlers: createEngineHandlers(made.engine, {
-      clipboard: guard,
-      chooseSaveFile: () => Promise.resolve(null),
-      chooseOpenFile: () => Promise.resolve(openAnswers.shift() ?? null),
-    }),
-    isTrustedSender: trustedSenderFor(ORIGIN),
-  });
-  const call = (channel: string, payload: unknown) => dispatch(channel, payload, SENDER);
-  return { ...made, call, openAnswers };
-}
+const setup = desktopOverDispatch(PASSWORD);
 
 function code(result: IpcResult<unknown>): string {
   return result.ok ? 'ok' : result.error.code;
@@ -177,7 +148,9 @@ describe('server channels over dispatch, on a vault without a server', () => {
       response.writeHead(500).end();
     });
     await new Promise<void>((listening) => tls.listen(0, '127.0.0.1', listening));
-    cleanups.push(() => tls.close());
+    onTestFinished(() => {
+      tls.close();
+    });
     const { port } = tls.address() as AddressInfo;
     openAnswers.push(pinned.certPath);
     expect(await call('server.chooseCertificate', {})).toMatchObject({
