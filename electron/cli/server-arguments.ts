@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { KeywardError } from '../../shared/errors.ts';
-import { parseIp } from '../../shared/net/cidr.ts';
+import { checkServerUrl as checkSharedServerUrl } from '../../shared/sync/server-url.ts';
 import { rateLimitSchema } from '../../shared/sync/rate-limit.ts';
 import type { RateLimit } from '../../shared/sync/rate-limit.ts';
 import { printableLine } from './present.ts';
@@ -15,54 +15,22 @@ function usage(message: string): KeywardError {
   return new KeywardError('USAGE', message);
 }
 
-/** Whether `hostname` (as `URL.hostname` gives it: IPv6 in brackets) is this machine. */
-export function isLoopbackHost(hostname: string): boolean {
-  const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
-  if (host === 'localhost' || host.endsWith('.localhost')) {
-    return true;
-  }
-  const ip = parseIp(host);
-  if (!ip.ok) {
-    return false;
-  }
-  const text = ip.value.text;
-  return text === '::1' || /^127\./.test(text) || /^::ffff:127\./.test(text);
-}
-
 /**
- * The server's base URL from `URL`: absolute `https://…`, or `http://…` to a loopback host only
- * (127.0.0.0/8, ::1, localhost); no user name or password in it, no query or fragment. Returned
- * without a trailing slash. Anything else is a USAGE error (exit 2) naming what is wrong.
+ * The server's base URL from `URL`, by the one rule (shared/sync/server-url.ts): absolute
+ * `https://…`, or `http://…` to a loopback host only (127.0.0.0/8, ::1, localhost); no user name
+ * or password in it, no query or fragment. Returned without a trailing slash. Anything else is a
+ * USAGE error (exit 2, before any prompt) with the rule's words.
  */
 export function checkServerUrl(raw: string): string {
-  const text = raw.trim();
-  let url: URL;
-  try {
-    url = new URL(text);
-  } catch {
+  const check = checkSharedServerUrl(raw);
+  if (!check.ok) {
     throw usage(
-      `"${printableLine(text.slice(0, 200))}" is not a URL; give the server's address, e.g. https://keyward.example.com.`,
+      check.problem === 'plain-http'
+        ? `${check.message} (Add --pin-cert FILE for a self-signed certificate.)`
+        : check.message,
     );
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw usage(
-      `${url.protocol} is not supported: the server's URL starts with https:// (or http:// on this machine).`,
-    );
-  }
-  if (url.username !== '' || url.password !== '') {
-    throw usage(
-      'Leave the user name and password out of the server URL: the enrolment code is what signs in.',
-    );
-  }
-  if (url.search !== '' || url.hash !== '') {
-    throw usage('The server URL takes no query (?…) or fragment (#…).');
-  }
-  if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
-    throw usage(
-      `Plain http:// is allowed only to this machine (127.0.0.1, ::1, localhost), not to ${printableLine(url.hostname)}: use https:// (add --pin-cert FILE for a self-signed certificate).`,
-    );
-  }
-  return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
+  return check.url;
 }
 
 /** The alphabet of the codes `keyward-server init` prints (no 0/O, 1/I/L, U). */

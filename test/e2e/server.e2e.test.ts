@@ -3,8 +3,7 @@
 // started by the test (`keyward-server init`, then the server on loopback), Debian's real nginx in
 // front of a real API for the walk-through, and the real X clipboard behind every copy.
 // `npx electron-vite build` first.
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
@@ -16,6 +15,7 @@ import { engineInternals } from '../support/engine-internals.ts';
 import { gatewayAvailable, requestFrom, startEchoApi, startNginx } from '../support/gateways.ts';
 import { startTestServer } from '../support/sync-fixtures.ts';
 import type { TestServer, TestServerOptions } from '../support/sync-fixtures.ts';
+import { selfSignedCert } from '../support/tls-certs.ts';
 
 const e2e = setupE2e();
 
@@ -39,22 +39,6 @@ async function open(options: Parameters<typeof e2e.openApp>[0] = {}): Promise<E2
   const app = await e2e.openApp(options);
   app.page.setDefaultTimeout(10_000);
   return app;
-}
-
-/** A throwaway self-signed certificate for 127.0.0.1 from Debian's openssl: its PEM path and key. */
-function selfSigned(dir: string, name: string): { certPath: string; cert: Buffer; key: Buffer } {
-  const certPath = join(dir, `${name}.pem`);
-  const keyPath = join(dir, `${name}.key`);
-  execFileSync(
-    'openssl',
-    [
-      ...['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'],
-      ...['-days', '1', '-subj', `/CN=${name}`, '-addext', 'subjectAltName=IP:127.0.0.1'],
-      ...['-keyout', keyPath, '-out', certPath],
-    ],
-    { stdio: 'ignore' },
-  );
-  return { certPath, cert: readFileSync(certPath), key: readFileSync(keyPath) };
 }
 
 // ── locators and steps ──────────────────────────────────────────────────────
@@ -268,8 +252,8 @@ describe('Settings → Server: a pinned certificate, grace and rate limit from t
   it('pins the certificate chosen in the open dialog: another one is refused as untrusted, the right one connects', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'keyward-e2e-tls-'));
     cleanups.push(() => Promise.resolve(rmSync(dir, { recursive: true, force: true })));
-    const real = selfSigned(dir, 'keyward-server');
-    const other = selfSigned(dir, 'someone-else');
+    const real = selfSignedCert(dir, 'keyward-server');
+    const other = selfSignedCert(dir, 'someone-else');
     const keyward = await server({ https: { cert: real.cert, key: real.key } });
     const app = await open();
     const { page, engine } = app;
@@ -298,9 +282,13 @@ describe('Settings → Server: a pinned certificate, grace and rate limit from t
     await reauthenticateIfAsked(
       page,
       section.getByRole('alert').filter({
-        hasText: /^The certificate of 127\.0\.0\.1:\d+ (is not trusted|does not match the pinned)/,
+        hasText: /^The certificate of 127\.0\.0\.1:\d+ does not match the pinned certificate/,
       }),
     );
+    // The pin is compared first: the words name both fingerprints, not a CA verdict.
+    const alert = await section.getByRole('alert').innerText();
+    expect(alert).toContain(`presents SHA-256 ${real.sha256}`);
+    expect(alert).toContain(`the pin is SHA-256 ${other.sha256}`);
     expect(engine.serverStatus().state).toBe('not-connected');
     const refusals = app.ipcLog.flatMap((e) =>
       e.kind === 'call' && e.channel === 'server.connect' && !e.result.ok ? [e.result.error.code] : [],

@@ -76,7 +76,8 @@ async function waitForPort(
   throw new Error(`${what} did not listen on ${port} within 15 s:\n${log()}`);
 }
 
-async function stop(child: ChildProcess): Promise<void> {
+/** SIGTERM to `child` (SIGKILL after 5 s) and wait for its exit; nothing when it has exited. */
+export async function stopProcess(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) {
     return;
   }
@@ -166,7 +167,7 @@ export async function startNginx(targets: GatewayTargets): Promise<RunningGatewa
     base: `http://127.0.0.1:${port}`,
     logs,
     close: async () => {
-      await stop(child);
+      await stopProcess(child);
       rmSync(dir, { recursive: true, force: true });
     },
   };
@@ -223,7 +224,7 @@ export async function startCaddy(targets: GatewayTargets): Promise<RunningGatewa
     base: `http://127.0.0.1:${port}`,
     logs: () => stderr,
     close: async () => {
-      await stop(child);
+      await stopProcess(child);
       rmSync(dir, { recursive: true, force: true });
     },
   };

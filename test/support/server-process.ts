@@ -1,18 +1,21 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { stopProcess } from './gateways.ts';
 
 /**
  * A real `keyward-server` process (bin/keyward-server.cjs, as `npm run server` runs it) on
- * embedded SQLite in a temp data folder, for the tests that drive it from the outside: the CLI's
- * server commands and walk-through.
+ * embedded SQLite in a temp data folder (or PostgreSQL), for the tests that drive it from the
+ * outside: the CLI's server commands and walk-through, the kill -9 tests.
  */
 
 /** The server's bin, as installed. */
 export const SERVER_BIN = join(resolve(import.meta.dirname, '../..'), 'bin', 'keyward-server.cjs');
 
-function serverEnv(dataDir: string): NodeJS.ProcessEnv {
-  // Embedded SQLite in `dataDir`, whatever the developer's shell has.
-  return { ...process.env, KEYWARD_SERVER_DATA: dataDir, DATABASE_URL: '' };
+function serverEnv(dataDir: string, databaseUrl = ''): NodeJS.ProcessEnv {
+  // Embedded SQLite in `dataDir` unless a database URL is given, whatever the developer's shell has.
+  return { ...process.env, KEYWARD_SERVER_DATA: dataDir, DATABASE_URL: databaseUrl };
 }
 
 /**
@@ -53,13 +56,23 @@ export interface ServerProcess {
   stop: () => Promise<void>;
 }
 
+/** What else {@link startServerProcess} may be told. */
+export interface ServerProcessOptions {
+  /** `--port` (0, the default: any free port; a restart passes the old one). */
+  port?: number;
+  /** More `keyward-server start` arguments (`--trusted-proxy …`). */
+  args?: readonly string[];
+  /** `DATABASE_URL`: PostgreSQL instead of the embedded SQLite in the data folder. */
+  databaseUrl?: string;
+}
+
 /**
  * `keyward-server start --data DIR --port PORT …args` (PORT 0: any free port), resolved once it
- * listens and `/readyz` says ready.
+ * listens and `/readyz` says ready; rejected when it exits first or does not listen in 20 s.
  */
 export async function startServerProcess(
   dataDir: string,
-  options: { port?: number; args?: readonly string[] } = {},
+  options: ServerProcessOptions = {},
 ): Promise<ServerProcess> {
   const child = spawn(
     process.execPath,
@@ -74,7 +87,7 @@ export async function startServerProcess(
       'warn',
       ...(options.args ?? []),
     ],
-    { env: serverEnv(dataDir), stdio: ['ignore', 'ignore', 'pipe'] },
+    { env: serverEnv(dataDir, options.databaseUrl), stdio: ['ignore', 'ignore', 'pipe'] },
   );
   let stderr = '';
   const base = await new Promise<string>((done, fail) => {
@@ -104,15 +117,31 @@ export async function startServerProcess(
     base,
     port: Number(new URL(base).port),
     logs: () => stderr,
-    stop: async () => {
-      if (child.exitCode !== null || child.signalCode !== null) {
-        return;
-      }
-      const exited = new Promise((done) => child.once('exit', done));
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-      await exited;
-      clearTimeout(timer);
-    },
+    stop: () => stopProcess(child),
   };
+}
+
+/**
+ * A new temp data folder (`prefix…`) made by `keyward-server init` (its first code is not used:
+ * {@link issueEnrolmentCodeByCli} gives more), and the server started on it. The caller stops the
+ * server (or the one it restarted on the folder) and removes `dataDir`: {@link stopAndRemoveData}.
+ */
+export async function startServerOnNewData(
+  prefix: string,
+  options: ServerProcessOptions = {},
+): Promise<{ dataDir: string; server: ServerProcess }> {
+  const dataDir = mkdtempSync(join(tmpdir(), prefix));
+  await issueEnrolmentCodeByCli(dataDir, false);
+  return { dataDir, server: await startServerProcess(dataDir, options) };
+}
+
+/** Stops `server` (when one was started) and removes `dataDir` (when one was made). */
+export async function stopAndRemoveData(
+  server: ServerProcess | undefined,
+  dataDir: string | undefined,
+): Promise<void> {
+  await server?.stop();
+  if (dataDir !== undefined) {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
 }

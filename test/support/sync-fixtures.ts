@@ -1,5 +1,3 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
 import { issueEnrolmentCode } from '../../server/devices/device-auth.ts';
 import { KeywardServer } from '../../server/keyward-server.ts';
 import { openStorage } from '../../server/storage/open-storage.ts';
@@ -9,8 +7,6 @@ import type { SyncStatus } from '../../shared/sync/sync-status.ts';
 import { putIntegrationSql, putKeySql } from '../../electron/vault/sync/published-sql.ts';
 import { engineInternals } from './engine-internals.ts';
 import { freshStorage, type StorageKind } from './server-fixtures.ts';
-
-const BIN = join(import.meta.dirname, '..', '..', 'bin', 'keyward-server.cjs');
 
 /** A one-time enrolment code on `storage` (what `keyward-server init` prints). */
 export async function enrolmentCode(storage: Storage): Promise<string> {
@@ -88,33 +84,6 @@ export async function startTestServer(
       await fresh.cleanup();
     },
   };
-}
-
-/** `keyward-server start` as a child process over a data folder (and DATABASE_URL), on `port` (0: any). */
-export function startServerProcess(
-  env: NodeJS.ProcessEnv,
-  port = 0,
-): Promise<{ child: ChildProcess; base: string }> {
-  const child = spawn(process.execPath, [BIN, 'start', '--port', String(port), '--log-level', 'error'], {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let stderr = '';
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start: ${stderr}`)), 20_000);
-    child.stderr?.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-      const match = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(stderr);
-      if (match) {
-        clearTimeout(timer);
-        resolve({ child, base: match[1] as string });
-      }
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`server exited (${String(code)}): ${stderr}`));
-    });
-  });
 }
 
 /** Verifies a credential at `/v1/verify`: the status and the refusal code. */

@@ -8,6 +8,7 @@ import type { Clock } from '../clock.ts';
 import type { SqliteDatabase } from '../db/sqlite.ts';
 import { readVaultHeader, vaultHeaderSchema } from '../vault-header.ts';
 import type { VaultFiles } from '../vault-paths.ts';
+import { DEVICE_SYNC_TABLES } from '../sync/sync-store.ts';
 import { restoreVaultFiles } from './backup-service.ts';
 import type { UnwrapWithPassword } from './backup-service.ts';
 
@@ -24,8 +25,28 @@ const exportSchema = z.strictObject({
 });
 
 /**
+ * Empties, in the copy at `path` (an encrypted `VACUUM INTO` of `db`), what ties the vault to this
+ * device on a Keyward server: the connection, the device's private key and the outbox
+ * ({@link DEVICE_SYNC_TABLES}). The copy is attached with the vault's own key (SQLite3MultipleCiphers
+ * uses the main database's key for an ATTACH without one), deleted with `secure_delete` and
+ * vacuumed, so not even its free pages keep the device key.
+ */
+function dropDeviceSync(db: SqliteDatabase, path: string): void {
+  db.prepare('ATTACH DATABASE ? AS export_copy').run(path);
+  try {
+    db.pragma('export_copy.secure_delete = ON');
+    db.exec(DEVICE_SYNC_TABLES.map((table) => `DELETE FROM export_copy.${table};`).join(' '));
+    db.exec('VACUUM export_copy');
+  } finally {
+    db.exec('DETACH DATABASE export_copy');
+  }
+}
+
+/**
  * Writes the whole vault to one file: the header (data key wrapped by the master password) and the
  * encrypted database. Nothing in it is readable without the master password. Refuses to overwrite.
+ * An export is for another machine, so it carries no server connection, device key or outbox
+ * (that machine connects with its own enrolment code); a backup, for this machine, keeps them.
  */
 export function exportVault(args: { db: SqliteDatabase; files: VaultFiles; target: string; clock: Clock }): {
   bytes: number;
@@ -37,6 +58,7 @@ export function exportVault(args: { db: SqliteDatabase; files: VaultFiles; targe
   rmSync(temp, { force: true });
   try {
     args.db.prepare('VACUUM INTO ?').run(temp);
+    dropDeviceSync(args.db, temp);
     const bundle = {
       format: 'keyward-vault-export',
       version: 1,
@@ -46,7 +68,9 @@ export function exportVault(args: { db: SqliteDatabase; files: VaultFiles; targe
     };
     writeFileAtomic(args.target, JSON.stringify(bundle));
   } finally {
-    rmSync(temp, { force: true });
+    for (const file of [temp, `${temp}-journal`, `${temp}-wal`, `${temp}-shm`]) {
+      rmSync(file, { force: true });
+    }
   }
   return { bytes: statSync(args.target).size };
 }

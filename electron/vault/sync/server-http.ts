@@ -7,6 +7,7 @@ import { rootCertificates, getCACertificates as nodeGetCaCertificates } from 'no
 import type { TLSSocket } from 'node:tls';
 import { X509Certificate } from 'node:crypto';
 import { KeywardError } from '../../../shared/errors.ts';
+import { checkServerUrl } from '../../../shared/sync/server-url.ts';
 
 /** How long one request may take before the server counts as unreachable. */
 export const REQUEST_TIMEOUT_MS = 15_000;
@@ -23,53 +24,17 @@ export interface ServerUrl {
   url: URL;
 }
 
-/** True for 127.0.0.0/8, ::1 and `localhost`. */
-export function isLoopbackHost(hostname: string): boolean {
-  const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
-  if (host === 'localhost' || host.endsWith('.localhost')) {
-    return true;
-  }
-  if (isIP(host) === 4) {
-    return host.startsWith('127.');
-  }
-  return host === '::1' || host === '0:0:0:0:0:0:0:1' || /^::ffff:127\./.test(host);
-}
-
 /**
- * Checks a server URL: `https://…`, or `http://` only to a loopback host (docs/domain-rules.md,
- * "Keyward server"); no credentials, query or fragment. INVALID_INPUT otherwise.
+ * Checks a server URL by the one rule (shared/sync/server-url.ts; docs/domain-rules.md, "Keyward
+ * server"): `https://…`, or `http://` only to a loopback host; no credentials, query or fragment.
+ * INVALID_INPUT with the rule's words otherwise.
  */
 export function parseServerUrl(text: string): ServerUrl {
-  let url: URL;
-  try {
-    url = new URL(text.trim());
-  } catch {
-    // Not a URL: the refusal says what one looks like.
-    throw new KeywardError(
-      'INVALID_INPUT',
-      'The server URL must be an absolute URL, e.g. https://keys.example.com.',
-    );
+  const check = checkServerUrl(text);
+  if (!check.ok) {
+    throw new KeywardError('INVALID_INPUT', check.message);
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new KeywardError(
-      'INVALID_INPUT',
-      'The server URL must start with https:// (or http:// on this machine).',
-    );
-  }
-  if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
-    throw new KeywardError(
-      'INVALID_INPUT',
-      `Plain http:// is allowed only to this machine (127.0.0.1, ::1, localhost); use https:// for ${url.hostname}.`,
-    );
-  }
-  if (url.username !== '' || url.password !== '' || url.search !== '' || url.hash !== '') {
-    throw new KeywardError(
-      'INVALID_INPUT',
-      'The server URL must not carry a user, a password, a query or a fragment.',
-    );
-  }
-  const base = `${url.protocol}//${url.host}${url.pathname.replace(/\/+$/, '')}`;
-  return { base, url: new URL(base) };
+  return { base: check.url, url: new URL(check.url) };
 }
 
 /** SHA-256 of a PEM certificate, as Node prints `fingerprint256` (colon-separated upper-case hex). */
@@ -117,8 +82,10 @@ const UNTRUSTED_CODES = new Set([
   'CERT_REJECTED',
   'CERT_SIGNATURE_FAILURE',
   'ERR_TLS_CERT_ALTNAME_INVALID',
-  'KEYWARD_PIN_MISMATCH',
 ]);
+
+/** The code of the error a connection is destroyed with when the pin does not match. */
+const PIN_MISMATCH = 'KEYWARD_PIN_MISMATCH';
 
 /** A server's answer. */
 export interface ServerResponse {
@@ -228,11 +195,15 @@ export class ServerHttp {
           ? new Promise<boolean>((done) => {
               req.once('socket', (socket: TLSSocket) => {
                 socket.once('secureConnect', () => {
-                  const matches = socket.getPeerCertificate().fingerprint256 === this.pinnedSha256;
+                  // The pin is the whole trust decision: compared before the CA chain's verdict
+                  // (a self-signed certificate is "untrusted" by the chain, which says nothing).
+                  const presented = socket.getPeerCertificate().fingerprint256 ?? '';
+                  const matches = presented === this.pinnedSha256;
                   if (!matches) {
                     req.destroy(
                       Object.assign(new Error('the certificate does not match the pinned one'), {
-                        code: 'KEYWARD_PIN_MISMATCH',
+                        code: PIN_MISMATCH,
+                        presented,
                       }),
                     );
                   }
@@ -271,12 +242,20 @@ export class ServerHttp {
   private mapFailure(error: unknown): KeywardError {
     const code = String((error as NodeJS.ErrnoException | null)?.code ?? '');
     const where = this.server.url.host;
+    if (code === PIN_MISMATCH) {
+      const { presented } = error as { presented?: unknown };
+      const shown = typeof presented === 'string' && presented !== '' ? presented : 'none';
+      return new KeywardError(
+        'SERVER_UNTRUSTED',
+        `The certificate of ${where} does not match the pinned certificate: the server presents SHA-256 ${shown}, the pin is SHA-256 ${this.pinnedSha256 ?? ''}. Check the server, or pin its new certificate.`,
+      );
+    }
     if (UNTRUSTED_CODES.has(code) || /certificate|CERT_/i.test(code)) {
       return new KeywardError(
         'SERVER_UNTRUSTED',
-        code === 'KEYWARD_PIN_MISMATCH'
-          ? `The certificate of ${where} does not match the pinned certificate (SHA-256 ${this.pinnedSha256 ?? ''}). Check the server, or pin its new certificate.`
-          : `The certificate of ${where} is not trusted (${code}). Use a certificate from a CA this system trusts, or pin the server's certificate.`,
+        this.pinnedSha256 === null
+          ? `The certificate of ${where} is not trusted (${code}). Use a certificate from a CA this system trusts, or pin the server's certificate.`
+          : `The TLS connection to ${where} failed (${code}) before its certificate could be compared with the pinned one (SHA-256 ${this.pinnedSha256}).`,
       );
     }
     const words: Record<string, string> = {

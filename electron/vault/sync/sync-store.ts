@@ -37,6 +37,13 @@ export interface Snapshot {
   mark: number;
 }
 
+/**
+ * The tables that belong to this device's place on a server, not to the vault: the connection
+ * (with the publisher lease), the device key and the outbox. Disconnecting empties them, and a
+ * vault export leaves them out (another machine enrols with its own code).
+ */
+export const DEVICE_SYNC_TABLES = ['server_connection', 'sync_outbox', 'sync_device'] as const;
+
 /** The SQL of the connection, the device key, the outbox and the publisher lease. */
 export class SyncStore {
   private readonly db: SqliteDatabase;
@@ -84,7 +91,7 @@ export class SyncStore {
 
   /** Forgets the connection, the outbox and the device key (one transaction, the caller's). */
   forgetAll(): void {
-    this.db.exec('DELETE FROM server_connection; DELETE FROM sync_outbox; DELETE FROM sync_device;');
+    this.db.exec(DEVICE_SYNC_TABLES.map((table) => `DELETE FROM ${table};`).join(' '));
   }
 
   deviceKey(): DeviceKeyRow | null {

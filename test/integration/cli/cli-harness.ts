@@ -121,6 +121,14 @@ export function parseJson(text: string): Record<string, unknown> {
   return JSON.parse(lines[0] ?? '') as Record<string, unknown>;
 }
 
+/** The JSON a `--json` run printed on stdout; a non-zero exit throws with `what` and its stderr. */
+export function okJson(run: CliRun, what: string): Record<string, unknown> {
+  if (run.code !== 0) {
+    throw new Error(`${what}: exit ${run.code}: ${run.stderr}`);
+  }
+  return parseJson(run.stdout);
+}
+
 /** SHA-256 of a file's bytes, to show that a command left it untouched. */
 export function sha256(path: string): string {
   return createHash('sha256').update(readFileSync(path)).digest('hex');

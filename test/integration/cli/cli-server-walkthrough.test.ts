@@ -1,6 +1,3 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   gatewayAvailable,
@@ -13,10 +10,17 @@ import {
 } from '../../support/gateways.ts';
 import {
   issueEnrolmentCodeByCli,
-  startServerProcess,
+  startServerOnNewData,
+  stopAndRemoveData,
   type ServerProcess,
 } from '../../support/server-process.ts';
-import { makeCliSandboxWithVault, parseJson, type CliRun, type CliSandbox } from './cli-harness.ts';
+import {
+  makeCliSandboxWithVault,
+  okJson as ok,
+  parseJson,
+  type CliRun,
+  type CliSandbox,
+} from './cli-harness.ts';
 
 /**
  * The issue's walk-through, from the command line: the real `keyward` CLI (spawned, real Argon2id,
@@ -39,13 +43,6 @@ const env = { KEYWARD_PASSWORD: PASSWORD };
 const INSIDE = '127.0.3.10';
 const OUTSIDE = '127.0.3.30';
 
-function ok(run: CliRun, what: string): Record<string, unknown> {
-  if (run.code !== 0) {
-    throw new Error(`${what}: exit ${run.code}: ${run.stderr}`);
-  }
-  return parseJson(run.stdout);
-}
-
 const codeOf = (response: ClientResponse) => response.headers['x-keyward-code'];
 
 describe.skipIf(!gatewayAvailable('nginx'))('the CLI walk-through: CLI → keyward-server → nginx', () => {
@@ -55,11 +52,9 @@ describe.skipIf(!gatewayAvailable('nginx'))('the CLI walk-through: CLI → keywa
   let nginx: RunningGateway;
 
   beforeAll(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'keyward-walkthrough-server-'));
-    await issueEnrolmentCodeByCli(dataDir, false); // creates the data folder (the first code is not used)
     // nginx connects from 127.0.0.1: the one trusted proxy, whose forwarded client IP counts.
-    [server, api] = await Promise.all([
-      startServerProcess(dataDir, { args: ['--trusted-proxy', '127.0.0.1/32'] }),
+    [{ dataDir, server }, api] = await Promise.all([
+      startServerOnNewData('keyward-walkthrough-server-', { args: ['--trusted-proxy', '127.0.0.1/32'] }),
       startEchoApi(),
     ]);
     nginx = await startNginx({ verifyPort: server.port, apiPort: api.port });
@@ -68,8 +63,7 @@ describe.skipIf(!gatewayAvailable('nginx'))('the CLI walk-through: CLI → keywa
   afterAll(async () => {
     await nginx?.close();
     await api?.close();
-    await server?.stop();
-    rmSync(dataDir, { recursive: true, force: true });
+    await stopAndRemoveData(server, dataDir);
   });
 
   it(

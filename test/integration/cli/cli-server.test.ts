@@ -1,14 +1,15 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../support/gateways.ts';
 import {
   issueEnrolmentCodeByCli,
+  startServerOnNewData,
+  stopAndRemoveData,
   startServerProcess,
   type ServerProcess,
 } from '../../support/server-process.ts';
-import { hasStackTrace, makeCliSandboxWithVault, parseJson, type CliRun } from './cli-harness.ts';
+import { hasStackTrace, makeCliSandboxWithVault, okJson as ok, parseJson } from './cli-harness.ts';
 import { InProcessCli } from './cli-inprocess.ts';
 import type { KeywardEngine } from '../../../electron/vault/keyward-engine.ts';
 import type { IntegrationUsage } from '../../../shared/sync/usage.ts';
@@ -60,13 +61,6 @@ class CliWithServerAnswers extends InProcessCli {
   }
 }
 
-function ok(run: CliRun, what: string): Record<string, unknown> {
-  if (run.code !== 0) {
-    throw new Error(`${what}: exit ${run.code}: ${run.stderr}`);
-  }
-  return parseJson(run.stdout);
-}
-
 function errorOf(run: { stderr: string }): { code: string; message: string } {
   return (parseJson(run.stderr) as { error: { code: string; message: string } }).error;
 }
@@ -93,9 +87,9 @@ describe('refusals before anything is asked or sent (in-process)', () => {
       [['server', 'connect', 'ftp://keyward.example.com', '--code', CODE], /ftp: is not supported/],
       [
         ['server', 'connect', 'http://keyward.example.com', '--code', CODE],
-        /Plain http:\/\/ is allowed only to this machine/,
+        /Plain http:\/\/ is allowed only on this computer/,
       ],
-      [['server', 'connect', 'http://10.0.0.5:8787', '--code', CODE], /only to this machine/],
+      [['server', 'connect', 'http://10.0.0.5:8787', '--code', CODE], /only on this computer/],
       [
         ['server', 'connect', 'https://user:pw@keyward.example.com', '--code', CODE],
         /user name and password/,
@@ -316,15 +310,10 @@ describe('against a real keyward-server process (spawned CLI)', () => {
   let server: ServerProcess;
 
   beforeAll(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'keyward-cli-server-'));
-    await issueEnrolmentCodeByCli(dataDir, false);
-    server = await startServerProcess(dataDir);
+    ({ dataDir, server } = await startServerOnNewData('keyward-cli-server-'));
   }, 60_000);
 
-  afterAll(async () => {
-    await server?.stop();
-    rmSync(dataDir, { recursive: true, force: true });
-  });
+  afterAll(() => stopAndRemoveData(server, dataDir));
 
   it(
     'a used or unknown code is SERVER_REJECTED (exit 3); an unreachable server SERVER_UNREACHABLE (exit 7)',

@@ -1,4 +1,3 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,11 +6,10 @@ import { issueEnrolmentCode } from '../../../server/devices/device-auth.ts';
 import { KeywardServer } from '../../../server/keyward-server.ts';
 import { openStorage } from '../../../server/storage/open-storage.ts';
 import type { Storage } from '../../../server/storage/storage.ts';
-import { postgresAvailable } from '../../support/postgres.ts';
+import { postgresAvailable, startOwnPostgresCluster } from '../../support/postgres.ts';
+import type { OwnPostgresCluster } from '../../support/postgres.ts';
 import { enrol, newDeviceKey, publish, signIn } from '../../support/server-client.ts';
 import { batch, integrationFacts, keyFacts } from '../../support/server-fixtures.ts';
-
-const SCRIPT = join(import.meta.dirname, '..', '..', '..', 'scripts', 'with-postgres.sh');
 
 /**
  * PostgreSQL stopped and started under load, on a cluster of this test's own (KEYWARD_PG_FRESH=1:
@@ -20,42 +18,19 @@ const SCRIPT = join(import.meta.dirname, '..', '..', '..', 'scripts', 'with-post
  * other instance through its re-established LISTEN.
  */
 describe.runIf(postgresAvailable())('PostgreSQL stopped and started under load', () => {
-  let cluster: ChildProcess;
+  let cluster: OwnPostgresCluster;
   let url = '';
-  let ctl = '';
   const closers: (() => Promise<void>)[] = [];
 
   beforeAll(async () => {
-    cluster = spawn(
-      'bash',
-      [SCRIPT, 'bash', '-c', 'echo "$KEYWARD_TEST_DATABASE_URL $KEYWARD_TEST_POSTGRES_CTL"; exec sleep 600'],
-      {
-        env: { ...process.env, KEYWARD_PG_FRESH: '1' },
-        stdio: ['ignore', 'pipe', 'inherit'],
-      },
-    );
-    const [databaseUrl, ctlScript] = await new Promise<string[]>((resolve, reject) => {
-      let out = '';
-      const timer = setTimeout(() => reject(new Error('no cluster')), 30_000);
-      cluster.stdout?.on('data', (chunk: Buffer) => {
-        out += chunk.toString();
-        if (out.includes('\n')) {
-          clearTimeout(timer);
-          resolve(out.trim().split(' '));
-        }
-      });
-    });
-    url = databaseUrl ?? '';
-    ctl = ctlScript ?? '';
+    cluster = await startOwnPostgresCluster();
+    url = cluster.url;
   });
   afterAll(async () => {
     for (const close of closers.reverse()) {
       await close().catch(() => undefined);
     }
-    const exited = new Promise((resolve) => cluster.once('exit', resolve));
-    cluster.kill('SIGTERM');
-    await exited;
-    cluster.stdout?.destroy();
+    await cluster.close();
   });
 
   it(
@@ -116,7 +91,7 @@ describe.runIf(postgresAvailable())('PostgreSQL stopped and started under load',
         }),
       );
       await new Promise((resolve) => setTimeout(resolve, 300));
-      execFileSync('bash', [ctl, 'stop']);
+      cluster.control('stop');
       await new Promise((resolve) => setTimeout(resolve, 700));
       const degraded = await (await fetch(`${baseA}/readyz`)).json();
       expect(degraded).toMatchObject({ status: 'degraded', storage: 'unreachable' });
@@ -127,7 +102,7 @@ describe.runIf(postgresAvailable())('PostgreSQL stopped and started under load',
       );
       expect(refused.status).toBe(503);
       expect(refused.headers.get('retry-after')).toBe('5');
-      execFileSync('bash', [ctl, 'start']);
+      cluster.control('start');
       let ready = await (await fetch(`${baseA}/readyz`)).json();
       for (let attempt = 0; attempt < 50 && (ready as { status: string }).status !== 'ready'; attempt += 1) {
         await new Promise((resolve) => setTimeout(resolve, 100));

@@ -1,6 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { issueEnrolmentCode } from '../../../server/devices/device-auth.ts';
 import { openStorage } from '../../../server/storage/open-storage.ts';
@@ -8,32 +6,13 @@ import type { PublishBatch } from '../../../shared/sync/publish-batch.ts';
 import { postgresAvailable } from '../../support/postgres.ts';
 import { enrol, newDeviceKey, signIn } from '../../support/server-client.ts';
 import { freshStorage, integrationFacts, type StorageKind } from '../../support/server-fixtures.ts';
+import { startServerProcess } from '../../support/server-process.ts';
 
-const BIN = join(import.meta.dirname, '..', '..', '..', 'bin', 'keyward-server.cjs');
 const KEYS_PER_BATCH = 20_000;
 const cases: { kind: StorageKind; rounds: number }[] = [
   { kind: 'sqlite', rounds: 3 },
   ...(postgresAvailable() ? [{ kind: 'postgres' as const, rounds: 2 }] : []),
 ];
-
-function startServer(env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; base: string }> {
-  const child = spawn(process.execPath, [BIN, 'start', '--port', '0', '--log-level', 'error'], {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let stderr = '';
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start: ${stderr}`)), 20_000);
-    child.stderr?.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-      const match = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(stderr);
-      if (match) {
-        clearTimeout(timer);
-        resolve({ child, base: match[1] as string });
-      }
-    });
-  });
-}
 
 function snapshot(): PublishBatch {
   const integration = integrationFacts();
@@ -71,13 +50,14 @@ describe.each(cases)('kill -9 while publishing a large batch ($kind)', ({ kind, 
       const fresh = await freshStorage(kind);
       cleanups.push(fresh.cleanup);
       const { enrolmentCode } = await issueEnrolmentCode(fresh.storage, { role: 'owner', now: Date.now() });
-      const env = { KEYWARD_SERVER_DATA: fresh.dataDir, DATABASE_URL: fresh.databaseUrl ?? '' };
       const device = newDeviceKey();
       let revision = 0;
       let integrationIds = new Set<string>();
       const outcomes: string[] = [];
       for (let round = 0; round < rounds; round += 1) {
-        const { child, base } = await startServer(env);
+        const { child, base } = await startServerProcess(fresh.dataDir, {
+          databaseUrl: fresh.databaseUrl ?? '',
+        });
         cleanups.push(() => {
           child.kill('SIGKILL');
         });

@@ -1,47 +1,23 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { KeywardServer } from '../../../server/keyward-server.ts';
 import { freshStorage } from '../../support/server-fixtures.ts';
+import { selfSignedCert } from '../../support/tls-certs.ts';
 
 describe('HTTPS with --tls-cert / --tls-key', () => {
   const dir = mkdtempSync(join(tmpdir(), 'keyward-tls-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('serves /v1/verify over TLS with the given certificate', async () => {
-    // A throwaway self-signed certificate from Debian's openssl (no library generates X.509 here).
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'ec',
-        '-pkeyopt',
-        'ec_paramgen_curve:prime256v1',
-        '-nodes',
-        '-days',
-        '1',
-        '-subj',
-        '/CN=127.0.0.1',
-        '-addext',
-        'subjectAltName=IP:127.0.0.1',
-        '-keyout',
-        join(dir, 'key.pem'),
-        '-out',
-        join(dir, 'cert.pem'),
-      ],
-      { stdio: 'ignore' },
-    );
-    const cert = readFileSync(join(dir, 'cert.pem'));
+    const { cert, key } = selfSignedCert(dir, 'server', '127.0.0.1');
     const fresh = await freshStorage('sqlite');
     const server = new KeywardServer({
       storage: fresh.storage,
       port: 0,
-      https: { cert, key: readFileSync(join(dir, 'key.pem')) },
+      https: { cert, key },
     });
     try {
       const base = await server.start();

@@ -1,4 +1,3 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,11 +6,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KeywardServer } from '../../../server/keyward-server.ts';
 import { openStorage } from '../../../server/storage/open-storage.ts';
 import { engineInternals } from '../../support/engine-internals.ts';
-import { postgresAvailable } from '../../support/postgres.ts';
+import { postgresAvailable, startOwnPostgresCluster } from '../../support/postgres.ts';
+import type { OwnPostgresCluster } from '../../support/postgres.ts';
 import { enrolmentCode, serverFacts, until, vaultFacts } from '../../support/sync-fixtures.ts';
 import { createTestEngine } from '../../support/temp-engine.ts';
 
-const SCRIPT = join(import.meta.dirname, '..', '..', '..', 'scripts', 'with-postgres.sh');
 const PASSWORD = 'correct horse battery staple';
 
 /**
@@ -20,39 +19,19 @@ const PASSWORD = 'correct horse battery staple';
  * (KEYWARD_PG_FRESH=1: stopping the shared one would take the other suites down).
  */
 describe.runIf(postgresAvailable())('PostgreSQL stopped and started while the desktop publishes', () => {
-  let cluster: ChildProcess;
+  let cluster: OwnPostgresCluster;
   let url = '';
-  let ctl = '';
   const closers: (() => Promise<void> | void)[] = [];
 
   beforeAll(async () => {
-    cluster = spawn(
-      'bash',
-      [SCRIPT, 'bash', '-c', 'echo "$KEYWARD_TEST_DATABASE_URL $KEYWARD_TEST_POSTGRES_CTL"; exec sleep 600'],
-      { env: { ...process.env, KEYWARD_PG_FRESH: '1' }, stdio: ['ignore', 'pipe', 'inherit'] },
-    );
-    const [databaseUrl, ctlScript] = await new Promise<string[]>((resolve, reject) => {
-      let out = '';
-      const timer = setTimeout(() => reject(new Error('no cluster')), 30_000);
-      cluster.stdout?.on('data', (chunk: Buffer) => {
-        out += chunk.toString();
-        if (out.includes('\n')) {
-          clearTimeout(timer);
-          resolve(out.trim().split(' '));
-        }
-      });
-    });
-    url = databaseUrl ?? '';
-    ctl = ctlScript ?? '';
+    cluster = await startOwnPostgresCluster();
+    url = cluster.url;
   });
   afterAll(async () => {
     for (const close of closers.reverse()) {
       await Promise.resolve(close()).catch(() => undefined);
     }
-    const exited = new Promise((resolve) => cluster.once('exit', resolve));
-    cluster.kill('SIGTERM');
-    await exited;
-    cluster.stdout?.destroy();
+    await cluster.close();
   });
 
   it(
@@ -87,12 +66,12 @@ describe.runIf(postgresAvailable())('PostgreSQL stopped and started while the de
         }
       })();
       await new Promise((resolve) => setTimeout(resolve, 400));
-      execFileSync('bash', [ctl, 'stop']);
+      cluster.control('stop');
       await until(() => engine.serverStatus().state === 'offline', 'offline while PostgreSQL is down');
       const down = engine.serverStatus();
       expect(down.reason).toMatch(/unavailable for now|cannot be reached/);
       await new Promise((resolve) => setTimeout(resolve, 600));
-      execFileSync('bash', [ctl, 'start']);
+      cluster.control('start');
       await new Promise((resolve) => setTimeout(resolve, 400));
       changing = false;
       await worker;

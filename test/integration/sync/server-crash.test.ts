@@ -10,14 +10,8 @@ import { lookupHash } from '../../../shared/keys/lookup-hash.ts';
 import { OUTBOX_BATCH_MAX } from '../../../electron/vault/sync/server-sync.ts';
 import { engineInternals } from '../../support/engine-internals.ts';
 import { freshStorage } from '../../support/server-fixtures.ts';
-import {
-  enrolmentCode,
-  leakedKeys,
-  serverFacts,
-  startServerProcess,
-  vaultFacts,
-  verifyAt,
-} from '../../support/sync-fixtures.ts';
+import { enrolmentCode, leakedKeys, serverFacts, vaultFacts, verifyAt } from '../../support/sync-fixtures.ts';
+import { startServerProcess } from '../../support/server-process.ts';
 import { createTestEngine, type TestEngine } from '../../support/temp-engine.ts';
 
 const PASSWORD = 'correct horse battery staple';
@@ -68,12 +62,11 @@ describe('kill -9 of the server in the middle of publishing a large outbox', () 
       cleanups.push(fresh.cleanup);
       const code = await enrolmentCode(fresh.storage);
       await fresh.storage.close();
-      const env = { KEYWARD_SERVER_DATA: fresh.dataDir, DATABASE_URL: '' };
       let running: ChildProcess | null = null;
       cleanups.push(() => {
         running?.kill('SIGKILL');
       });
-      const started = await startServerProcess(env);
+      const started = await startServerProcess(fresh.dataDir);
       running = started.child;
       const { base } = started;
       const port = Number(new URL(base).port);
@@ -113,7 +106,7 @@ describe('kill -9 of the server in the middle of publishing a large outbox', () 
         expect(published + waiting).toBeGreaterThanOrEqual(queued);
         expect(published + waiting - queued).toBeLessThanOrEqual(OUTBOX_BATCH_MAX);
 
-        const restarted = await startServerProcess(env, port);
+        const restarted = await startServerProcess(fresh.dataDir, { port });
         running = restarted.child;
         expect(await engine.publishNow()).toMatchObject({ state: 'up-to-date', waiting: 0 });
       }

@@ -1,6 +1,3 @@
-import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { KeywardServer } from '../../../server/keyward-server.ts';
 import { openStorage } from '../../../server/storage/open-storage.ts';
@@ -8,38 +5,10 @@ import { KeywardError } from '../../../shared/errors.ts';
 import { freshStorage } from '../../support/server-fixtures.ts';
 import { enrolmentCode } from '../../support/sync-fixtures.ts';
 import { createTestEngine } from '../../support/temp-engine.ts';
+import { selfSignedCert } from '../../support/tls-certs.ts';
 import { makeTempDir } from '../../support/temp-vault.ts';
 
 const PASSWORD = 'correct horse battery staple';
-
-/** A throwaway self-signed certificate for 127.0.0.1 from Debian's openssl. */
-function selfSigned(dir: string, name: string): { cert: Buffer; key: Buffer; pem: string } {
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:prime256v1',
-      '-nodes',
-      '-days',
-      '1',
-      '-subj',
-      '/CN=127.0.0.1',
-      '-addext',
-      'subjectAltName=IP:127.0.0.1',
-      '-keyout',
-      join(dir, `${name}.key`),
-      '-out',
-      join(dir, `${name}.pem`),
-    ],
-    { stdio: 'ignore' },
-  );
-  const cert = readFileSync(join(dir, `${name}.pem`));
-  return { cert, key: readFileSync(join(dir, `${name}.key`)), pem: cert.toString('utf8') };
-}
 
 async function codeOf(work: () => Promise<unknown>): Promise<string> {
   try {
@@ -61,14 +30,14 @@ describe('https to the server: system CAs or a pinned certificate', () => {
   });
 
   it('a matching pin connects; another certificate or no pin is SERVER_UNTRUSTED; a changed certificate stops publishing', async () => {
-    const served = selfSigned(temp.dir, 'served');
-    const other = selfSigned(temp.dir, 'other');
+    const served = selfSignedCert(temp.dir, 'served', '127.0.0.1');
+    const other = selfSignedCert(temp.dir, 'other', '127.0.0.1');
     const fresh = await freshStorage('sqlite');
     closers.push(fresh.cleanup);
     let server = new KeywardServer({
       storage: fresh.storage,
       port: 0,
-      https: served,
+      https: { cert: served.cert, key: served.key },
       pollIntervalMs: 60_000,
     });
     const base = await server.start();
@@ -85,9 +54,14 @@ describe('https to the server: system CAs or a pinned certificate', () => {
     expect(await codeOf(() => engine.connectServer({ url: base, code }))).toMatch(
       /^SERVER_UNTRUSTED: The certificate of 127\.0\.0\.1:\d+ is not trusted/,
     );
-    expect(await codeOf(() => engine.connectServer({ url: base, code, pinnedCertPem: other.pem }))).toMatch(
-      /^SERVER_UNTRUSTED: The certificate of .* does not match the pinned certificate/,
+    // Another certificate pinned: the pin is compared first, and both fingerprints are named.
+    const mismatch = await codeOf(() => engine.connectServer({ url: base, code, pinnedCertPem: other.pem }));
+    expect(mismatch).toMatch(
+      /^SERVER_UNTRUSTED: The certificate of 127\.0\.0\.1:\d+ does not match the pinned certificate/,
     );
+    expect(mismatch).toContain(`presents SHA-256 ${served.sha256}`);
+    expect(mismatch).toContain(`the pin is SHA-256 ${other.sha256}`);
+    expect(mismatch).not.toMatch(/not trusted|DEPTH_ZERO/);
     expect(
       await codeOf(() => engine.connectServer({ url: base, code, pinnedCertPem: 'not a cert' })),
     ).toMatch(/^INVALID_INPUT/);
@@ -101,11 +75,18 @@ describe('https to the server: system CAs or a pinned certificate', () => {
     const port = Number(new URL(base).port);
     const storage2 = await openStorage({ dataDir: fresh.dataDir });
     closers.push(() => storage2.close());
-    server = new KeywardServer({ storage: storage2, port, https: other, pollIntervalMs: 60_000 });
+    server = new KeywardServer({
+      storage: storage2,
+      port,
+      https: { cert: other.cert, key: other.key },
+      pollIntervalMs: 60_000,
+    });
     await server.start();
     engine.createIntegration({ name: 'Billing', platform: 'server' });
     const refused = await engine.publishNow();
     expect(refused).toMatchObject({ state: 'error', waiting: 2 });
     expect(refused.reason).toMatch(/does not match the pinned certificate/);
+    expect(refused.reason).toContain(`presents SHA-256 ${other.sha256}`);
+    expect(refused.reason).toContain(`the pin is SHA-256 ${served.sha256}`);
   });
 });

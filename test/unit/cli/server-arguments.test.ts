@@ -2,9 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { sparkline } from '../../../electron/cli/commands/usage.ts';
 import {
   checkEnrolmentCode,
-  checkServerUrl,
   describeRateLimit,
-  isLoopbackHost,
   rateLimitOption,
 } from '../../../electron/cli/server-arguments.ts';
 import { describeSync, publishesFacts, publishWaitMs } from '../../../electron/cli/sync-after.ts';
@@ -20,38 +18,6 @@ function usageMessage(action: () => unknown): string {
   }
   throw new Error('expected a USAGE error');
 }
-
-describe('server URL', () => {
-  it('takes https anywhere and http on loopback only; trailing slashes go', () => {
-    expect(checkServerUrl(' https://keyward.example.com/ ')).toBe('https://keyward.example.com');
-    expect(checkServerUrl('https://keyward.example.com:8443/keyward/')).toBe(
-      'https://keyward.example.com:8443/keyward',
-    );
-    expect(checkServerUrl('http://127.0.0.1:8787')).toBe('http://127.0.0.1:8787');
-    expect(checkServerUrl('http://127.5.6.7')).toBe('http://127.5.6.7');
-    expect(checkServerUrl('http://[::1]:8787/')).toBe('http://[::1]:8787');
-    expect(checkServerUrl('http://localhost:8787')).toBe('http://localhost:8787');
-    for (const host of ['localhost', 'app.localhost', '127.0.0.1', '[::1]', '::1']) {
-      expect(isLoopbackHost(host), host).toBe(true);
-    }
-    for (const host of ['10.0.0.1', '128.0.0.1', 'localhost.example.com', '[::2]', 'example.com']) {
-      expect(isLoopbackHost(host), host).toBe(false);
-    }
-  });
-
-  it('refuses what is not a server address, with the reason', () => {
-    expect(usageMessage(() => checkServerUrl('keyward.example.com'))).toMatch(/is not a URL/);
-    expect(usageMessage(() => checkServerUrl('http://192.168.1.10:8787'))).toMatch(
-      /only to this machine.*192\.168\.1\.10/,
-    );
-    expect(usageMessage(() => checkServerUrl('http://localhost.example.com'))).toMatch(
-      /only to this machine/,
-    );
-    expect(usageMessage(() => checkServerUrl('file:///etc/passwd'))).toMatch(/file: is not supported/);
-    expect(usageMessage(() => checkServerUrl('https://a:b@example.com'))).toMatch(/user name and password/);
-    expect(usageMessage(() => checkServerUrl('https://example.com/?x=1'))).toMatch(/no query/);
-  });
-});
 
 describe('enrolment code', () => {
   it('takes the printed form in any case, with or without dashes and spaces', () => {

@@ -1,45 +1,14 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { createDispatch, trustedSenderFor } from '../../../electron/main/ipc/dispatch.ts';
-import type { IpcSender } from '../../../electron/main/ipc/dispatch.ts';
-import { createEngineHandlers } from '../../../electron/main/ipc/engine-handlers.ts';
+import { describe, expect, it } from 'vitest';
 import type { IpcResult } from '../../../shared/ipc/contract.ts';
-import { ClipboardGuard } from '../../../electron/vault/clipboard/clipboard-guard.ts';
 import { forwardClipboardChanges } from '../../../electron/main/ipc/clipboard-events.ts';
 import { base32Decode, hotp, totpStep } from '../../../electron/vault/auth/totp.ts';
-import { createTestEngine } from '../../support/temp-engine.ts';
-import { MemoryClipboard } from '../vault/clipboard/memory-clipboard.ts';
+import { desktopOverDispatch } from './desktop-dispatch.ts';
 
 const PASSWORD = 'ipc test password';
-const ORIGIN = 'app://keyward';
-const SENDER: IpcSender = { url: `${ORIGIN}/index.html`, isMainFrame: true, isOurWindow: true };
 
-const cleanups: (() => void)[] = [];
-afterEach(() => {
-  for (const cleanup of cleanups.splice(0)) {
-    cleanup();
-  }
-});
-
-async function setup() {
-  const made = await createTestEngine({ password: PASSWORD });
-  const saveAnswers: string[] = [];
-  const clipboard = new MemoryClipboard();
-  const guard = new ClipboardGuard(clipboard, made.clock);
-  cleanups.push(() => guard.dispose(), made.cleanup);
-  const dispatch = createDispatch({
-    handlers: createEngineHandlers(made.engine, {
-      clipboard: guard,
-      // The save dialog's answer: the next path a test sets, or cancelled.
-      chooseSaveFile: () => Promise.resolve(saveAnswers.shift() ?? null),
-      chooseOpenFile: () => Promise.resolve(null),
-    }),
-    isTrustedSender: trustedSenderFor(ORIGIN),
-  });
-  const call = (channel: string, payload: unknown) => dispatch(channel, payload, SENDER);
-  return { ...made, call, clipboard, guard, saveAnswers };
-}
+const setup = desktopOverDispatch(PASSWORD);
 
 function value<T>(result: IpcResult<T>): T {
   if (!result.ok) {

@@ -3,42 +3,21 @@
 // actor and logs — and the rules they used to write each on their own side behave the same for both.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { createDispatch, trustedSenderFor } from '../../../electron/main/ipc/dispatch.ts';
-import type { IpcSender } from '../../../electron/main/ipc/dispatch.ts';
-import { createEngineHandlers } from '../../../electron/main/ipc/engine-handlers.ts';
-import { ClipboardGuard } from '../../../electron/vault/clipboard/clipboard-guard.ts';
+import { describe, expect, it } from 'vitest';
 import { readScheduleFile } from '../../../electron/vault/schedule/schedule-file.ts';
+import { desktopOverDispatch } from './desktop-dispatch.ts';
 import type { IpcResult } from '../../../shared/ipc/contract.ts';
-import { createTestEngine } from '../../support/temp-engine.ts';
-import { MemoryClipboard } from '../vault/clipboard/memory-clipboard.ts';
 
 const PASSWORD = 'surface test password';
-const ORIGIN = 'app://keyward';
-const SENDER: IpcSender = { url: `${ORIGIN}/index.html`, isMainFrame: true, isOurWindow: true };
 const DAY = 86_400_000;
 
-const cleanups: (() => void)[] = [];
-afterEach(() => {
-  for (const cleanup of cleanups.splice(0)) {
-    cleanup();
-  }
-});
+const newDesktop = desktopOverDispatch(PASSWORD);
 
+/** A desktop whose calls answer the value, or throw with the error's code and message. */
 async function desktop() {
-  const made = await createTestEngine({ password: PASSWORD });
-  const guard = new ClipboardGuard(new MemoryClipboard(), made.clock);
-  cleanups.push(() => guard.dispose(), made.cleanup);
-  const dispatch = createDispatch({
-    handlers: createEngineHandlers(made.engine, {
-      clipboard: guard,
-      chooseSaveFile: () => Promise.resolve(null),
-      chooseOpenFile: () => Promise.resolve(null),
-    }),
-    isTrustedSender: trustedSenderFor(ORIGIN),
-  });
+  const made = await newDesktop();
   const call = async (channel: string, payload: unknown) => {
-    const result: IpcResult<unknown> = await dispatch(channel, payload, SENDER);
+    const result: IpcResult<unknown> = await made.call(channel, payload);
     if (!result.ok) {
       throw new Error(`${channel}: ${result.error.code} ${result.error.message}`);
     }

@@ -1,76 +1,29 @@
-import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { createDispatch, trustedSenderFor } from '../../../electron/main/ipc/dispatch.ts';
-import type { IpcSender } from '../../../electron/main/ipc/dispatch.ts';
-import { createEngineHandlers } from '../../../electron/main/ipc/engine-handlers.ts';
-import { ClipboardGuard } from '../../../electron/vault/clipboard/clipboard-guard.ts';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { contract, events } from '../../../shared/ipc/contract.ts';
 import type { IpcResult } from '../../../shared/ipc/contract.ts';
-import { createTestEngine } from '../../support/temp-engine.ts';
-import { MemoryClipboard } from '../vault/clipboard/memory-clipboard.ts';
+import { selfSignedCert } from '../../support/tls-certs.ts';
+import { desktopOverDispatch } from './desktop-dispatch.ts';
 
 // The desktop's server channels (issue 11) over the real dispatch and a real engine: what the
 // contract lets through, what it refuses before the engine is reached, and the pinned-certificate
 // dialog main runs (the renderer sees a fingerprint, never a path).
 
-const ORIGIN = 'app://keyward';
-const SENDER: IpcSender = { url: `${ORIGIN}/index.html`, isMainFrame: true, isOurWindow: true };
+const PASSWORD = 'server channels';
 const FINGERPRINT = Array.from({ length: 32 }, () => 'AB').join(':');
 
-const cleanups: (() => void)[] = [];
-afterEach(() => {
-  for (const cleanup of cleanups.splice(0)) {
-    cleanup();
-  }
-});
-
-async function setup() {
-  const made = await createTestEngine({ password: 'server channels' });
-  const guard = new ClipboardGuard(new MemoryClipboard(), made.clock);
-  const openAnswers: (string | null)[] = [];
-  cleanups.push(() => guard.dispose(), made.cleanup);
-  const dispatch = createDispatch({
-    handlers: createEngineHandlers(made.engine, {
-      clipboard: guard,
-      chooseSaveFile: () => Promise.resolve(null),
-      chooseOpenFile: () => Promise.resolve(openAnswers.shift() ?? null),
-    }),
-    isTrustedSender: trustedSenderFor(ORIGIN),
-  });
-  const call = (channel: string, payload: unknown) => dispatch(channel, payload, SENDER);
-  return { ...made, call, openAnswers };
-}
+const setup = desktopOverDispatch(PASSWORD);
 
 function code(result: IpcResult<unknown>): string {
   return result.ok ? 'ok' : result.error.code;
 }
 
+/** A self-signed certificate's PEM file. */
 function selfSigned(dir: string, name: string): string {
-  const path = join(dir, `${name}.pem`);
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:prime256v1',
-      '-nodes',
-      '-days',
-      '1',
-      '-subj',
-      `/CN=${name}`,
-      '-keyout',
-      join(dir, `${name}.key`),
-      '-out',
-      path,
-    ],
-    { stdio: 'ignore' },
-  );
-  return path;
+  return selfSignedCert(dir, name).certPath;
 }
 
 describe('server channels: validation in the contract', () => {
@@ -184,5 +137,37 @@ describe('server channels over dispatch, on a vault without a server', () => {
     });
     expect(other).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
     expect(JSON.stringify(other)).toMatch(/choose the certificate to pin again/i);
+  });
+
+  it('a pinned certificate the server does not present: SERVER_UNTRUSTED naming both fingerprints, not "not trusted"', async () => {
+    const { call, openAnswers, dir, engine } = await setup();
+    const served = selfSignedCert(dir, 'served', '127.0.0.1');
+    const pinned = selfSignedCert(dir, 'pinned', '127.0.0.1');
+    // Any TLS server will do: the pin is compared before a byte of the request is written.
+    const tls = createServer({ cert: served.cert, key: served.key }, (_request, response) => {
+      response.writeHead(500).end();
+    });
+    await new Promise<void>((listening) => tls.listen(0, '127.0.0.1', listening));
+    onTestFinished(() => {
+      tls.close();
+    });
+    const { port } = tls.address() as AddressInfo;
+    openAnswers.push(pinned.certPath);
+    expect(await call('server.chooseCertificate', {})).toMatchObject({
+      ok: true,
+      value: { sha256: pinned.sha256 },
+    });
+    await engine.reauthenticate({ password: PASSWORD });
+    const refused = await call('server.connect', {
+      url: `https://127.0.0.1:${port}`,
+      code: 'ABCDE-FGHJK-MNPQR-STVWX',
+      pinnedCertSha256: pinned.sha256,
+    });
+    expect(refused).toMatchObject({ ok: false, error: { code: 'SERVER_UNTRUSTED' } });
+    const message = refused.ok ? '' : refused.error.message;
+    expect(message).toMatch(/^The certificate of 127\.0\.0\.1:\d+ does not match the pinned certificate/);
+    expect(message).toContain(`presents SHA-256 ${served.sha256}`);
+    expect(message).toContain(`the pin is SHA-256 ${pinned.sha256}`);
+    expect(message).not.toMatch(/not trusted|DEPTH_ZERO/);
   });
 });

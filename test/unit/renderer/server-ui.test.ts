@@ -1,9 +1,8 @@
-// The desktop's server screens, checked as you type: the server address rule (shared with the
-// engine), the connect form, the integration's accepted credential and rate limit, the sync badge's
+// The desktop's server screens, checked as you type: the connect form (the address rule itself is
+// test/unit/shared/sync/server-url.test.ts), the integration's accepted credential and rate limit, the sync badge's
 // words, the usage panel's words and the sparkline's text alternative.
 import { describe, expect, it } from 'vitest';
 import type { Integration } from '../../../shared/domain/integration.ts';
-import { checkServerUrl, isLoopbackHost } from '../../../shared/sync/server-url.ts';
 import type { SyncStatus } from '../../../shared/sync/sync-status.ts';
 import { validateServerForm } from '../../../renderer/src/screens/settings/server-form.ts';
 import {
@@ -23,38 +22,6 @@ import { syncStatusText } from '../../../renderer/src/shell/sync-status-text.ts'
 const CODE = 'ABCDE-FGHJK-MNPQR-STVWX';
 
 describe('the server address', () => {
-  it('https anywhere; http only on loopback; no credentials, query or fragment', () => {
-    expect(checkServerUrl(' https://keys.example.com/ ')).toEqual({
-      ok: true,
-      url: 'https://keys.example.com',
-    });
-    expect(checkServerUrl('https://keys.example.com:8443/keyward/')).toEqual({
-      ok: true,
-      url: 'https://keys.example.com:8443/keyward',
-    });
-    for (const loopback of [
-      'http://localhost:8787',
-      'http://127.0.0.1:8787',
-      'http://127.9.9.9',
-      'http://[::1]:8787',
-    ]) {
-      expect(checkServerUrl(loopback).ok, loopback).toBe(true);
-    }
-    const plain = checkServerUrl('http://keys.example.com');
-    expect(plain).toMatchObject({
-      ok: false,
-      message: expect.stringMatching(/only on this computer/) as unknown,
-    });
-    expect(checkServerUrl('http://127.0.0.1.example.com').ok).toBe(false);
-    expect(checkServerUrl('ftp://keys.example.com').ok).toBe(false);
-    expect(checkServerUrl('https://user:pw@keys.example.com').ok).toBe(false);
-    expect(checkServerUrl('https://keys.example.com/?x=1').ok).toBe(false);
-    expect(checkServerUrl('keys.example.com').ok).toBe(false);
-    expect(checkServerUrl('').ok).toBe(false);
-    expect(isLoopbackHost('[::1]')).toBe(true);
-    expect(isLoopbackHost('128.0.0.1')).toBe(false);
-  });
-
   it('the connect form: the address, a 20-character code (dashes optional), an optional device name', () => {
     const valid = validateServerForm({ url: 'https://keys.example.com/', code: ` ${CODE} `, deviceName: '' });
     expect(valid.input).toEqual({ url: 'https://keys.example.com', code: CODE });
