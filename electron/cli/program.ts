@@ -339,7 +339,7 @@ export function buildProgram(
       const result = await body(context);
       // Connected to a Keyward server: what the command changed goes out now (sync-after.ts).
       const path = commandPath(command);
-      if (path !== 'server' && !path.startsWith('server ')) {
+      if (path !== 'server' && !path.startsWith('server ') && mayBeConnected(engine)) {
         const { syncAfterCommand } = await import('./sync-after.ts');
         const sync = await syncAfterCommand(context, path, deps.env);
         if (sync !== null) {
@@ -374,6 +374,19 @@ export function buildProgram(
     placeholders.set(placeholder, entry);
   }
   return program;
+}
+
+/**
+ * Whether the vault is open and connected to a Keyward server: one cheap read, so that a command on
+ * a vault with no server loads nothing more after its body (sync-after.ts would find nothing to do).
+ */
+function mayBeConnected(engine: KeywardEngine): boolean {
+  try {
+    engine.requireUnlocked();
+  } catch {
+    return false; // the command never unlocked the vault: nothing to publish
+  }
+  return engine.serverStatus().state !== 'not-connected';
 }
 
 /**

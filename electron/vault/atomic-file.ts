@@ -102,25 +102,39 @@ function isRunning(pid: number): boolean {
  * temp file is left alone. Returns the names removed; never throws.
  */
 export function removeStaleTempFiles(path: string): string[] {
-  const prefix = `${basename(path)}.tmp-`;
+  return removeStaleTempFilesOf([path]);
+}
+
+/**
+ * {@link removeStaleTempFiles} for several files, listing each folder once (the engine does it for
+ * the header, lockout and schedule files, all beside the vault, on every unlock).
+ */
+export function removeStaleTempFilesOf(paths: readonly string[]): string[] {
   const removed: string[] = [];
-  let names: string[];
-  try {
-    names = readdirSync(dirname(path));
-  } catch {
-    // No folder to list (or no permission): there are no temp files of ours to remove — hygiene only.
-    return removed;
+  const byFolder = new Map<string, string[]>();
+  for (const path of paths) {
+    byFolder.set(dirname(path), [...(byFolder.get(dirname(path)) ?? []), `${basename(path)}.tmp-`]);
   }
-  for (const name of names) {
-    const pid = Number(name.slice(prefix.length));
-    if (!name.startsWith(prefix) || !Number.isSafeInteger(pid) || pid <= 0 || isRunning(pid)) {
+  for (const [folder, prefixes] of byFolder) {
+    let names: string[];
+    try {
+      names = readdirSync(folder);
+    } catch {
+      // No folder to list (or no permission): there are no temp files of ours to remove — hygiene only.
       continue;
     }
-    try {
-      unlinkSync(join(dirname(path), name));
-      removed.push(name);
-    } catch {
-      // Gone already, or not ours to remove: nothing to do.
+    for (const name of names) {
+      const prefix = prefixes.find((candidate) => name.startsWith(candidate));
+      const pid = prefix === undefined ? NaN : Number(name.slice(prefix.length));
+      if (prefix === undefined || !Number.isSafeInteger(pid) || pid <= 0 || isRunning(pid)) {
+        continue;
+      }
+      try {
+        unlinkSync(join(folder, name));
+        removed.push(name);
+      } catch {
+        // Gone already, or not ours to remove: nothing to do.
+      }
     }
   }
   return removed;

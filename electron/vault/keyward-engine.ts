@@ -20,7 +20,7 @@ import { BACKUP_INTERVAL_MS, BackupService } from './backup/backup-service.ts';
 import type { BackupInfo } from './backup/backup-service.ts';
 import { exportVault, importVault } from './backup/vault-export.ts';
 import type { GuardedAction, ReauthCredential } from './auth/reauth.ts';
-import { removeStaleTempFiles, writeNewFile } from './atomic-file.ts';
+import { removeStaleTempFilesOf, writeNewFile } from './atomic-file.ts';
 import { AutoLock } from './auto-lock.ts';
 import type { Clock } from './clock.ts';
 import { isVaultCorrupt, mapCorruption, reportCorruptionFromMethods } from './db/corruption.ts';
@@ -1174,9 +1174,7 @@ export class KeywardEngine {
     const db = this.vault.database();
     // Temp files of atomic writes cut short by a crash (header, lockout, schedule): hygiene only —
     // the real files are whole either way.
-    for (const file of [this.vault.files.header, this.vault.files.lockout, this.vault.files.schedule]) {
-      removeStaleTempFiles(file);
-    }
+    removeStaleTempFilesOf([this.vault.files.header, this.vault.files.lockout, this.vault.files.schedule]);
     const { clock } = this.deps;
     const log = new ActivityLog(db, clock);
     const settings = new SettingsService(db, clock, log, (action) => {

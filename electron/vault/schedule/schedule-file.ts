@@ -38,7 +38,21 @@ export type ScheduleFile = z.infer<typeof scheduleFileSchema>;
 /** How far ahead the file looks. */
 export const SCHEDULE_HORIZON_MS = 100 * 86_400_000;
 
-/** Writes the file atomically, only when its content changed; returns whether it wrote. */
+/** JSON text of `value` with every object's keys sorted: equal for equal content in any key order. */
+function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, inner: unknown) =>
+    inner !== null && typeof inner === 'object' && !Array.isArray(inner)
+      ? Object.fromEntries(Object.entries(inner).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : inner,
+  );
+}
+
+/**
+ * Writes the file atomically, only when its content changed; returns whether it wrote. Every
+ * unlock plans (so calls this), and most change nothing: then the file is only read. The content
+ * is compared whatever the order of its keys (the file has the schema's order, the notices
+ * service another).
+ */
 export function writeScheduleFile(
   path: string,
   content: Omit<ScheduleFile, 'format' | 'version' | 'generatedAt'>,
@@ -48,7 +62,7 @@ export function writeScheduleFile(
   if (existsSync(path)) {
     try {
       const { generatedAt: _at, ...previous } = JSON.parse(readFileSync(path, 'utf8')) as ScheduleFile;
-      if (JSON.stringify(previous) === JSON.stringify(body)) {
+      if (canonicalJson(previous) === canonicalJson(body)) {
         return false;
       }
     } catch {

@@ -1,9 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { request as httpRequest } from 'node:http';
 import type { IncomingMessage, OutgoingHttpHeaders } from 'node:http';
-import { request as httpsRequest } from 'node:https';
 import { isIP } from 'node:net';
-import { rootCertificates, getCACertificates as nodeGetCaCertificates } from 'node:tls';
 import type { TLSSocket } from 'node:tls';
 import { X509Certificate } from 'node:crypto';
 import { KeywardError } from '../../../shared/errors.ts';
@@ -13,6 +10,22 @@ import { checkServerUrl } from '../../../shared/sync/server-url.ts';
 export const REQUEST_TIMEOUT_MS = 15_000;
 /** A full snapshot of a large vault may take longer. */
 export const SNAPSHOT_TIMEOUT_MS = 120_000;
+
+/**
+ * `node:http`, `node:https` and `node:tls`, loaded on the first request only: every engine builds
+ * a ServerSync, but most CLI commands never talk to a server, and loading `node:tls` takes 10–25 ms
+ * of the main thread, which the password commands' start-up target cannot spare (docs/targets.md;
+ * BENCHMARKS.md, `cli-startup`).
+ */
+function http() {
+  return process.getBuiltinModule('node:http');
+}
+function https() {
+  return process.getBuiltinModule('node:https');
+}
+function tls() {
+  return process.getBuiltinModule('node:tls');
+}
 
 /** The OS bundle read when this Node cannot list the system's CAs itself. */
 const OS_CA_BUNDLE = '/etc/ssl/certs/ca-certificates.crt';
@@ -53,7 +66,8 @@ let systemCas: string[] | null = null;
 function trustedCas(): string[] {
   if (systemCas === null) {
     let system: string[];
-    const getCas = nodeGetCaCertificates as ((type: string) => string[]) | undefined;
+    const { getCACertificates, rootCertificates } = tls();
+    const getCas = getCACertificates as ((type: string) => string[]) | undefined;
     if (typeof getCas === 'function') {
       system = getCas('system');
     } else {
@@ -175,8 +189,8 @@ export class ServerHttp {
       };
       const req =
         url.protocol === 'http:'
-          ? httpRequest(common, onResponse)
-          : httpsRequest(
+          ? http().request(common, onResponse)
+          : https().request(
               {
                 ...common,
                 servername: isIP(common.host) === 0 ? common.host : undefined,

@@ -26,6 +26,12 @@ const HEAVY = [
   /out\/cli\/chunks\/(keyward-engine|schemas|kdf|token-decoder|totp)-/,
 ];
 
+/**
+ * What only talking to a Keyward server needs (Node's HTTP and TLS: loading `node:tls` alone takes
+ * 10–25 ms) and the publish-after-command hook: not loaded by a command on a vault with no server.
+ */
+const SERVER_ONLY = [/^NativeModule (tls|https|http|_tls_wrap)$/, /electron\/cli\/sync-after\.ts/];
+
 /** The decoder and jose: loaded by the commands that decode or verify a token, never on unlock alone. */
 const DECODER = [/node_modules\/jose\//, /electron\/vault\/decoder\/token-decoder\.ts/];
 
@@ -55,6 +61,7 @@ registerHooks({
 const require = createRequire(import.meta.url);
 process.on('exit', () => {
   for (const id of Object.keys(require.cache)) seen.add(id);
+  for (const builtin of process.moduleLoadList) seen.add(builtin);
   writeFileSync(process.env.KEYWARD_TEST_LOADED, [...seen].join('\\n'));
 });
 `,
@@ -108,7 +115,7 @@ describe('keyward start-up: what it loads', () => {
     ]);
   });
 
-  it('a password command that never decodes loads neither the decoder nor jose; decode loads both', () => {
+  it('a password command that never decodes loads neither the decoder nor jose (nor, with no server, HTTP, TLS or the publish hook); decode loads both', () => {
     const vault = join(dir, 'sources.vault');
     const withPassword = { KEYWARD_PASSWORD: PASSWORD };
     expect(run([MAIN, '--vault', vault, 'init'], withPassword).code).toBe(0);
@@ -116,6 +123,7 @@ describe('keyward start-up: what it loads', () => {
     expect(list.code, list.stderr).toBe(0);
     expect(list.loaded.some((url) => url.includes('/electron/vault/keyward-engine.ts'))).toBe(true);
     expect(list.loaded.filter((url) => DECODER.some((pattern) => pattern.test(url)))).toEqual([]);
+    expect(list.loaded.filter((url) => SERVER_ONLY.some((pattern) => pattern.test(url)))).toEqual([]);
     const decode = run(
       [MAIN, '--vault', vault, 'decode', 'eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.'],
       withPassword,

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { engineInternals } from '../../support/engine-internals.ts';
 import { createTestEngine } from '../../support/temp-engine.ts';
+import { BackupService } from '../../../electron/vault/backup/backup-service.ts';
 import { KeywardEngine } from '../../../electron/vault/keyward-engine.ts';
 import { KeywardError } from '../../../shared/errors.ts';
 import { FakeClock } from '../../support/fake-clock.ts';
@@ -47,6 +48,20 @@ describe('backups', () => {
     expect(Math.min(...names.map((backup) => backup.createdAt))).toBeGreaterThanOrEqual(
       clock.now() - 14 * DAY,
     );
+  });
+
+  it('the daily-backup check finds what the listing finds: the newest backup whose header is there', async () => {
+    const { engine, clock, dir } = await setup();
+    const service = new BackupService(engine.vault.files, clock);
+    expect(service.lastBackupAt()).toBe(engine.listBackups()[0]!.createdAt);
+    clock.advance(1000);
+    const newest = engine.backupNow();
+    // A newer backup cut short before its header is written, and a file that is no backup.
+    writeFileSync(join(service.directory, 'keyward-20991231T000000000Z.vault'), 'cut short');
+    writeFileSync(join(service.directory, 'notes.txt'), '');
+    expect(service.lastBackupAt()).toBe(newest.createdAt);
+    expect(service.list()[0]!.createdAt).toBe(newest.createdAt);
+    expect(new BackupService(engine.vault.files, clock, join(dir, 'no-folder')).lastBackupAt()).toBeNull();
   });
 
   it('holds no plaintext: markers and key material never appear in a backup file', async () => {

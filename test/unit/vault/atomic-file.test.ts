@@ -2,7 +2,11 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { removeStaleTempFiles, writeFileAtomic } from '../../../electron/vault/atomic-file.ts';
+import {
+  removeStaleTempFiles,
+  removeStaleTempFilesOf,
+  writeFileAtomic,
+} from '../../../electron/vault/atomic-file.ts';
 import { createTestEngine } from '../../support/temp-engine.ts';
 import { makeTempDir } from '../../support/temp-vault.ts';
 
@@ -49,6 +53,29 @@ describe('atomic files', () => {
       expect(existsSync(join(dir, kept))).toBe(true);
     }
     expect(readFileSync(path, 'utf8')).toBe('whole');
+  });
+
+  it('for several files at once (one listing per folder): each one’s dead temp files, nothing else', () => {
+    const dir = tempDir();
+    const other = tempDir();
+    const pid = deadPid();
+    const dead = [`k.vault.header.tmp-${pid}`, `k.vault.lockout.tmp-${pid}`];
+    const elsewhere = `k.vault.schedule.tmp-${pid}`;
+    const kept = [`k.vault.header.tmp-${process.pid}`, `k.vault.tmp-${pid}`, 'k.vault.lockout'];
+    for (const name of [...dead, ...kept]) {
+      writeFileSync(join(dir, name), 'torn');
+    }
+    writeFileSync(join(other, elsewhere), 'torn');
+    const removed = removeStaleTempFilesOf([
+      join(dir, 'k.vault.header'),
+      join(dir, 'k.vault.lockout'),
+      join(other, 'k.vault.schedule'),
+      join(dir, 'gone', 'k.vault.schedule'),
+    ]);
+    expect(removed.sort()).toEqual([...dead, elsewhere].sort());
+    for (const name of kept) {
+      expect(existsSync(join(dir, name))).toBe(true);
+    }
   });
 
   it('a missing folder is not an error', () => {

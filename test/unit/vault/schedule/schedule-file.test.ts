@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createTestEngine } from '../../../support/temp-engine.ts';
 import { readScheduleFile } from '../../../../electron/vault/schedule/schedule-file.ts';
@@ -52,6 +52,23 @@ describe('the schedule file (notices while locked)', () => {
     engine.lock();
     expect(readScheduleFile(engine.vault.files.schedule).unread).toHaveLength(1); // readable while locked
     expect(integration.id).toBeTruthy();
+  });
+
+  it('an unlock that changes nothing leaves it untouched; a notice read rewrites it', async () => {
+    const { engine, clock } = await setup();
+    engine.createIntegration({ name: 'Payments API', platform: 'server', rotationDays: 40 });
+    clock.advance(11 * DAY); // the 30-day notice fires: unread
+    const path = engine.vault.files.schedule;
+    const before = { bytes: readFileSync(path, 'utf8'), inode: statSync(path).ino };
+    engine.lock();
+    clock.advance(60_000);
+    await engine.unlockWithPassword(PASSWORD); // the catch-up plans again: same content
+    expect(readFileSync(path, 'utf8')).toBe(before.bytes);
+    expect(statSync(path).ino).toBe(before.inode); // not even rewritten with the same bytes
+    expect(engine.markNoticesRead('all')).toBe(1);
+    const after = readScheduleFile(path);
+    expect(after.unread).toEqual([]);
+    expect(after.generatedAt).toBe(clock.now());
   });
 
   it('a damaged schedule file is a typed error, and the next plan rewrites it', async () => {
