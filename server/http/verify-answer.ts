@@ -191,14 +191,11 @@ export class VerifyResponder {
   private finish(started: number, now: number, ip: string, outcome: string, key: IndexedKey | null): void {
     const { metrics, requestLog, instance } = this.context;
     metrics.observeVerification(outcome, (performance.now() - started) / 1000);
-    requestLog.record({
-      at: now,
-      keyId: key === null ? null : key.keyId,
-      integrationId: key === null ? null : key.integrationId,
-      outcome,
-      clientIp: ip,
-      instance,
-    });
+    if (key === null) {
+      requestLog.add(now, null, null, outcome, ip, instance);
+    } else {
+      requestLog.add(now, key.keyId, key.integrationId, outcome, ip, instance);
+    }
   }
 
   /** Answers one verification from a peer at `socketIp` with these request headers. Never throws on input. */

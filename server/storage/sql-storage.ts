@@ -96,6 +96,19 @@ function toDevice(row: DeviceRow): Device {
   };
 }
 
+/** Rows per statement of the request log's batch insert (`appendRequests`). */
+const REQUEST_LOG_SLICE = 250;
+
+/** The request log's multi-row INSERT of `rows` rows. */
+const requestLogInsert = (rows: number): string =>
+  `INSERT INTO request_log (at, key_id, integration_id, outcome, client_ip, instance) VALUES ${new Array<string>(
+    rows,
+  )
+    .fill('(?, ?, ?, ?, ?, ?)')
+    .join(', ')}`;
+
+const REQUEST_LOG_INSERT = requestLogInsert(REQUEST_LOG_SLICE);
+
 const nullableNumber = (value: number | null): number | null => (value === null ? null : Number(value));
 
 function toKeyFacts(row: KeyRow): PublishedKeyFacts {
@@ -531,22 +544,33 @@ export class SqlStorage implements Storage {
     if (entries.length === 0) {
       return;
     }
-    await this.driver.transaction((tx) =>
-      this.insertMany(
-        tx,
-        'request_log',
-        ['at', 'key_id', 'integration_id', 'outcome', 'client_ip', 'instance'],
-        entries.map((entry) => [
-          entry.at,
-          entry.keyId,
-          entry.integrationId,
-          entry.outcome,
-          entry.clientIp,
-          entry.instance,
-        ]),
-        '',
-      ),
-    );
+    // One transaction, written in slices with the event loop let in between: a second's worth of
+    // rows at once stalled every verification waiting behind it (p99 40–60 ms on SQLite, whose
+    // driver is synchronous). Full slices share one cached statement.
+    await this.driver.transaction(async (tx) => {
+      for (let start = 0; start < entries.length; start += REQUEST_LOG_SLICE) {
+        if (start > 0) {
+          await new Promise((resolve) => setImmediate(resolve));
+        }
+        const end = Math.min(entries.length, start + REQUEST_LOG_SLICE);
+        const params: unknown[] = [];
+        for (let index = start; index < end; index += 1) {
+          const entry = entries[index] as RequestLogEntry;
+          params.push(
+            entry.at,
+            entry.keyId,
+            entry.integrationId,
+            entry.outcome,
+            entry.clientIp,
+            entry.instance,
+          );
+        }
+        await tx.run(
+          end - start === REQUEST_LOG_SLICE ? REQUEST_LOG_INSERT : requestLogInsert(end - start),
+          params,
+        );
+      }
+    });
   }
 
   pruneRequests(before: number): Promise<number> {
