@@ -10,40 +10,15 @@
 // (docs/targets.md, `npm run bench:server-memory`).
 'use strict';
 
-const { existsSync, readFileSync, statSync } = require('fs');
 const path = require('path');
 const { pathToFileURL } = require('url');
-const { newEnough, runWithProjectNode } = require('./node22.cjs');
+const { bundleIsCurrent, newEnough, runWithProjectNode } = require('./node22.cjs');
 
 const root = path.resolve(__dirname, '..');
 const source = path.join(root, 'server', 'main.ts');
 const bundle = path.join(root, 'out', 'server', 'keyward-server.cjs');
 
-/** True when out/server/ was built from exactly the files that are there now. */
-function bundleIsCurrent() {
-  if (process.env.KEYWARD_SERVER_SOURCE === '1') {
-    return false;
-  }
-  try {
-    const manifest = JSON.parse(readFileSync(path.join(root, 'out', 'server', 'manifest.json'), 'utf8'));
-    const files = Object.keys(manifest.inputs);
-    if (files.length === 0) {
-      return false;
-    }
-    for (const file of files) {
-      const stat = statSync(path.join(root, file));
-      const input = manifest.inputs[file];
-      if (stat.size !== input.size || Math.trunc(stat.mtimeMs) !== input.mtimeMs) {
-        return false;
-      }
-    }
-    return existsSync(bundle);
-  } catch {
-    return false; // no bundle (or an unreadable manifest): run the sources
-  }
-}
-
-const useBundle = bundleIsCurrent();
+const useBundle = process.env.KEYWARD_SERVER_SOURCE !== '1' && bundleIsCurrent(root, 'server', bundle);
 const main = useBundle ? bundle : source;
 
 if (newEnough(process.versions.node)) {

@@ -10,39 +10,15 @@
 // runs. Both are for start-up time (docs/targets.md, `npm run bench:cli-startup`).
 'use strict';
 
-const { existsSync, readFileSync, statSync } = require('fs');
 const path = require('path');
 const { pathToFileURL } = require('url');
-const { newEnough, runWithProjectNode } = require('./node22.cjs');
+const { bundleIsCurrent, newEnough, runWithProjectNode } = require('./node22.cjs');
 
 const root = path.resolve(__dirname, '..');
 const source = path.join(root, 'electron', 'cli', 'main.ts');
 const bundle = path.join(root, 'out', 'cli', 'keyward.cjs');
 
-/** True when out/cli/ was built from exactly the files that are there now. */
-function bundleIsCurrent() {
-  if (process.env.KEYWARD_CLI_SOURCE === '1') {
-    return false;
-  }
-  try {
-    const { inputs } = JSON.parse(readFileSync(path.join(root, 'out', 'cli', 'manifest.json'), 'utf8'));
-    const files = Object.keys(inputs);
-    if (files.length === 0) {
-      return false;
-    }
-    for (const file of files) {
-      const stat = statSync(root + '/' + file); // not path.join: this loop runs on every start
-      if (stat.size !== inputs[file].size || Math.trunc(stat.mtimeMs) !== inputs[file].mtimeMs) {
-        return false;
-      }
-    }
-    return existsSync(bundle);
-  } catch {
-    return false; // no bundle (or an unreadable manifest): run the sources
-  }
-}
-
-const useBundle = bundleIsCurrent();
+const useBundle = process.env.KEYWARD_CLI_SOURCE !== '1' && bundleIsCurrent(root, 'cli', bundle);
 const main = useBundle ? bundle : source;
 
 if (newEnough(process.versions.node)) {

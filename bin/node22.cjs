@@ -3,7 +3,7 @@
 // Plain CommonJS that any Node can parse.
 'use strict';
 
-const { existsSync } = require('fs');
+const { existsSync, readFileSync, statSync } = require('fs');
 const path = require('path');
 
 /** Whether Node `version` runs .ts directly: 22.18+ on the 22 line, 23.6+, and every later major. */
@@ -60,4 +60,28 @@ function runWithProjectNode(root, main, name) {
   });
 }
 
-module.exports = { newEnough, runWithProjectNode };
+/**
+ * True when the bundle in out/<name>/ was built from exactly the files that are there now: every
+ * input its manifest.json lists (scripts/bundle-manifest.ts) has the same size and mtime (whole ms),
+ * and `bundle` exists. No manifest, or an unreadable one: false (run the sources).
+ */
+function bundleIsCurrent(root, name, bundle) {
+  try {
+    const { inputs } = JSON.parse(readFileSync(path.join(root, 'out', name, 'manifest.json'), 'utf8'));
+    const files = Object.keys(inputs);
+    if (files.length === 0) {
+      return false;
+    }
+    for (const file of files) {
+      const stat = statSync(root + '/' + file); // not path.join: this loop runs on every start
+      if (stat.size !== inputs[file].size || Math.trunc(stat.mtimeMs) !== inputs[file].mtimeMs) {
+        return false;
+      }
+    }
+    return existsSync(bundle);
+  } catch {
+    return false;
+  }
+}
+
+module.exports = { bundleIsCurrent, newEnough, runWithProjectNode };

@@ -10,9 +10,10 @@
 // inputs are unchanged (size and mtime in whole ms of every bundled source file, package.json and
 // package-lock.json); otherwise it runs electron/cli/main.ts, so an edit is never shadowed by a
 // stale bundle. The native modules (SQLite, Argon2, the keychain) stay in node_modules.
-import { mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { build } from 'rolldown';
+import { writeBundleManifest } from './bundle-manifest.ts';
 
 const root = resolve(import.meta.dirname, '..');
 const outDir = join(root, 'out', 'cli');
@@ -59,27 +60,7 @@ const result = await build({
   },
 });
 
-/** Every bundled source file of this repository (node_modules excluded), relative to the root. */
-const sources = new Set<string>();
-for (const chunk of result.output) {
-  if (chunk.type === 'chunk') {
-    for (const id of chunk.moduleIds) {
-      const path = relative(root, id.replace(/\?.*$/, ''));
-      if (!path.startsWith('..') && !path.startsWith('node_modules') && !path.startsWith('\0')) {
-        sources.add(path);
-      }
-    }
-  }
-}
-sources.add('package.json');
-sources.add('package-lock.json');
-const inputs: Record<string, { size: number; mtimeMs: number }> = {};
-for (const path of [...sources].sort()) {
-  const stat = statSync(join(root, path));
-  inputs[path] = { size: stat.size, mtimeMs: Math.trunc(stat.mtimeMs) }; // whole ms: what utimes can restore
-}
-mkdirSync(outDir, { recursive: true });
-writeFileSync(join(outDir, 'manifest.json'), `${JSON.stringify({ inputs }, null, 1)}\n`);
+const inputCount = writeBundleManifest(root, outDir, result.output);
 process.stdout.write(
-  `keyward CLI bundled: ${relative(root, outDir)}/ (${result.output.length} files, ${sources.size} inputs)\n`,
+  `keyward CLI bundled: ${relative(root, outDir)}/ (${result.output.length} files, ${inputCount} inputs)\n`,
 );
