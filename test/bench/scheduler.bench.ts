@@ -107,17 +107,22 @@ console.log(`live timers with ${KEYS} keys: ${liveTimers}`);
 
 // Idle: the scheduler armed for ${KEYS} keys, nothing due; measure this process's CPU time. The
 // baseline is the same process idle with only one key planned (a bare Node event loop, effectively).
+// The armed scheduler is measured over three windows and the median counts: V8's memory reducer may
+// collect what seeding 100k rows left behind in any one of them (a one-off of the set-up, not a cost
+// of waiting), and the median leaves that window out.
+const WINDOW_MS = IDLE_MS / 4;
 async function idleCpuMs(): Promise<number> {
   const before = process.cpuUsage();
-  await new Promise((resolve) => setTimeout(resolve, IDLE_MS / 2));
+  await new Promise((resolve) => setTimeout(resolve, WINDOW_MS));
   const used = process.cpuUsage(before);
   return (used.user + used.system) / 1000;
 }
 small.scheduler.stop();
 const baselineCpu = await idleCpuMs();
-const idleCpu = await idleCpuMs();
+const windows = [await idleCpuMs(), await idleCpuMs(), await idleCpuMs()];
+const idleCpu = percentile(windows, 50);
 console.log(
-  `idle CPU over ${IDLE_MS / 2} ms: scheduler armed ${idleCpu.toFixed(1)} ms, baseline ${baselineCpu.toFixed(1)} ms`,
+  `idle CPU per ${WINDOW_MS} ms: scheduler armed ${windows.map((ms) => ms.toFixed(1)).join(' / ')} ms (median ${idleCpu.toFixed(1)}), baseline ${baselineCpu.toFixed(1)} ms`,
 );
 big.scheduler.stop();
 
@@ -129,8 +134,8 @@ reportResult({
   checks: [
     { label: `one live timer for ${KEYS} keys (${liveTimers})`, pass: liveTimers === 1 },
     {
-      label: `idle CPU ≈ 0: ${((idleCpu / (IDLE_MS / 2)) * 100).toFixed(2)}% of a core (≤ 1%)`,
-      pass: idleCpu / (IDLE_MS / 2) <= 0.01,
+      label: `idle CPU ≈ 0: ${((idleCpu / WINDOW_MS) * 100).toFixed(2)}% of a core (≤ 1%)`,
+      pass: idleCpu / WINDOW_MS <= 0.01,
     },
   ],
 });
