@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { describeRefusal, keyAcceptance } from '../../shared/keys/acceptance.ts';
 import { parseIp } from '../../shared/net/cidr.ts';
 import { publishBatchSchema, type PublishBatch } from '../../shared/sync/publish-batch.ts';
 import { serverTestRequestSchema, type ServerTestResult } from '../../shared/sync/server-test.ts';
@@ -325,7 +326,16 @@ export function registerDeviceRoutes(app: FastifyInstance, context: ServerContex
         });
       }
       const checkedAt = context.now();
-      const outcome = verifyCredential(context.index, body.credential.trim(), checkedAt, clientIp);
+      let outcome = verifyCredential(context.index, body.credential.trim(), checkedAt, clientIp);
+      // The admin testing a raw key of a Secret-only integration: a gateway would answer
+      // SECRET_REQUIRED whatever the key's state, but the test says first what is wrong with the key
+      // itself (revoked, expired, outside the ACL…), and SECRET_REQUIRED only for a key that is fine.
+      if (!outcome.accepted && outcome.code === 'SECRET_REQUIRED' && outcome.key !== null) {
+        const own = keyAcceptance(outcome.key.rule, checkedAt, clientIp);
+        if (!own.accepted) {
+          outcome = { accepted: false, code: own.code, message: describeRefusal(own.code), key: outcome.key };
+        }
+      }
       const key = outcome.key?.facts ?? null;
       context.requestLog.record({
         at: checkedAt,

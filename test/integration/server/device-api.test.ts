@@ -68,7 +68,7 @@ async function connectedServer() {
 
 describe('the device API of a Keyward server', () => {
   it('tests a credential as /v1/verify would, as if from an IP, and logs it', async () => {
-    const { call, key, strict, secretOnly, signing } = await connectedServer();
+    const { base, token, call, key, strict, secretOnly, signing } = await connectedServer();
     const test = async (body: unknown) => {
       const response = await call('/v1/test', { method: 'POST', body: JSON.stringify(body) });
       return { status: response.status, body: await response.json() };
@@ -86,6 +86,13 @@ describe('the device API of a Keyward server', () => {
     expect(serverTestResultSchema.parse((await test({ credential: strict.material })).body)).toMatchObject({
       accepted: false,
       code: 'SECRET_REQUIRED',
+    });
+    // A revoked key of the Secret-only integration: the test names what is wrong with the key itself.
+    const revoked = keyFacts(secretOnly.integrationId, { status: 'revoked', endedAt: Date.now() - 1000 });
+    expect((await publish(base, token, batch([{ op: 'putKey', key: revoked.facts }]))).status).toBe(200);
+    expect(serverTestResultSchema.parse((await test({ credential: revoked.material })).body)).toMatchObject({
+      accepted: false,
+      code: 'KEY_REVOKED',
     });
     const secret = mintSecret(signing, {
       integrationId: secretOnly.integrationId,
