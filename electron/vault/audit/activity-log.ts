@@ -245,6 +245,13 @@ export class ActivityLog {
    * Names the first entry that fails.
    */
   verify(): ChainVerdict {
+    // One read transaction: the entries and the recorded head come from the same snapshot, so an
+    // entry another process appends meanwhile (the CLI and the app share a vault) is either in both
+    // or in neither — never a head that names an entry the walk did not see ("deleted").
+    return this.db.transaction(() => this.verifySnapshot()).deferred();
+  }
+
+  private verifySnapshot(): ChainVerdict {
     let expectedSeq = 1;
     let prevHash = GENESIS_HASH;
     let count = 0;
