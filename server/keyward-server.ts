@@ -28,6 +28,8 @@ export interface KeywardServerOptions {
   instance?: string | undefined;
   logger?: FastifyServerOptions['logger'] | undefined;
   logRequests?: boolean | undefined;
+  /** Answer plain verifications before Fastify (`server/http/fast-verify.ts`; default on). */
+  fastVerify?: boolean | undefined;
   now?: (() => number) | undefined;
 }
 
@@ -70,6 +72,7 @@ export class KeywardServer {
           ? { ...logger, redact: { paths: REDACTED_PATHS, censor: '[Redacted]' } }
           : logger,
       logRequests: options.logRequests,
+      fastVerify: options.fastVerify,
       https: options.https ?? null,
     });
   }

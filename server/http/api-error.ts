@@ -8,6 +8,8 @@ export type ApiErrorCode =
   | 'NOT_FOUND'
   | 'METHOD_NOT_ALLOWED'
   | 'PAYLOAD_TOO_LARGE'
+  | 'HEADERS_TOO_LARGE'
+  | 'REQUEST_TIMEOUT'
   | 'UNSUPPORTED_MEDIA_TYPE'
   | 'UNAUTHENTICATED'
   | 'FORBIDDEN'
@@ -55,4 +57,29 @@ export class ApiError extends Error {
     this.code = code;
     this.headers = headers;
   }
+}
+
+/** The errors met before any route: the request is not HTTP we can read. */
+const CLIENT_ERRORS: Readonly<Record<number, { reason: string; code: ApiErrorCode; message: string }>> = {
+  400: { reason: 'Bad Request', code: 'INVALID_INPUT', message: 'the request is not valid HTTP/1.1' },
+  408: { reason: 'Request Timeout', code: 'REQUEST_TIMEOUT', message: 'the request did not arrive in time' },
+  431: {
+    reason: 'Request Header Fields Too Large',
+    code: 'HEADERS_TOO_LARGE',
+    message: 'the request headers are too large',
+  },
+};
+
+/**
+ * The whole answer (status line, headers, body) to a request that cannot be parsed (400), timed
+ * out (408) or has too large a head (431): written straight on the socket, which then closes —
+ * in the one error shape too, `{"error":{"code","message"}}` and `X-Keyward-Code`.
+ */
+export function clientErrorAnswer(status: 400 | 408 | 431): string {
+  const { reason, code, message } = CLIENT_ERRORS[status] as (typeof CLIENT_ERRORS)[400];
+  const body = JSON.stringify({ error: { code, message } });
+  return (
+    `HTTP/1.1 ${status} ${reason}\r\nx-keyward-code: ${code}\r\ncontent-type: application/json; charset=utf-8\r\n` +
+    `content-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`
+  );
 }

@@ -4,10 +4,11 @@ import Fastify, {
   type FastifyReply,
   type FastifyServerOptions,
 } from 'fastify';
-import { ApiError, sendError } from './api-error.ts';
+import type { Socket } from 'node:net';
+import { ApiError, clientErrorAnswer, sendError } from './api-error.ts';
 import type { ServerContext } from './context.ts';
 import { registerDeviceRoutes } from './device-routes.ts';
-import { fastVerifyServerFactory } from './fast-verify.ts';
+import { FastVerifyGate, fastVerifyServerFactory } from './fast-verify.ts';
 import { collectOpenApi } from './openapi.ts';
 import { registerStatusRoutes } from './status-routes.ts';
 import { registerVerifyRoutes } from './verify-routes.ts';
@@ -59,7 +60,7 @@ function codeForStatus(status: number): string {
  * document generated from the route schemas at `/v1/openapi.json`.
  */
 export function buildApp(context: ServerContext, options: AppOptions): FastifyInstance {
-  const gate = { open: true };
+  const gate = new FastVerifyGate();
   const fastVerify = options.fastVerify !== false && options.logRequests !== true;
   const serverOptions = {
     ...(fastVerify ? { serverFactory: fastVerifyServerFactory(context, gate) } : {}),
@@ -73,6 +74,18 @@ export function buildApp(context: ServerContext, options: AppOptions): FastifyIn
       const status = typeof error.statusCode === 'number' && error.statusCode < 500 ? error.statusCode : 400;
       sendError(reply, status, codeForStatus(status), 'the request is not valid (e.g. a malformed URL)');
     },
+    // Requests node:http cannot parse (or that time out, or have too large a head): the same shape.
+    clientErrorHandler: (error: NodeJS.ErrnoException, socket: Socket) => {
+      if (error.code === 'ECONNRESET' || socket.destroyed) {
+        return;
+      }
+      const status =
+        error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : error.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
+      if (socket.writable) {
+        socket.write(clientErrorAnswer(status));
+      }
+      socket.destroy();
+    },
     trustProxy: false,
     ...(options.https ? { https: options.https } : {}),
   };
@@ -80,7 +93,7 @@ export function buildApp(context: ServerContext, options: AppOptions): FastifyIn
   app.setValidatorCompiler(zodValidatorCompiler);
   // While closing, Fastify answers 503 to what still arrives: let it see every request.
   app.addHook('preClose', (done) => {
-    gate.open = false;
+    gate.close();
     done();
   });
   const openApi = collectOpenApi(app);

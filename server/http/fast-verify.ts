@@ -5,8 +5,10 @@ import {
   type ServerResponse,
 } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
+import type { Socket } from 'node:net';
 import type { ServerContext } from './context.ts';
 import { VerifyResponder } from './verify-answer.ts';
+import { VerifyWire, type WireAnswerer } from './verify-wire.ts';
 
 /** The Fastify request handler a server factory is given. */
 type Handler = (request: IncomingMessage, response: ServerResponse) => void;
@@ -35,21 +37,52 @@ function isPlainVerify(request: IncomingMessage): boolean {
 }
 
 /**
- * The lean path of `/v1/verify` (docs/targets.md, `npm run bench:verify-key`): a `node:http`
- * request listener in front of Fastify. A verification with no body (what nginx `auth_request`
- * and Caddy `forward_auth` send) is answered right here with {@link VerifyResponder} — the same
- * decision and bytes as the Fastify route, without Fastify's request/reply objects, hooks and
- * serializer. Every other request (other routes, a POST with a body, HEAD, while closing) goes to
- * Fastify unchanged.
+ * Whether the lean paths answer: {@link FastVerifyGate.close} (called when the app starts closing)
+ * sends everything to Fastify from then on, so Fastify's 503-while-closing applies.
+ */
+export class FastVerifyGate {
+  open = true;
+  private readonly wires: VerifyWire[] = [];
+
+  /** @internal The wire of a server the factory made. */
+  add(wire: VerifyWire): void {
+    this.wires.push(wire);
+  }
+
+  close(): void {
+    this.open = false;
+    for (const wire of this.wires) {
+      wire.close();
+    }
+  }
+}
+
+/**
+ * The lean paths of `/v1/verify` (docs/targets.md, `npm run bench:verify-key`), in front of
+ * Fastify, both answering with {@link VerifyResponder} — the same decision and bytes as the Fastify
+ * route, without Fastify's request/reply objects, hooks and serializer:
  *
- * `fastVerifyServerFactory(context, gate)` is a Fastify `serverFactory`; set `gate.open = false`
- * to send everything to Fastify (done when the app starts closing, so Fastify's 503 applies).
+ * 1. the wire ({@link VerifyWire}): each new connection is read straight off the socket while its
+ *    requests are plain verifications (what nginx `auth_request` and Caddy `forward_auth` send);
+ *    the first request that is anything else, and the rest of that connection, go to `node:http`;
+ * 2. a `node:http` request listener: a verification with no body that reached `node:http`
+ *    (e.g. HTTP/1.0, a repeated header) is still answered without Fastify.
+ *
+ * Every other request (other routes, a POST with a body, HEAD, while closing) goes to Fastify
+ * unchanged. `fastVerifyServerFactory(context, gate)` is a Fastify `serverFactory`.
  */
 export function fastVerifyServerFactory(
   context: ServerContext,
-  gate: { open: boolean },
+  gate: FastVerifyGate,
 ): (handler: Handler, options: FactoryOptions) => Server {
   const responder = new VerifyResponder(context);
+  const answerer: WireAnswerer = (socketIp, request) => {
+    try {
+      return responder.answer(socketIp, request.headers);
+    } catch {
+      return null; // node:http and then Fastify's route answer it, or its error handler does
+    }
+  };
   return (handler, options) => {
     const listener = (request: IncomingMessage, response: ServerResponse): void => {
       if (!gate.open || !isPlainVerify(request)) {
@@ -75,6 +108,20 @@ export function fastVerifyServerFactory(
       server.requestTimeout = options.requestTimeout;
     }
     server.setTimeout(options.connectionTimeout ?? 0);
+    // node:http reads a connection from its 'connection' event (an https server's: 'secureConnection',
+    // once TLS is set up); the wire takes that event and hands a connection back when it must.
+    const event = options.https ? 'secureConnection' : 'connection';
+    const [httpListener] = server.listeners(event) as ((socket: Socket) => void)[];
+    if (httpListener === undefined) {
+      return server; // not the node:http we know: no wire
+    }
+    server.removeListener(event, httpListener);
+    const wire = new VerifyWire(answerer, (socket) => httpListener.call(server, socket), {
+      keepAliveMs: server.keepAliveTimeout,
+      headersMs: server.headersTimeout,
+    });
+    gate.add(wire);
+    server.on(event, (socket: Socket) => wire.accept(socket));
     return server;
   };
 }
