@@ -617,27 +617,30 @@ export class SqlStorage implements Storage {
 
   async usageSummary(integrationId: string, until: number): Promise<IntegrationUsage> {
     const since = until - USAGE_DAYS * DAY_MS;
+    // One query after the other: a PostgreSQL client runs one at a time (pg 9 refuses queued ones).
     const [keys, lastUsed, daily, lastDay] = await this.driver.transaction(
-      (tx) =>
-        Promise.all([
-          tx.all<{ key_id: string }>('SELECT key_id FROM keys WHERE integration_id = ?', [integrationId]),
-          tx.all<{ key_id: string; last: number }>(
+      async (tx) =>
+        [
+          await tx.all<{ key_id: string }>('SELECT key_id FROM keys WHERE integration_id = ?', [
+            integrationId,
+          ]),
+          await tx.all<{ key_id: string; last: number }>(
             `SELECT key_id, MAX(at) AS last FROM request_log
              WHERE integration_id = ? AND outcome = 'OK' AND key_id IS NOT NULL GROUP BY key_id`,
             [integrationId],
           ),
-          tx.all<{ key_id: string; bucket: number; calls: number }>(
+          await tx.all<{ key_id: string; bucket: number; calls: number }>(
             `SELECT key_id, CAST((at - ?) / ${DAY_MS} AS INTEGER) AS bucket, COUNT(*) AS calls FROM request_log
              WHERE integration_id = ? AND outcome = 'OK' AND key_id IS NOT NULL AND at >= ? AND at < ?
              GROUP BY key_id, bucket`,
             [since, integrationId, since, until],
           ),
-          tx.all<{ key_id: string; calls: number }>(
+          await tx.all<{ key_id: string; calls: number }>(
             `SELECT key_id, COUNT(*) AS calls FROM request_log
              WHERE integration_id = ? AND key_id IS NOT NULL AND at >= ? AND at < ? GROUP BY key_id`,
             [integrationId, until - DAY_MS, until],
           ),
-        ]),
+        ] as const,
       { snapshot: true },
     );
     const recent = await this.recentRequests({ integrationId, limit: USAGE_RECENT_MAX });
