@@ -193,6 +193,14 @@ function httpDate(): string {
   return dateValue;
 }
 
+/**
+ * Sends the last bytes and closes: the server's sockets are half-open (as `node:http` wants them),
+ * so after its FIN the socket is destroyed once the bytes are out, not left to the client.
+ */
+function endThenDestroy(socket: Socket, last: string): void {
+  socket.end(last, 'utf8', () => socket.destroy());
+}
+
 /** The status line and headers of an answer (without the per-connection ones), built once per answer object. */
 const heads = new WeakMap<VerifyAnswer, string>();
 function headOf(answer: VerifyAnswer): string {
@@ -223,9 +231,9 @@ class WireConnection {
   private readonly onError = (): void => this.detach(true);
   private readonly onClose = (): void => this.detach(false);
   private readonly onEnd = (): void => this.ended();
-  private readonly onDrain = (): void => {
-    this.socket.resume();
-  };
+  private readonly onDrain = (): void => this.drained();
+  /** Whole requests not answered yet because the client does not read its answers. */
+  private backlog: Buffer | null = null;
 
   private readonly wire: VerifyWire;
   private readonly socket: Socket;
@@ -243,18 +251,22 @@ class WireConnection {
   }
 
   private read(chunk: Buffer): void {
-    const wire = this.wire;
-    let data: Buffer;
     if (this.pending === null) {
-      data = chunk;
       this.headStarted = 0;
-    } else {
-      data = Buffer.concat([this.pending, chunk]);
-      this.pending = null;
+      this.process(chunk);
+      return;
     }
+    const data = Buffer.concat([this.pending, chunk]);
+    this.pending = null;
+    this.process(data);
+  }
+
+  /** Answers every whole head in `data`, keeps a partial one, hands over at the first it cannot read. */
+  private process(data: Buffer): void {
+    const wire = this.wire;
+    const socket = this.socket;
     let offset = 0;
     let out = '';
-    let close = false;
     for (;;) {
       if (!wire.open) {
         this.handOver(out, data.subarray(offset));
@@ -266,7 +278,7 @@ class WireConnection {
       }
       const request =
         end - offset <= WIRE_MAX_HEAD ? readVerifyHead(data.toString('latin1', offset, end)) : null;
-      const answer = request === null ? null : wire.answerer(this.socket.remoteAddress, request);
+      const answer = request === null ? null : wire.answerer(socket.remoteAddress, request);
       if (answer === null || request === null) {
         this.handOver(out, data.subarray(offset));
         return;
@@ -274,19 +286,25 @@ class WireConnection {
       out += `${headOf(answer)}date: ${httpDate()}\r\n${request.close ? 'connection: close\r\n' : wire.keepAliveHeaders}\r\n${answer.body}`;
       offset = end + 4;
       if (request.close) {
-        close = true;
-        break;
+        this.detach(false);
+        endThenDestroy(socket, out);
+        return;
       }
-    }
-    const socket = this.socket;
-    if (close) {
-      this.detach(false);
-      socket.end(out, 'utf8');
-      return;
+      if (out.length >= WIRE_HIGH_WATER) {
+        // A client pipelining far ahead: send what is answered; if it does not read, wait for it.
+        const flowing = socket.write(out, 'utf8');
+        out = '';
+        if (!flowing && socket.writableLength >= WIRE_HIGH_WATER && offset < data.length) {
+          this.backlog = data.subarray(offset);
+          socket.pause();
+          socket.once('drain', this.onDrain);
+          return;
+        }
+      }
     }
     if (offset < data.length) {
       if (data.length - offset > WIRE_MAX_HEAD || !mayBeVerify(data, offset)) {
-        this.handOver(out, data.subarray(offset)); // node:http answers 431
+        this.handOver(out, data.subarray(offset)); // node:http answers (400, 431)
         return;
       }
       this.pending = offset === 0 ? data : data.subarray(offset);
@@ -298,9 +316,19 @@ class WireConnection {
         return;
       }
     }
-    if (out.length > 0 && !socket.write(out, 'utf8') && socket.writableLength > WIRE_HIGH_WATER) {
+    if (out.length > 0 && !socket.write(out, 'utf8') && socket.writableLength >= WIRE_HIGH_WATER) {
       socket.pause();
       socket.once('drain', this.onDrain);
+    }
+  }
+
+  /** The client read its answers: read on, starting with the requests that waited. */
+  private drained(): void {
+    const backlog = this.backlog;
+    this.backlog = null;
+    this.socket.resume();
+    if (backlog !== null) {
+      this.process(backlog);
     }
   }
 
@@ -311,7 +339,7 @@ class WireConnection {
   private ended(): void {
     const cutShort = this.pending !== null;
     this.detach(false);
-    this.socket.end(cutShort ? clientErrorAnswer(400) : '');
+    endThenDestroy(this.socket, cutShort ? clientErrorAnswer(400) : '');
   }
 
   /** No byte for the keep-alive time: an idle connection closes; a head still arriving gets 408. */
@@ -326,17 +354,18 @@ class WireConnection {
 
   private timeOutHead(out: string): void {
     this.detach(false);
-    this.socket.end(`${out}${clientErrorAnswer(408)}`, 'utf8');
+    endThenDestroy(this.socket, `${out}${clientErrorAnswer(408)}`);
   }
 
   /** Stops reading; when the server closes, an idle connection is ended and a half-read one handed over. */
   shutDown(): void {
-    if (this.pending !== null) {
-      this.handOver('', this.pending);
+    const unread = this.backlog ?? this.pending;
+    if (unread !== null) {
+      this.handOver('', unread);
       return;
     }
     this.detach(false);
-    this.socket.end();
+    endThenDestroy(this.socket, '');
   }
 
   /** Answers what was answered so far, then gives the socket and the unread bytes to `node:http`. */
@@ -344,6 +373,7 @@ class WireConnection {
     const socket = this.socket;
     this.detach(false);
     socket.removeListener('drain', this.onDrain);
+    this.backlog = null;
     socket.setTimeout(0);
     if (out.length > 0) {
       socket.write(out, 'utf8');
@@ -352,6 +382,9 @@ class WireConnection {
       socket.unshift(rest);
     }
     this.wire.handOver(socket);
+    if (socket.isPaused()) {
+      socket.resume(); // node:http pauses on its own when it must
+    }
   }
 
   private detach(destroy: boolean): void {

@@ -81,6 +81,7 @@ async function exchange(
   const socket = options.socket ?? connect(port, '127.0.0.1');
   const chunks: Buffer[] = [];
   socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+  socket.resume();
   const closed = new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => {
       socket.destroy();
@@ -217,6 +218,19 @@ describe('the wire on a running server', () => {
       [401, 'KEY_MALFORMED'],
     ]);
     expect(JSON.parse(answers[0]?.body ?? '')).toMatchObject({ keyId: key.facts.keyId, status: 'active' });
+  });
+
+  it('answers 20 000 pipelined verifications in order to a client that reads late (backpressure)', async () => {
+    const socket = connect(wiredPort, '127.0.0.1');
+    await once(socket, 'connect');
+    socket.pause(); // read nothing for a while: the server must wait for us, not buffer without end
+    const keys = Array.from({ length: 20_000 }, (_, i) => (i % 3 === 2 ? 'kw_nope' : key.material));
+    socket.write(keys.map((value) => verifyHead(`X-API-Key: ${value}\r\n`)).join(''));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const raw = await exchange(wiredPort, [], { socket });
+    expect(parseAnswers(raw).map((answer) => answer.status)).toEqual(
+      keys.map((value) => (value === 'kw_nope' ? 401 : 200)),
+    );
   });
 
   it('reads a request that trickles in byte by byte', async () => {
