@@ -105,10 +105,15 @@ describe('outbox triggers exist only while a server is connected', () => {
     const child = runEngineProcess(
       vault.path,
       `
-      import { randomBytes } from 'node:crypto';
-import { existsSync, writeFileSync } from 'node:fs';
+      import { existsSync, writeFileSync } from 'node:fs';
       const signal = (name) => ${JSON.stringify(dirname(vault.path))} + '/' + name;
-      const wait = async (name) => { while (!existsSync(signal(name))) await new Promise((r) => setTimeout(r, 20)); };
+      const wait = async (name) => {
+        const started = Date.now();
+        while (!existsSync(signal(name))) {
+          if (Date.now() - started > 30_000) { console.error('no ' + name + ' signal'); process.exit(3); }
+          await new Promise((r) => setTimeout(r, 20));
+        }
+      };
       const engine = openEngine();
       await engine.unlockWithPassword(${JSON.stringify(PASSWORD)});
       const { integration } = engine.createIntegration({ name: 'From the CLI', platform: 'server' });
@@ -123,16 +128,29 @@ import { existsSync, writeFileSync } from 'node:fs';
       `,
       { actor: 'cli' },
     );
+    let ended: { code: number | null; stderr: string } | null = null;
+    void child.then((result) => (ended = result));
+    const waitFor = (name: string) =>
+      until(
+        () => {
+          if (ended !== null && !existsSync(signal(name))) {
+            throw new Error(`the other process ended (${ended.code}) before '${name}': ${ended.stderr}`);
+          }
+          return existsSync(signal(name));
+        },
+        `the other process's '${name}'`,
+        20_000,
+      );
     const desktop = vault.open();
     await desktop.unlockWithPassword(PASSWORD);
     cleanups.push(() => desktop.lock());
-    await until(() => existsSync(signal('opened')), 'the other process to open the vault', 20_000);
+    await waitFor('opened');
 
     await desktop.reauthenticate({ password: PASSWORD });
     await desktop.connectServer({ url: server.base, code: await server.code() });
     expect(outboxOps(desktop)).toEqual([]);
     writeFileSync(signal('connected'), '');
-    await until(() => existsSync(signal('rotated')), 'the other process to rotate', 20_000);
+    await waitFor('rotated');
     // Its change, made through its already-open connection, is in the outbox: old key → grace, new one.
     expect(outboxOps(desktop).map((row) => row.op)).toEqual(['putKey', 'putKey']);
     expect(await desktop.publishNow()).toMatchObject({ state: 'up-to-date', waiting: 0 });
