@@ -105,6 +105,17 @@ export function outboxOps(engine: KeywardEngine): { op: string; [field: string]:
   );
 }
 
+/** The outbox triggers an engine's vault has now, sorted by name (all of them while connected, else none). */
+export function outboxTriggers(engine: KeywardEngine): string[] {
+  const { db } = engineInternals(engine);
+  return db
+    .prepare(
+      "SELECT name FROM sqlite_schema WHERE type = 'trigger' AND name LIKE 'sync\\_%' ESCAPE '\\' ORDER BY name",
+    )
+    .pluck()
+    .all() as string[];
+}
+
 /** Waits until `check` holds (polling), or throws with `what` after `timeoutMs`. */
 export async function until(
   check: () => boolean | Promise<boolean>,

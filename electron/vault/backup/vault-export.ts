@@ -8,6 +8,7 @@ import type { Clock } from '../clock.ts';
 import type { SqliteDatabase } from '../db/sqlite.ts';
 import { readVaultHeader, vaultHeaderSchema } from '../vault-header.ts';
 import type { VaultFiles } from '../vault-paths.ts';
+import { dropOutboxTriggers } from '../sync/outbox-triggers.ts';
 import { DEVICE_SYNC_TABLES } from '../sync/sync-store.ts';
 import { restoreVaultFiles } from './backup-service.ts';
 import type { UnwrapWithPassword } from './backup-service.ts';
@@ -27,14 +28,16 @@ const exportSchema = z.strictObject({
 /**
  * Empties, in the copy at `path` (an encrypted `VACUUM INTO` of `db`), what ties the vault to this
  * device on a Keyward server: the connection, the device's private key and the outbox
- * ({@link DEVICE_SYNC_TABLES}). The copy is attached with the vault's own key (SQLite3MultipleCiphers
- * uses the main database's key for an ATTACH without one), deleted with `secure_delete` and
- * vacuumed, so not even its free pages keep the device key.
+ * ({@link DEVICE_SYNC_TABLES}), and the outbox triggers, which exist only while connected. The copy
+ * is attached with the vault's own key (SQLite3MultipleCiphers uses the main database's key for an
+ * ATTACH without one), deleted with `secure_delete` and vacuumed, so not even its free pages keep
+ * the device key.
  */
 function dropDeviceSync(db: SqliteDatabase, path: string): void {
   db.prepare('ATTACH DATABASE ? AS export_copy').run(path);
   try {
     db.pragma('export_copy.secure_delete = ON');
+    dropOutboxTriggers(db, 'export_copy');
     db.exec(DEVICE_SYNC_TABLES.map((table) => `DELETE FROM export_copy.${table};`).join(' '));
     db.exec('VACUUM export_copy');
   } finally {

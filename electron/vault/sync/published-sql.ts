@@ -1,11 +1,12 @@
 /**
  * The published facts (`shared/sync/publish-batch.ts`) as SQL expressions over the vault's rows, so
- * the outbox triggers (migration 0004) and the full snapshot build exactly the same operations.
+ * the outbox triggers (`outbox-triggers.ts`) and the full snapshot build exactly the same operations.
  * Facts only: ids, names, times, status, access settings, the lookup hash and public keys — never
  * `api_keys.material` nor `signing_keys.private_jwk`.
  *
- * Migration 0004 creates its triggers from these functions as they were then; a change here that
- * alters an operation's shape needs a new migration that recreates the triggers.
+ * The triggers are made from these functions when a vault connects. A change here that alters an
+ * operation's shape needs a new migration that recreates the triggers of a vault connected at the
+ * time (`createOutboxTriggers` when a `server_connection` row exists, as migration 0005 does).
  */
 
 const bool = (column: string) => `CASE WHEN ${column} THEN json('true') ELSE json('false') END`;
@@ -44,6 +45,3 @@ export function putSigningKeySql(row: string): string {
     'x', json_extract(${row}.public_jwk, '$.x'),
     'createdAt', ${row}.created_at))`;
 }
-
-/** True while the vault is connected to a server: only then are changes queued for it. */
-export const CONNECTED_SQL = 'EXISTS (SELECT 1 FROM server_connection)';

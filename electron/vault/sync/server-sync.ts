@@ -67,9 +67,10 @@ function serverWords(response: ServerResponse): string {
 
 /**
  * The vault's connection to a Keyward server: enrolment with a device key, sign-in by challenge,
- * the publisher that drains the outbox (written by triggers, migration 0004) in order, usage and
- * "test via server". One per unlocked vault; every process on the vault has its own, and a lease
- * in the database lets one publish at a time. See electron/vault/README.md, "Keyward server".
+ * the publisher that drains the outbox in order (written by triggers that exist while connected,
+ * `outbox-triggers.ts`), usage and "test via server". One per unlocked vault; every process on the
+ * vault has its own, and a lease in the database lets one publish at a time. See
+ * electron/vault/README.md, "Keyward server".
  */
 export class ServerSync {
   private readonly deps: ServerSyncDependencies;

@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import type { ServerConnection } from '../../../shared/sync/sync-status.ts';
 import type { SqliteDatabase } from '../db/sqlite.ts';
+import { createOutboxTriggers, dropOutboxTriggers } from './outbox-triggers.ts';
 import { putIntegrationSql, putKeySql, putSigningKeySql } from './published-sql.ts';
 
 /** The `server_connection` row, as the sync service reads it. */
@@ -39,8 +40,8 @@ export interface Snapshot {
 
 /**
  * The tables that belong to this device's place on a server, not to the vault: the connection
- * (with the publisher lease), the device key and the outbox. Disconnecting empties them, and a
- * vault export leaves them out (another machine enrols with its own code).
+ * (with the publisher lease), the device key and the outbox. Disconnecting empties them (and drops
+ * the outbox triggers), and a vault export leaves them out (another machine enrols with its own code).
  */
 export const DEVICE_SYNC_TABLES = ['server_connection', 'sync_outbox', 'sync_device'] as const;
 
@@ -77,6 +78,11 @@ export class SyncStore {
     };
   }
 
+  /**
+   * Remembers the connected server and creates the outbox triggers, so from this transaction's
+   * commit every change to a published fact, by any process on the vault, is queued for it (one
+   * transaction, the caller's). A full snapshot is due: it covers what changed before.
+   */
   insertConnection(
     row: Omit<ConnectionRow, 'revision' | 'lastPublishAt' | 'lastError' | 'snapshotNeeded'>,
   ): void {
@@ -87,10 +93,15 @@ export class SyncStore {
          VALUES (1, @url, @deviceId, @deviceName, @connectedAt, @pinnedCertPem, @pinnedCertSha256, 1)`,
       )
       .run(row);
+    createOutboxTriggers(this.db);
   }
 
-  /** Forgets the connection, the outbox and the device key (one transaction, the caller's). */
+  /**
+   * Forgets the connection, the outbox and the device key, and drops the outbox triggers: nothing is
+   * queued any more (one transaction, the caller's).
+   */
   forgetAll(): void {
+    dropOutboxTriggers(this.db);
     this.db.exec(DEVICE_SYNC_TABLES.map((table) => `DELETE FROM ${table};`).join(' '));
   }
 

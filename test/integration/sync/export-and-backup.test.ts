@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { KeywardEngine } from '../../../electron/vault/keyward-engine.ts';
 import { engineInternals } from '../../support/engine-internals.ts';
-import { outboxOps, startTestServer } from '../../support/sync-fixtures.ts';
+import { outboxOps, outboxTriggers, startTestServer } from '../../support/sync-fixtures.ts';
 import { createTestEngine } from '../../support/temp-engine.ts';
 
 // A vault export is the file a user moves to another machine: it must not carry this device's
@@ -20,6 +20,7 @@ function syncRows(engine: KeywardEngine): Record<string, number> {
     connection: count('server_connection'),
     deviceKey: count('sync_device'),
     outbox: count('sync_outbox'),
+    triggers: outboxTriggers(engine).length,
   };
 }
 
@@ -46,13 +47,13 @@ describe('exports leave the server connection behind; backups keep it', () => {
     // A change not yet published: the outbox holds it.
     engine.createIntegration({ name: 'Maps', platform: 'web' });
     expect(outboxOps(engine).length).toBeGreaterThan(0);
-    expect(syncRows(engine)).toMatchObject({ connection: 1, deviceKey: 1 });
+    expect(syncRows(engine)).toMatchObject({ connection: 1, deviceKey: 1, triggers: 8 });
 
     const moved = join(dir, 'moved.kwexport');
     engine.exportTo(moved);
     // The export changed nothing here.
     expect(engine.serverStatus()).toMatchObject({ state: 'waiting', server: { deviceId } });
-    expect(syncRows(engine)).toMatchObject({ connection: 1, deviceKey: 1 });
+    expect(syncRows(engine)).toMatchObject({ connection: 1, deviceKey: 1, triggers: 8 });
 
     const other = made.another(join(dir, 'elsewhere', 'k.vault'));
     cleanups.push(() => other.lock());
@@ -65,17 +66,27 @@ describe('exports leave the server connection behind; backups keep it', () => {
         .sort(),
     ).toEqual(['Billing', 'Maps']);
     expect(other.serverStatus()).toEqual({ state: 'not-connected', waiting: 0, reason: null, server: null });
-    expect(syncRows(other)).toEqual({ connection: 0, deviceKey: 0, outbox: 0 });
+    // Nor the outbox triggers, which exist only while connected.
+    expect(syncRows(other)).toEqual({ connection: 0, deviceKey: 0, outbox: 0, triggers: 0 });
     // Not even the freed pages of the copy are kept: it was vacuumed after the deletion.
     expect(engineInternals(other).db.pragma('freelist_count', { simple: true })).toBe(0);
     // A change on the imported vault queues nothing (not connected) ...
     other.createIntegration({ name: 'Search', platform: 'server' });
     expect(syncRows(other).outbox).toBe(0);
     // ... and it enrols with its own code as a device of its own.
+    const unconnectedBackup = other.backupNow();
     await other.reauthenticate({ password: PASSWORD });
     const joined = await other.connectServer({ url: server.base, code: await server.code() });
     expect(joined).toMatchObject({ state: 'up-to-date' });
     expect(joined.server?.deviceId).not.toBe(deviceId);
+    expect(syncRows(other)).toMatchObject({ triggers: 8 });
+    // A backup made before it connected restores not connected: no triggers, nothing queued.
+    other.lock();
+    await other.restoreBackup(unconnectedBackup.name, PASSWORD);
+    await other.unlockWithPassword(PASSWORD);
+    expect(other.serverStatus().state).toBe('not-connected');
+    other.createIntegration({ name: 'Offline again', platform: 'server' });
+    expect(syncRows(other)).toEqual({ connection: 0, deviceKey: 0, outbox: 0, triggers: 0 });
 
     // The backup (this machine) keeps the connection and the device key.
     engine.lock();
@@ -83,6 +94,10 @@ describe('exports leave the server connection behind; backups keep it', () => {
     await engine.unlockWithPassword(PASSWORD);
     expect(engine.serverStatus()).toMatchObject({ server: { deviceId, url: server.base } });
     expect(engine.serverStatus().state).not.toBe('not-connected');
-    expect(syncRows(engine)).toMatchObject({ connection: 1, deviceKey: 1 });
+    expect(syncRows(engine)).toMatchObject({ connection: 1, deviceKey: 1, triggers: 8 });
+    // ... and so its changes still queue for the server.
+    const queued = outboxOps(engine).length;
+    engine.createIntegration({ name: 'After restore', platform: 'server' });
+    expect(outboxOps(engine).length).toBe(queued + 2);
   });
 });

@@ -9,6 +9,7 @@ import type { Migration } from '../../../electron/vault/db/migration.ts';
 import { MIGRATIONS } from '../../../electron/vault/db/migrations/index.ts';
 import { openVaultDatabase } from '../../../electron/vault/db/open-database.ts';
 import type { SqliteDatabase } from '../../../electron/vault/db/sqlite.ts';
+import { OUTBOX_TRIGGERS } from '../../../electron/vault/sync/outbox-triggers.ts';
 import { codeOf, folderSnapshot } from '../../support/checks.ts';
 import { makeTempDir } from '../../support/temp-vault.ts';
 
@@ -126,6 +127,64 @@ describe('upgrading to the latest schema', () => {
     // Not connected: changes write no outbox rows.
     db.prepare(`UPDATE integrations SET enabled = 0`).run();
     expect(db.prepare('SELECT count(*) FROM sync_outbox').pluck().get()).toBe(0);
+  });
+
+  /** The outbox triggers (sync_…) a database has, by name. */
+  const syncTriggers = (db: SqliteDatabase) =>
+    db
+      .prepare("SELECT name FROM sqlite_schema WHERE type = 'trigger' AND name GLOB 'sync_*' ORDER BY name")
+      .pluck()
+      .all() as string[];
+  const outbox = (db: SqliteDatabase) =>
+    (db.prepare('SELECT op FROM sync_outbox ORDER BY seq').pluck().all() as string[]).map(
+      (op) => (JSON.parse(op) as { op: string }).op,
+    );
+  const addIntegration = (db: SqliteDatabase, id: string) =>
+    db
+      .prepare(
+        `INSERT INTO integrations (id, name, name_key, platform, prefix, rotation_days, grace_days, created_at, updated_at)
+         VALUES (?, ?, ?, 'server', 'kw_', 365, 30, 1, 1)`,
+      )
+      .run(id, id, id);
+
+  it('version 4 → 5, not connected: the always-on outbox triggers are gone; writes queue nothing', () => {
+    const { db } = databaseAtVersion(4);
+    expect(syncTriggers(db)).toHaveLength(OUTBOX_TRIGGERS.length);
+    migrate(db);
+    expect(syncTriggers(db)).toEqual([]);
+    addIntegration(db, 'i1');
+    db.prepare('UPDATE integrations SET enabled = 0').run();
+    expect(outbox(db)).toEqual([]);
+  });
+
+  it('version 4 → 5, connected: the triggers stay (without the connected check), the waiting rows too; changes still queue, a rolled-back one does not', () => {
+    const { db } = databaseAtVersion(4);
+    db.prepare(
+      `INSERT INTO server_connection (id, url, device_id, device_name, connected_at) VALUES (1, 'http://127.0.0.1:1', 'd1', 'Laptop', 1)`,
+    ).run();
+    addIntegration(db, 'i1'); // queued by 0004's trigger, not yet published
+    expect(outbox(db)).toEqual(['putIntegration']);
+    migrate(db);
+    expect(syncTriggers(db)).toEqual([...OUTBOX_TRIGGERS].sort());
+    const sql = db
+      .prepare(
+        "SELECT group_concat(sql, ';') FROM sqlite_schema WHERE type = 'trigger' AND name GLOB 'sync_*'",
+      )
+      .pluck()
+      .get() as string;
+    expect(sql).not.toContain('server_connection');
+    db.prepare(`UPDATE integrations SET enabled = 0`).run();
+    db.prepare(`UPDATE integrations SET notes = 'not published'`).run();
+    addIntegration(db, 'i2');
+    db.prepare(`DELETE FROM integrations WHERE id = 'i2'`).run();
+    expect(outbox(db)).toEqual(['putIntegration', 'putIntegration', 'putIntegration', 'deleteIntegration']);
+    expect(() =>
+      db.transaction(() => {
+        addIntegration(db, 'i3');
+        throw new Error('rolled back');
+      })(),
+    ).toThrow('rolled back');
+    expect(outbox(db)).toHaveLength(4);
   });
 
   it('a file already at the latest version is not written by migrating again', () => {

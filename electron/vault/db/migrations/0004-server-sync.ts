@@ -1,7 +1,9 @@
 import type { Migration } from '../migration.ts';
-import { CONNECTED_SQL, putIntegrationSql, putKeySql, putSigningKeySql } from '../../sync/published-sql.ts';
+import { putIntegrationSql, putKeySql, putSigningKeySql } from '../../sync/published-sql.ts';
 
 const ACCEPTED = "('key-or-secret', 'secret-only', 'key-only')";
+/** The guard of this migration's triggers: true while the vault is connected to a server. */
+const CONNECTED_SQL = 'EXISTS (SELECT 1 FROM server_connection)';
 
 /**
  * The Keyward server connection (issue 11):
@@ -14,6 +16,9 @@ const ACCEPTED = "('key-or-secret', 'secret-only', 'key-only')";
  * - `sync_outbox`: published facts waiting for the server, in order. Triggers write it in the same
  *   transaction as the change, while a connection exists, so no code path can bypass it; a rolled
  *   back change leaves no row. Rows hold facts only (see electron/vault/sync/published-sql.ts).
+ *
+ * These triggers always exist and check for a connection on every write; migration 0005 replaces
+ * them with triggers that exist only while a server is connected (electron/vault/sync/outbox-triggers.ts).
  */
 export const migration0004: Migration = {
   version: 4,

@@ -3,6 +3,13 @@ import { migration0001 } from './0001-initial.ts';
 import { migration0002 } from './0002-keys-and-log.ts';
 import { migration0003 } from './0003-backup-failed-notices.ts';
 import { migration0004 } from './0004-server-sync.ts';
+import { migration0005 } from './0005-outbox-triggers-while-connected.ts';
 
 /** Every migration in version order. Add one file per version and list it here. */
-export const MIGRATIONS: readonly Migration[] = [migration0001, migration0002, migration0003, migration0004];
+export const MIGRATIONS: readonly Migration[] = [
+  migration0001,
+  migration0002,
+  migration0003,
+  migration0004,
+  migration0005,
+];
