@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import type { FormEvent } from 'react';
+import type { ChangeEvent, FormEvent } from 'react';
 import type { Output } from '../../../../shared/ipc/contract.ts';
 import type { SyncStatus } from '../../../../shared/sync/sync-status.ts';
 import { call, callUnlessCancelled } from '../../api/api.ts';
@@ -42,6 +42,13 @@ function ConnectForm(props: { onConnected: (status: SyncStatus) => void }) {
     setTouched((current) => (current.has(field) ? current : new Set(current).add(field)));
     setFormError(null);
   };
+
+  /** A text field's value, its error once due, and its update. */
+  const bound = (field: ServerFormField) => ({
+    value: form[field],
+    error: shown(field),
+    onChange: (event: ChangeEvent<HTMLInputElement>) => update(field, event.target.value),
+  });
 
   const chooseCertificate = async () => {
     try {
@@ -97,10 +104,8 @@ function ConnectForm(props: { onConnected: (status: SyncStatus) => void }) {
           autoComplete="off"
           spellCheck={false}
           placeholder="https://keys.example.com"
-          value={form.url}
-          error={shown('url')}
           hint="https://, or http:// on this computer only (localhost)."
-          onChange={(event) => update('url', event.target.value)}
+          {...bound('url')}
         />
         <Field
           label="Enrolment code"
@@ -108,10 +113,8 @@ function ConnectForm(props: { onConnected: (status: SyncStatus) => void }) {
           autoComplete="off"
           spellCheck={false}
           placeholder="ABCDE-FGHJK-MNPQR-STVWX"
-          value={form.code}
-          error={shown('code')}
           hint="Printed once by keyward-server init; single use."
-          onChange={(event) => update('code', event.target.value)}
+          {...bound('code')}
         />
       </div>
       <div className="form-grid form-grid--2">
@@ -120,10 +123,8 @@ function ConnectForm(props: { onConnected: (status: SyncStatus) => void }) {
           autoComplete="off"
           maxLength={DEVICE_NAME_MAX + 20}
           placeholder="This computer's name"
-          value={form.deviceName}
-          error={shown('deviceName')}
           hint="How the server lists this device (keyward-server devices list)."
-          onChange={(event) => update('deviceName', event.target.value)}
+          {...bound('deviceName')}
         />
         <div className="field">
           <span className="field__label">Server certificate</span>
