@@ -15,6 +15,7 @@ import type { FormErrors, FormField, IntegrationFormState } from './integration-
 import { days, PLATFORM_LABELS } from './key-format.ts';
 import { NeverExpireWarning } from './NeverExpireWarning.tsx';
 import { AccessFields } from './AccessFields.tsx';
+import { FormError } from '../../ui/States.tsx';
 
 /** What creating an integration answers: it and its first key (masked). */
 export type CreatedIntegration = Output<'integrations.create'>;
@@ -309,11 +310,7 @@ export function IntegrationDialog(
             API access and never-expire have their own confirmed actions in the details panel.
           </p>
         )}
-        {formError !== null && (
-          <p className="form-error" role="alert">
-            {formError}
-          </p>
-        )}
+        <FormError message={formError} />
         <div className="dialog__actions">
           <button type="button" className="button" onClick={onClose}>
             Cancel

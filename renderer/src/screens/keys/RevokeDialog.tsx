@@ -11,6 +11,7 @@ import { NumberField } from '../../ui/Field.tsx';
 import { useStableCallback } from '../../ui/use-stable-callback.ts';
 import { days } from './key-format.ts';
 import { NeverExpireWarning } from './NeverExpireWarning.tsx';
+import { FormError } from '../../ui/States.tsx';
 
 const DAY_MS = 86_400_000;
 
@@ -195,11 +196,7 @@ export function RevokeDialog(props: {
             error={submitted ? neverError : null}
           />
         )}
-        {error !== null && (
-          <p className="form-error" role="alert">
-            {error}
-          </p>
-        )}
+        <FormError message={error} />
         <div className="dialog__actions">
           <button type="button" className="button" onClick={onClose}>
             Cancel

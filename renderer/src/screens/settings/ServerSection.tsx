@@ -12,6 +12,7 @@ import { ConfirmDialog } from '../../ui/ConfirmDialog.tsx';
 import { Field } from '../../ui/Field.tsx';
 import { DEVICE_NAME_MAX, validateServerForm } from './server-form.ts';
 import type { ServerFormField, ServerFormState } from './server-form.ts';
+import { FormError } from '../../ui/States.tsx';
 
 type ChosenCertificate = Extract<Output<'server.chooseCertificate'>, { chosen: true }>;
 
@@ -156,11 +157,7 @@ function ConnectForm(props: { onConnected: (status: SyncStatus) => void }) {
           </span>
         </div>
       </div>
-      {formError !== null && (
-        <p className="form-error" role="alert">
-          {formError}
-        </p>
-      )}
+      <FormError message={formError} />
       <div>
         <button type="submit" className="button button--primary" aria-disabled={busy || undefined}>
           {busy ? 'Connecting…' : 'Connect'}
@@ -293,11 +290,7 @@ export function ServerSection() {
         A Keyward server lets API gateways check keys with this computer off: every change is published to it
         (key facts and public keys only, never a key), and usage comes back to the key details.
       </p>
-      {loadError !== null && (
-        <p className="form-error" role="alert">
-          {loadError}
-        </p>
-      )}
+      <FormError message={loadError} />
       {status !== null && !connected && (
         <ConnectForm
           onConnected={(next) => {
