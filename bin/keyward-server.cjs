@@ -11,33 +11,17 @@
 'use strict';
 
 const path = require('path');
-const { pathToFileURL } = require('url');
-const { bundleIsCurrent, newEnough, runWithProjectNode } = require('./node22.cjs');
+const { launch } = require('./node22.cjs');
 
 const root = path.resolve(__dirname, '..');
-const source = path.join(root, 'server', 'main.ts');
-const bundle = path.join(root, 'out', 'server', 'keyward-server.cjs');
 
-const useBundle = process.env.KEYWARD_SERVER_SOURCE !== '1' && bundleIsCurrent(root, 'server', bundle);
-const main = useBundle ? bundle : source;
-
-if (newEnough(process.versions.node)) {
-  // Same process: no second Node start-up. main.ts sets process.exitCode.
-  const failed = (error) => {
-    process.stderr.write(
-      'keyward-server: could not start: ' + (error && error.message ? error.message : String(error)) + '\n',
-    );
-    process.exitCode = 1;
-  };
-  if (useBundle) {
-    try {
-      require(bundle);
-    } catch (error) {
-      failed(error);
-    }
-  } else {
-    import(pathToFileURL(main).href).catch(failed);
-  }
-} else {
-  runWithProjectNode(root, main, 'keyward-server');
-}
+launch({
+  root,
+  command: 'keyward-server',
+  out: 'server',
+  source: path.join(root, 'server', 'main.ts'),
+  bundle: path.join(root, 'out', 'server', 'keyward-server.cjs'),
+  sourceVariable: 'KEYWARD_SERVER_SOURCE',
+  compileCache: false,
+  failure: 'could not start',
+});

@@ -11,38 +11,17 @@
 'use strict';
 
 const path = require('path');
-const { pathToFileURL } = require('url');
-const { bundleIsCurrent, newEnough, runWithProjectNode } = require('./node22.cjs');
+const { launch } = require('./node22.cjs');
 
 const root = path.resolve(__dirname, '..');
-const source = path.join(root, 'electron', 'cli', 'main.ts');
-const bundle = path.join(root, 'out', 'cli', 'keyward.cjs');
 
-const useBundle = process.env.KEYWARD_CLI_SOURCE !== '1' && bundleIsCurrent(root, 'cli', bundle);
-const main = useBundle ? bundle : source;
-
-if (newEnough(process.versions.node)) {
-  try {
-    require('module').enableCompileCache();
-  } catch {
-    // No compile cache (an unwritable temp folder): only slower.
-  }
-  // Same process: no second Node start-up. main.ts sets process.exitCode.
-  const failed = (error) => {
-    process.stderr.write(
-      'keyward: could not start the CLI: ' + (error && error.message ? error.message : String(error)) + '\n',
-    );
-    process.exitCode = 1;
-  };
-  if (useBundle) {
-    try {
-      require(bundle);
-    } catch (error) {
-      failed(error);
-    }
-  } else {
-    import(pathToFileURL(main).href).catch(failed);
-  }
-} else {
-  runWithProjectNode(root, main, 'keyward');
-}
+launch({
+  root,
+  command: 'keyward',
+  out: 'cli',
+  source: path.join(root, 'electron', 'cli', 'main.ts'),
+  bundle: path.join(root, 'out', 'cli', 'keyward.cjs'),
+  sourceVariable: 'KEYWARD_CLI_SOURCE',
+  compileCache: true,
+  failure: 'could not start the CLI',
+});

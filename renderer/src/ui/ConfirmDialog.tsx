@@ -3,6 +3,7 @@ import type { FormEvent, ReactNode } from 'react';
 import { errorMessage } from '../api/ipc-error.ts';
 import { Dialog } from './Dialog.tsx';
 import { useStableCallback } from './use-stable-callback.ts';
+import { FormError } from './States.tsx';
 
 /**
  * Asks before an action: says what will happen, optionally makes the user tick an explicit
@@ -68,11 +69,7 @@ export function ConfirmDialog(props: {
             <span>{props.acknowledge}</span>
           </label>
         )}
-        {error !== null && (
-          <p className="form-error" role="alert">
-            {error}
-          </p>
-        )}
+        <FormError message={error} />
         <div className="dialog__actions">
           <button type="button" className="button" onClick={onClose}>
             Cancel

@@ -1,19 +1,20 @@
 import { useId } from 'react';
 import type { InputHTMLAttributes, ReactNode } from 'react';
 
+/** What a {@link Field} takes: its words, and the input's own attributes (it makes the id). */
+export type FieldProps = {
+  label: string;
+  hint?: ReactNode;
+  error?: string | null;
+  /** Renders the control yourself (select, textarea…) with the ids this field made. */
+  render?: (ids: { id: string; describedBy: string | undefined; invalid: boolean }) => ReactNode;
+} & Omit<InputHTMLAttributes<HTMLInputElement>, 'id'>;
+
 /**
  * A labelled input with its hint and its error, wired for assistive tech: the label is the
  * input's name, the hint and error its description, and `aria-invalid` follows the error.
  */
-export function Field(
-  props: {
-    label: string;
-    hint?: ReactNode;
-    error?: string | null;
-    /** Renders the control yourself (select, textarea…) with the ids this field made. */
-    render?: (ids: { id: string; describedBy: string | undefined; invalid: boolean }) => ReactNode;
-  } & Omit<InputHTMLAttributes<HTMLInputElement>, 'id'>,
-) {
+export function Field(props: FieldProps) {
   const { label, hint, error, render, ...input } = props;
   const id = useId();
   const hintId = useId();
@@ -49,4 +50,18 @@ export function Field(
       )}
     </div>
   );
+}
+
+/**
+ * A {@link Field} for a whole number from `bounds.min` to `bounds.max`: a number input that asks for
+ * the numeric keyboard; labels, hint and error are wired as in every Field.
+ */
+export function NumberField(
+  props: { bounds: { readonly min: number; readonly max: number } } & Omit<
+    FieldProps,
+    'type' | 'inputMode' | 'min' | 'max' | 'render'
+  >,
+) {
+  const { bounds, ...field } = props;
+  return <Field type="number" inputMode="numeric" min={bounds.min} max={bounds.max} {...field} />;
 }

@@ -33,3 +33,15 @@ export function ErrorState(props: { message: string; onRetry?: () => void }) {
     </div>
   );
 }
+
+/** What went wrong with a form or an action, in place and announced; nothing while `message` is null. */
+export function FormError(props: { message: string | null }) {
+  if (props.message === null) {
+    return null;
+  }
+  return (
+    <p className="form-error" role="alert">
+      {props.message}
+    </p>
+  );
+}

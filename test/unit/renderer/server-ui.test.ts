@@ -2,7 +2,6 @@
 // test/unit/shared/sync/server-url.test.ts), the integration's accepted credential and rate limit, the sync badge's
 // words, the usage panel's words and the sparkline's text alternative.
 import { describe, expect, it } from 'vitest';
-import type { Integration } from '../../../shared/domain/integration.ts';
 import type { SyncStatus } from '../../../shared/sync/sync-status.ts';
 import { validateServerForm } from '../../../renderer/src/screens/settings/server-form.ts';
 import {
@@ -18,6 +17,7 @@ import {
 } from '../../../renderer/src/screens/keys/sparkline-geometry.ts';
 import { graceCanEnd, outcomeWords, testedWhere } from '../../../renderer/src/screens/keys/usage-format.ts';
 import { syncStatusText } from '../../../renderer/src/shell/sync-status-text.ts';
+import { sampleIntegration } from '../../support/integration-fixtures.ts';
 
 const CODE = 'ABCDE-FGHJK-MNPQR-STVWX';
 
@@ -44,23 +44,7 @@ describe('the server address', () => {
 });
 
 describe('accepted credential and rate limit in the integration form', () => {
-  const EXISTING: Integration = {
-    id: 'int-1',
-    name: 'Payments',
-    website: null,
-    platform: 'server',
-    ipAcl: [],
-    prefix: 'pay_',
-    rotationDays: 90,
-    graceDays: 7,
-    neverExpire: false,
-    enabled: true,
-    notes: null,
-    accepts: 'key-or-secret',
-    rateLimit: null,
-    createdAt: 0,
-    updatedAt: 0,
-  };
+  const EXISTING = sampleIntegration();
 
   it('a new integration accepts a key or a Secret and has no limit unless one is turned on', () => {
     const state = { ...newFormState({ rotationDays: 365, graceDays: 30 }), name: 'Billing' };

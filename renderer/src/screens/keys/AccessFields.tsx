@@ -1,7 +1,7 @@
 import { useId } from 'react';
 import { ACCEPTED_CREDENTIALS } from '../../../../shared/sync/accepted-credential.ts';
 import type { AcceptedCredential } from '../../../../shared/sync/accepted-credential.ts';
-import { Field } from '../../ui/Field.tsx';
+import { NumberField } from '../../ui/Field.tsx';
 import { RATE_LIMIT_BOUNDS } from './integration-form.ts';
 
 /** The accepted-credential choices, in words, with the one line that explains each. */
@@ -77,22 +77,16 @@ export function AccessFields(props: {
         </label>
         {props.rateLimitOn && (
           <div className="form-grid form-grid--2">
-            <Field
+            <NumberField
               label="Requests"
-              type="number"
-              inputMode="numeric"
-              min={RATE_LIMIT_BOUNDS.requests.min}
-              max={RATE_LIMIT_BOUNDS.requests.max}
+              bounds={RATE_LIMIT_BOUNDS.requests}
               value={props.rateRequests}
               error={props.requestsError}
               onChange={(event) => props.onRequests(event.target.value)}
             />
-            <Field
+            <NumberField
               label="Per (seconds)"
-              type="number"
-              inputMode="numeric"
-              min={RATE_LIMIT_BOUNDS.windowSeconds.min}
-              max={RATE_LIMIT_BOUNDS.windowSeconds.max}
+              bounds={RATE_LIMIT_BOUNDS.windowSeconds}
               value={props.rateWindowSeconds}
               error={props.windowError}
               hint="60 = a minute, 3600 = an hour."

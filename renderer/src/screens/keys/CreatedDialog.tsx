@@ -6,6 +6,7 @@ import { useStableCallback } from '../../ui/use-stable-callback.ts';
 import { useNow, useTimeFormat } from '../../time/use-time.ts';
 import type { CreatedIntegration } from './IntegrationDialog.tsx';
 import { copyKey, copySecret } from './key-actions.ts';
+import { FormError } from '../../ui/States.tsx';
 
 /**
  * After creating an integration: its first key (masked) and the two ways to hand it over — the
@@ -68,11 +69,7 @@ export function CreatedDialog(props: { created: CreatedIntegration; onClose: () 
             ? 'Copying asks you to confirm it is you. The clipboard is cleared after a while.'
             : `${copied === 'key' ? 'Key' : 'Secret'} copied: the top bar counts down until the clipboard is cleared.`}
         </p>
-        {error !== null && (
-          <p className="form-error" role="alert">
-            {error}
-          </p>
-        )}
+        <FormError message={error} />
         <div className="dialog__actions">
           <button type="button" className="button" onClick={onClose}>
             Done

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useId, useRef, useState } from 'react';
 import type { KeyboardEvent } from 'react';
 import type { ApiKeyView } from '../../../../shared/domain/api-key.ts';
 import type { Integration } from '../../../../shared/domain/integration.ts';
+import type { Channel, InputArg } from '../../../../shared/ipc/contract.ts';
 import { call, callUnlessCancelled } from '../../api/api.ts';
 import { errorMessage } from '../../api/ipc-error.ts';
 import { isConnected, useSync } from '../../state/sync-store.ts';
@@ -129,6 +130,26 @@ export function IntegrationDetails(props: {
           : `API access of ${name} is off: none of its keys verify.`,
       ),
     );
+
+  /**
+   * The confirm step of an action that may ask for re-authentication: runs `channel`; unless the
+   * user cancelled there (the dialog then stays for another try), closes the dialog and does `then`.
+   */
+  const unlessCancelled = async <C extends Channel>(
+    channel: C,
+    input: InputArg<C>,
+    purpose: string,
+    then: () => void,
+  ) => {
+    if ((await callUnlessCancelled(channel, input, { purpose })) !== null) {
+      setDialog(null);
+      then();
+    }
+  };
+
+  // For an action whose button goes with it (a deleted key, an ended grace): focus the panel's
+  // heading once the dialog has closed (the dialog hands focus back first).
+  const focusHeadingSoon = () => window.requestAnimationFrame(() => headingRef.current?.focus());
 
   const graceSentence = (graceDays: number) =>
     graceDays === 0
@@ -323,17 +344,14 @@ export function IntegrationDetails(props: {
           busyLabel="Regenerating…"
           tone="danger"
           onClose={closeDialog}
-          onConfirm={async () => {
-            const created = await callUnlessCancelled(
+          onConfirm={() =>
+            unlessCancelled(
               'keys.regenerate',
               { integrationId: integration.id },
-              { purpose: `Regenerate the key of ${name}` },
-            );
-            if (created !== null) {
-              setDialog(null);
-              onChanged(`Regenerated the key of ${name}: the previous key stopped at once.`);
-            }
-          }}
+              `Regenerate the key of ${name}`,
+              () => onChanged(`Regenerated the key of ${name}: the previous key stopped at once.`),
+            )
+          }
         />
       )}
       {dialog?.kind === 'end-grace' && (
@@ -344,20 +362,19 @@ export function IntegrationDetails(props: {
           busyLabel="Ending…"
           tone="danger"
           onClose={closeDialog}
-          onConfirm={async () => {
-            const keyId = dialog.key.id;
-            const done = await callUnlessCancelled(
+          onConfirm={() =>
+            unlessCancelled(
               'keys.endGrace',
-              { keyId },
-              { purpose: `End the grace period of a key of ${name}` },
-            );
-            if (done !== null) {
-              setDialog(null);
-              onChanged(`Ended the grace period of a key of ${name}: it is revoked and no longer accepted.`);
-              // The button that opened the dialog goes with the grace: focus the panel's heading.
-              window.requestAnimationFrame(() => headingRef.current?.focus());
-            }
-          }}
+              { keyId: dialog.key.id },
+              `End the grace period of a key of ${name}`,
+              () => {
+                onChanged(
+                  `Ended the grace period of a key of ${name}: it is revoked and no longer accepted.`,
+                );
+                focusHeadingSoon();
+              },
+            )
+          }
         />
       )}
       {dialog?.kind === 'delete-key' && (
@@ -368,21 +385,12 @@ export function IntegrationDetails(props: {
           busyLabel="Deleting…"
           tone="danger"
           onClose={closeDialog}
-          onConfirm={async () => {
-            const keyId = dialog.key.id;
-            const done = await callUnlessCancelled(
-              'keys.delete',
-              { keyId },
-              { purpose: `Delete a key of ${name}` },
-            );
-            if (done !== null) {
-              setDialog(null);
+          onConfirm={() =>
+            unlessCancelled('keys.delete', { keyId: dialog.key.id }, `Delete a key of ${name}`, () => {
               onChanged(`Deleted a ${dialog.key.status} key of ${name}.`);
-              // The button that opened the dialog is gone with the key: focus the panel's heading
-              // once the dialog has closed (the dialog hands focus back first).
-              window.requestAnimationFrame(() => headingRef.current?.focus());
-            }
-          }}
+              focusHeadingSoon();
+            })
+          }
         />
       )}
       {dialog?.kind === 'disable' && (
@@ -408,17 +416,14 @@ export function IntegrationDetails(props: {
           tone="danger"
           acknowledge={NEVER_EXPIRE_ACK}
           onClose={closeDialog}
-          onConfirm={async () => {
-            const updated = await callUnlessCancelled(
+          onConfirm={() =>
+            unlessCancelled(
               'integrations.setNeverExpire',
               { integrationId: integration.id, neverExpire: true, confirmed: true },
-              { purpose: `Make the key of ${name} never expire` },
-            );
-            if (updated !== null) {
-              setDialog(null);
-              onChanged(`The key of ${name} now never expires.`);
-            }
-          }}
+              `Make the key of ${name} never expire`,
+              () => onChanged(`The key of ${name} now never expires.`),
+            )
+          }
         >
           <div className="warning-box">
             <p>{NEVER_EXPIRE_RISK}</p>
@@ -452,17 +457,14 @@ export function IntegrationDetails(props: {
           tone="danger"
           acknowledge={`I understand: ${name} and all its keys are deleted now.`}
           onClose={closeDialog}
-          onConfirm={async () => {
-            const done = await callUnlessCancelled(
+          onConfirm={() =>
+            unlessCancelled(
               'integrations.delete',
               { integrationId: integration.id, confirmed: true },
-              { purpose: `Delete ${name}` },
-            );
-            if (done !== null) {
-              setDialog(null);
-              props.onDeleted(name);
-            }
-          }}
+              `Delete ${name}`,
+              () => props.onDeleted(name),
+            )
+          }
         />
       )}
     </aside>

@@ -1,5 +1,5 @@
 import { useRef, useState } from 'react';
-import type { FormEvent } from 'react';
+import type { ChangeEvent, FormEvent } from 'react';
 import { INTEGRATION_LIMITS, PLATFORMS } from '../../../../shared/domain/integration.ts';
 import type { Integration, Platform } from '../../../../shared/domain/integration.ts';
 import type { Output } from '../../../../shared/ipc/contract.ts';
@@ -7,7 +7,7 @@ import { call, callUnlessCancelled } from '../../api/api.ts';
 import { errorMessage } from '../../api/ipc-error.ts';
 import { useSettings } from '../../state/settings-store.ts';
 import { Dialog } from '../../ui/Dialog.tsx';
-import { Field } from '../../ui/Field.tsx';
+import { Field, NumberField } from '../../ui/Field.tsx';
 import { useStableCallback } from '../../ui/use-stable-callback.ts';
 import { CidrListField } from './CidrListField.tsx';
 import { editFormState, newFormState, validateCreate, validateEdit } from './integration-form.ts';
@@ -15,6 +15,7 @@ import type { FormErrors, FormField, IntegrationFormState } from './integration-
 import { days, PLATFORM_LABELS } from './key-format.ts';
 import { NeverExpireWarning } from './NeverExpireWarning.tsx';
 import { AccessFields } from './AccessFields.tsx';
+import { FormError } from '../../ui/States.tsx';
 
 /** What creating an integration answers: it and its first key (masked). */
 export type CreatedIntegration = Output<'integrations.create'>;
@@ -68,6 +69,13 @@ export function IntegrationDialog(
       return next;
     });
   };
+
+  /** A text field's value, its error once due, and its update (the form key is the field's name). */
+  const bound = (field: 'name' | 'website' | 'prefix' | 'rotationDays' | 'graceDays') => ({
+    value: form[field],
+    error: shown(field),
+    onChange: (event: ChangeEvent<HTMLInputElement>) => update(field, event.target.value, field),
+  });
 
   const focusFirstInvalid = () => {
     window.requestAnimationFrame(() => {
@@ -159,9 +167,7 @@ export function IntegrationDialog(
             label="Name"
             autoComplete="off"
             maxLength={INTEGRATION_LIMITS.nameMax + 20}
-            value={form.name}
-            error={shown('name')}
-            onChange={(event) => update('name', event.target.value, 'name')}
+            {...bound('name')}
           />
           <Field
             label="Platform"
@@ -190,9 +196,7 @@ export function IntegrationDialog(
             type="url"
             autoComplete="off"
             placeholder="https://example.com"
-            value={form.website}
-            error={shown('website')}
-            onChange={(event) => update('website', event.target.value, 'website')}
+            {...bound('website')}
           />
           {creating ? (
             <Field
@@ -201,10 +205,8 @@ export function IntegrationDialog(
               autoComplete="off"
               spellCheck={false}
               maxLength={8}
-              value={form.prefix}
-              error={shown('prefix')}
               hint="2–8 of a–z, 0–9, ending in _; fixed."
-              onChange={(event) => update('prefix', event.target.value, 'prefix')}
+              {...bound('prefix')}
             />
           ) : (
             <div className="field">
@@ -215,31 +217,21 @@ export function IntegrationDialog(
           )}
         </div>
         <div className="form-grid form-grid--2">
-          <Field
+          <NumberField
             label="Rotation period (days)"
-            type="number"
-            inputMode="numeric"
-            min={INTEGRATION_LIMITS.rotationDays.min}
-            max={INTEGRATION_LIMITS.rotationDays.max}
-            value={form.rotationDays}
-            error={shown('rotationDays')}
+            bounds={INTEGRATION_LIMITS.rotationDays}
             hint={
               creating && form.neverExpire
                 ? 'Not used while the key never expires.'
                 : `${INTEGRATION_LIMITS.rotationDays.min}–${INTEGRATION_LIMITS.rotationDays.max}. A new key every ${days(Number(form.rotationDays) || 0)}.`
             }
-            onChange={(event) => update('rotationDays', event.target.value, 'rotationDays')}
+            {...bound('rotationDays')}
           />
-          <Field
+          <NumberField
             label="Grace period (days)"
-            type="number"
-            inputMode="numeric"
-            min={INTEGRATION_LIMITS.graceDays.min}
-            max={INTEGRATION_LIMITS.graceDays.max}
-            value={form.graceDays}
-            error={shown('graceDays')}
+            bounds={INTEGRATION_LIMITS.graceDays}
             hint={`${INTEGRATION_LIMITS.graceDays.min}–${INTEGRATION_LIMITS.graceDays.max}. How long a replaced key keeps working.`}
-            onChange={(event) => update('graceDays', event.target.value, 'graceDays')}
+            {...bound('graceDays')}
           />
         </div>
         <CidrListField
@@ -318,11 +310,7 @@ export function IntegrationDialog(
             API access and never-expire have their own confirmed actions in the details panel.
           </p>
         )}
-        {formError !== null && (
-          <p className="form-error" role="alert">
-            {formError}
-          </p>
-        )}
+        <FormError message={formError} />
         <div className="dialog__actions">
           <button type="button" className="button" onClick={onClose}>
             Cancel

@@ -7,10 +7,11 @@ import { callUnlessCancelled } from '../../api/api.ts';
 import { errorMessage } from '../../api/ipc-error.ts';
 import { useNow, useTimeFormat } from '../../time/use-time.ts';
 import { Dialog } from '../../ui/Dialog.tsx';
-import { Field } from '../../ui/Field.tsx';
+import { NumberField } from '../../ui/Field.tsx';
 import { useStableCallback } from '../../ui/use-stable-callback.ts';
 import { days } from './key-format.ts';
 import { NeverExpireWarning } from './NeverExpireWarning.tsx';
+import { FormError } from '../../ui/States.tsx';
 
 const DAY_MS = 86_400_000;
 
@@ -114,13 +115,10 @@ export function RevokeDialog(props: {
       role="alertdialog"
     >
       <form className="stack" onSubmit={(event) => void submit(event)} noValidate>
-        <Field
+        <NumberField
           label="Grace period for the old key (days)"
           className="input input--days"
-          type="number"
-          inputMode="numeric"
-          min={GRACE.min}
-          max={GRACE.max}
+          bounds={GRACE}
           value={grace}
           error={submitted || grace.trim() !== '' ? graceError : null}
           hint={`${GRACE.min}–${GRACE.max}; this integration's usual grace is ${days(integration.graceDays)}.`}
@@ -198,11 +196,7 @@ export function RevokeDialog(props: {
             error={submitted ? neverError : null}
           />
         )}
-        {error !== null && (
-          <p className="form-error" role="alert">
-            {error}
-          </p>
-        )}
+        <FormError message={error} />
         <div className="dialog__actions">
           <button type="button" className="button" onClick={onClose}>
             Cancel

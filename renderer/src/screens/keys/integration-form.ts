@@ -225,6 +225,24 @@ function aclError(check: AclCheck): string | undefined {
     : `${count} lines are not valid addresses or networks.`;
 }
 
+/**
+ * A checked form's field errors: the rate limit's, the schema's (worded with the field labels, the
+ * first per field) and the IP allow list's.
+ */
+function fieldErrors(
+  rateErrors: FormErrors,
+  issues: readonly { path: readonly PropertyKey[]; message: string }[],
+  acl: AclCheck,
+): FormErrors {
+  const errors: FormErrors = { ...rateErrors };
+  collect(issues, errors);
+  const aclMessage = aclError(acl);
+  if (aclMessage !== undefined) {
+    errors.ipAcl = aclMessage;
+  }
+  return errors;
+}
+
 /** Validates a new integration: the engine's input when valid, and the errors of every field. */
 export function validateCreate(state: IntegrationFormState): {
   input: IntegrationCreateInput | null;
@@ -248,14 +266,7 @@ export function validateCreate(state: IntegrationFormState): {
     ...(rate.value === null ? {} : { rateLimit: rate.value }),
   };
   const parsed = integrationCreateSchema.safeParse(candidate);
-  const errors: FormErrors = { ...rate.errors };
-  if (!parsed.success) {
-    collect(parsed.error.issues, errors);
-  }
-  const aclMessage = aclError(acl);
-  if (aclMessage !== undefined) {
-    errors.ipAcl = aclMessage;
-  }
+  const errors = fieldErrors(rate.errors, parsed.success ? [] : parsed.error.issues, acl);
   if (state.neverExpire && !state.neverExpireConfirmed) {
     errors.neverExpire = 'Tick the confirmation to create a key that never expires.';
   }
@@ -308,14 +319,7 @@ export function validateEdit(
     patch['rateLimit'] = rate.value;
   }
   const parsed = integrationEditSchema.safeParse(patch);
-  const errors: FormErrors = { ...rate.errors };
-  if (!parsed.success) {
-    collect(parsed.error.issues, errors);
-  }
-  const aclMessage = aclError(acl);
-  if (aclMessage !== undefined) {
-    errors.ipAcl = aclMessage;
-  }
+  const errors = fieldErrors(rate.errors, parsed.success ? [] : parsed.error.issues, acl);
   const valid = parsed.success && Object.keys(errors).length === 0;
   return { patch: valid ? parsed.data : null, errors, acl };
 }

@@ -8,6 +8,7 @@ import { call } from '../../api/api.ts';
 import { errorCode, errorMessage } from '../../api/ipc-error.ts';
 import { toast } from '../../state/toast-store.ts';
 import { Field } from '../../ui/Field.tsx';
+import { FormError } from '../../ui/States.tsx';
 
 /**
  * Changes the master password: the vault is re-keyed with a new data key, so the old password no
@@ -113,11 +114,7 @@ export function ChangePassword() {
           onChange={(event) => setConfirm(event.target.value)}
         />
       </div>
-      {formError !== null && (
-        <p className="form-error" role="alert">
-          {formError}
-        </p>
-      )}
+      <FormError message={formError} />
       <div>
         <button type="submit" className="button button--primary" disabled={busy}>
           {busy ? 'Changing…' : 'Change password'}

@@ -3,7 +3,7 @@ import { callUnlessCancelled } from '../../api/api.ts';
 import { errorMessage } from '../../api/ipc-error.ts';
 import { toast } from '../../state/toast-store.ts';
 import { useVault } from '../../state/vault-store.ts';
-import { SettingRow } from './SettingRow.tsx';
+import { SettingRow, SettingSwitch } from './SettingRow.tsx';
 
 /** "Remember on this device": the data key in the OS keychain, so unlocking needs no password. */
 export function RememberDevice() {
@@ -69,22 +69,14 @@ export function RememberDevice() {
       error={error}
       saved={saved}
     >
-      <span className="settings-switch">
-        <input
-          id={id}
-          className="settings-switch__input"
-          type="checkbox"
-          role="switch"
-          checked={pending ?? keychain?.remembered ?? false}
-          disabled={keychain === null || (!keychain.available && !keychain.remembered)}
-          aria-busy={busy}
-          aria-describedby={error === null ? hintId : `${hintId} ${errorId}`}
-          onChange={(event) => void change(event.target.checked)}
-        />
-        <span className="settings-switch__text" aria-hidden="true">
-          {(pending ?? keychain?.remembered) ? 'On' : 'Off'}
-        </span>
-      </span>
+      <SettingSwitch
+        id={id}
+        checked={pending ?? keychain?.remembered ?? false}
+        disabled={keychain === null || (!keychain.available && !keychain.remembered)}
+        busy={busy}
+        describedBy={error === null ? hintId : `${hintId} ${errorId}`}
+        onChange={(on) => void change(on)}
+      />
     </SettingRow>
   );
 }

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import type { FormEvent } from 'react';
+import type { ChangeEvent, FormEvent } from 'react';
 import type { Output } from '../../../../shared/ipc/contract.ts';
 import type { SyncStatus } from '../../../../shared/sync/sync-status.ts';
 import { call, callUnlessCancelled } from '../../api/api.ts';
@@ -12,6 +12,7 @@ import { ConfirmDialog } from '../../ui/ConfirmDialog.tsx';
 import { Field } from '../../ui/Field.tsx';
 import { DEVICE_NAME_MAX, validateServerForm } from './server-form.ts';
 import type { ServerFormField, ServerFormState } from './server-form.ts';
+import { FormError } from '../../ui/States.tsx';
 
 type ChosenCertificate = Extract<Output<'server.chooseCertificate'>, { chosen: true }>;
 
@@ -42,6 +43,13 @@ function ConnectForm(props: { onConnected: (status: SyncStatus) => void }) {
     setTouched((current) => (current.has(field) ? current : new Set(current).add(field)));
     setFormError(null);
   };
+
+  /** A text field's value, its error once due, and its update. */
+  const bound = (field: ServerFormField) => ({
+    value: form[field],
+    error: shown(field),
+    onChange: (event: ChangeEvent<HTMLInputElement>) => update(field, event.target.value),
+  });
 
   const chooseCertificate = async () => {
     try {
@@ -97,10 +105,8 @@ function ConnectForm(props: { onConnected: (status: SyncStatus) => void }) {
           autoComplete="off"
           spellCheck={false}
           placeholder="https://keys.example.com"
-          value={form.url}
-          error={shown('url')}
           hint="https://, or http:// on this computer only (localhost)."
-          onChange={(event) => update('url', event.target.value)}
+          {...bound('url')}
         />
         <Field
           label="Enrolment code"
@@ -108,10 +114,8 @@ function ConnectForm(props: { onConnected: (status: SyncStatus) => void }) {
           autoComplete="off"
           spellCheck={false}
           placeholder="ABCDE-FGHJK-MNPQR-STVWX"
-          value={form.code}
-          error={shown('code')}
           hint="Printed once by keyward-server init; single use."
-          onChange={(event) => update('code', event.target.value)}
+          {...bound('code')}
         />
       </div>
       <div className="form-grid form-grid--2">
@@ -120,10 +124,8 @@ function ConnectForm(props: { onConnected: (status: SyncStatus) => void }) {
           autoComplete="off"
           maxLength={DEVICE_NAME_MAX + 20}
           placeholder="This computer's name"
-          value={form.deviceName}
-          error={shown('deviceName')}
           hint="How the server lists this device (keyward-server devices list)."
-          onChange={(event) => update('deviceName', event.target.value)}
+          {...bound('deviceName')}
         />
         <div className="field">
           <span className="field__label">Server certificate</span>
@@ -155,11 +157,7 @@ function ConnectForm(props: { onConnected: (status: SyncStatus) => void }) {
           </span>
         </div>
       </div>
-      {formError !== null && (
-        <p className="form-error" role="alert">
-          {formError}
-        </p>
-      )}
+      <FormError message={formError} />
       <div>
         <button type="submit" className="button button--primary" aria-disabled={busy || undefined}>
           {busy ? 'Connecting…' : 'Connect'}
@@ -292,11 +290,7 @@ export function ServerSection() {
         A Keyward server lets API gateways check keys with this computer off: every change is published to it
         (key facts and public keys only, never a key), and usage comes back to the key details.
       </p>
-      {loadError !== null && (
-        <p className="form-error" role="alert">
-          {loadError}
-        </p>
-      )}
+      <FormError message={loadError} />
       {status !== null && !connected && (
         <ConnectForm
           onConnected={(next) => {

@@ -40,3 +40,36 @@ export function SettingRow(props: {
     </div>
   );
 }
+
+/**
+ * The control of an on/off setting: a checkbox with the switch role (the label is the row's, by
+ * `id`) and a visible On/Off that screen readers skip (the switch already says it).
+ */
+export function SettingSwitch(props: {
+  id: string;
+  checked: boolean;
+  disabled?: boolean;
+  busy: boolean;
+  /** The row's hint, and its error while there is one. */
+  describedBy: string;
+  onChange: (on: boolean) => void;
+}) {
+  return (
+    <span className="settings-switch">
+      <input
+        id={props.id}
+        className="settings-switch__input"
+        type="checkbox"
+        role="switch"
+        checked={props.checked}
+        disabled={props.disabled}
+        aria-busy={props.busy}
+        aria-describedby={props.describedBy}
+        onChange={(event) => props.onChange(event.target.checked)}
+      />
+      <span className="settings-switch__text" aria-hidden="true">
+        {props.checked ? 'On' : 'Off'}
+      </span>
+    </span>
+  );
+}

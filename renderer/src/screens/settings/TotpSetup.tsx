@@ -5,7 +5,7 @@ import { call, callUnlessCancelled } from '../../api/api.ts';
 import { errorMessage } from '../../api/ipc-error.ts';
 import { toast } from '../../state/toast-store.ts';
 import { Field } from '../../ui/Field.tsx';
-import { ErrorState, Loading } from '../../ui/States.tsx';
+import { ErrorState, FormError, Loading } from '../../ui/States.tsx';
 import { QrCode } from './QrCode.tsx';
 
 type Enrolment = Output<'totp.enrollBegin'>;
@@ -139,11 +139,7 @@ export function TotpSetup() {
           )}
         </div>
       )}
-      {error !== null && (
-        <p className="form-error" role="alert">
-          {error}
-        </p>
-      )}
+      <FormError message={error} />
       {enrolment !== null && (
         <div className="settings-totp">
           <QrCode

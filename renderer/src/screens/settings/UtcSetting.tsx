@@ -3,7 +3,7 @@ import { errorMessage } from '../../api/ipc-error.ts';
 import { useSettings } from '../../state/settings-store.ts';
 import { useNow, useTimeFormat } from '../../time/use-time.ts';
 import { saveSetting } from './save-setting.ts';
-import { SettingRow } from './SettingRow.tsx';
+import { SettingRow, SettingSwitch } from './SettingRow.tsx';
 
 /** The ISO 8601 UTC toggle: every timestamp on every screen follows it at once (the settings store). */
 export function UtcSetting() {
@@ -56,21 +56,13 @@ export function UtcSetting() {
       error={error}
       saved={saved}
     >
-      <span className="settings-switch">
-        <input
-          id={id}
-          className="settings-switch__input"
-          type="checkbox"
-          role="switch"
-          checked={pending ?? utc}
-          aria-busy={busy}
-          aria-describedby={hintId}
-          onChange={(event) => void toggle(event.target.checked)}
-        />
-        <span className="settings-switch__text" aria-hidden="true">
-          {(pending ?? utc) ? 'On' : 'Off'}
-        </span>
-      </span>
+      <SettingSwitch
+        id={id}
+        checked={pending ?? utc}
+        busy={busy}
+        describedBy={hintId}
+        onChange={(on) => void toggle(on)}
+      />
     </SettingRow>
   );
 }

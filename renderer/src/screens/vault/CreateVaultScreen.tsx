@@ -8,6 +8,7 @@ import type { VaultStatus } from '../../state/vault-store.ts';
 import { Field } from '../../ui/Field.tsx';
 import { ImportVaultDialog } from './ImportVaultDialog.tsx';
 import { VaultCard } from './VaultGate.tsx';
+import { FormError } from '../../ui/States.tsx';
 
 /** First run: choose the master password that encrypts the vault. */
 export function CreateVaultScreen(props: { status: VaultStatus }) {
@@ -81,11 +82,7 @@ export function CreateVaultScreen(props: { status: VaultStatus }) {
             </span>
           </span>
         </label>
-        {error !== null && (
-          <p className="form-error" role="alert">
-            {error}
-          </p>
-        )}
+        <FormError message={error} />
         <button type="submit" className="button button--primary button--block" disabled={busy}>
           {busy ? 'Creating…' : 'Create vault'}
         </button>

@@ -1,7 +1,6 @@
 // The integration form's validation as you type: the engine's own schemas, the IP allow list line by
 // line, and edits sending only what changed.
 import { describe, expect, it } from 'vitest';
-import type { Integration } from '../../../../shared/domain/integration.ts';
 import {
   checkAcl,
   editFormState,
@@ -9,26 +8,11 @@ import {
   validateCreate,
   validateEdit,
 } from '../../../../renderer/src/screens/keys/integration-form.ts';
+import { sampleIntegration } from '../../../support/integration-fixtures.ts';
 
 const DEFAULTS = { rotationDays: 365, graceDays: 30 };
 
-const EXISTING: Integration = {
-  id: 'int-1',
-  name: 'Payments',
-  website: null,
-  platform: 'server',
-  ipAcl: ['203.0.113.0/24'],
-  prefix: 'pay_',
-  rotationDays: 90,
-  graceDays: 7,
-  neverExpire: false,
-  enabled: true,
-  notes: null,
-  accepts: 'key-or-secret',
-  rateLimit: null,
-  createdAt: 0,
-  updatedAt: 0,
-};
+const EXISTING = sampleIntegration({ ipAcl: ['203.0.113.0/24'] });
 
 describe('checkAcl', () => {
   it('names every bad line with its number and suggests the network when host bits are set', () => {

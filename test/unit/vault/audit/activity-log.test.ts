@@ -1,17 +1,11 @@
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { generateApiKey } from '../../../../shared/keys/key-format.ts';
 import { redactKeyMaterial } from '../../../../shared/keys/redact.ts';
-import { makeLifecycle } from '../../../support/lifecycle-fixture.ts';
+import { lifecyclesPerTest } from '../../../support/lifecycle-per-test.ts';
 
-const cleanups: (() => void)[] = [];
-afterEach(() => {
-  for (const cleanup of cleanups.splice(0)) {
-    cleanup();
-  }
-});
+const newLifecycle = lifecyclesPerTest();
 function setup(entries = 5) {
-  const made = makeLifecycle();
-  cleanups.push(made.cleanup);
+  const made = newLifecycle();
   for (let i = 0; i < entries; i++) {
     made.clock.advance(1000);
     made.log.append({

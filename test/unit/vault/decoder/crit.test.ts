@@ -2,21 +2,15 @@
 // the vault's own key that lists a critical header parameter the decoder does not understand must
 // not be reported as verified (RFC 7515 §4.1.11: "MUST be understood and processed", else invalid).
 import { CompactSign } from 'jose';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { TokenDecoder } from '../../../../electron/vault/decoder/token-decoder.ts';
 import { SigningKeys } from '../../../../electron/vault/secrets/signing-keys.ts';
-import { makeLifecycle } from '../../../support/lifecycle-fixture.ts';
+import { lifecyclesPerTest } from '../../../support/lifecycle-per-test.ts';
 
-const cleanups: (() => void)[] = [];
-afterEach(() => {
-  for (const cleanup of cleanups.splice(0)) {
-    cleanup();
-  }
-});
+const newLifecycle = lifecyclesPerTest();
 
 async function setup() {
-  const made = makeLifecycle(Date.UTC(2026, 0, 1, 9));
-  cleanups.push(made.cleanup);
+  const made = newLifecycle(Date.UTC(2026, 0, 1, 9));
   const { db, clock, log, verification } = made;
   const signingKeys = new SigningKeys(db, clock, log);
   const decoder = new TokenDecoder({

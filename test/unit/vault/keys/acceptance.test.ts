@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { compileKeyFacts, DAY_MS, keyAcceptance, keyFactsOf } from '../../../../shared/keys/acceptance.ts';
 import type { Acceptance } from '../../../../shared/keys/acceptance.ts';
 import { generateApiKey } from '../../../../shared/keys/key-format.ts';
@@ -9,19 +9,10 @@ import { TokenDecoder } from '../../../../electron/vault/decoder/token-decoder.t
 import type { KeyCheck } from '../../../../electron/vault/keys/key-verification.ts';
 import type { VaultKeys } from '../../../../electron/vault/keys/vault-keys.ts';
 import { makeLifecycle } from '../../../support/lifecycle-fixture.ts';
+import { lifecyclesPerTest } from '../../../support/lifecycle-per-test.ts';
 
 const actor = { actor: 'owner' };
-const cleanups: (() => void)[] = [];
-afterEach(() => {
-  for (const cleanup of cleanups.splice(0)) {
-    cleanup();
-  }
-});
-function setup() {
-  const made = makeLifecycle();
-  cleanups.push(made.cleanup);
-  return made;
-}
+const setup = lifecyclesPerTest();
 
 /** What a verifier would answer, as `{accepted}` or `{code}`. */
 function outcome(result: Acceptance | KeyCheck): { accepted: true } | { code: string } {

@@ -1,20 +1,10 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { codeOf } from '../../../support/checks.ts';
 import { DAY_MS } from '../../../../electron/vault/keys/key-lifecycle.ts';
-import { makeLifecycle } from '../../../support/lifecycle-fixture.ts';
+import { lifecyclesPerTest } from '../../../support/lifecycle-per-test.ts';
 
 const actor = { actor: 'owner' };
-const cleanups: (() => void)[] = [];
-afterEach(() => {
-  for (const cleanup of cleanups.splice(0)) {
-    cleanup();
-  }
-});
-function setup() {
-  const made = makeLifecycle();
-  cleanups.push(made.cleanup);
-  return made;
-}
+const setup = lifecyclesPerTest();
 function accepted(
   verification: ReturnType<typeof setup>['verification'],
   keyId: string,

@@ -1,28 +1,22 @@
 import fc from 'fast-check';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { KeyTableSort } from '../../../../shared/domain/key-table.ts';
 import { IntegrationSearch } from '../../../../electron/vault/keys/integration-search.ts';
 import { IntegrationsRepo } from '../../../../electron/vault/keys/integrations.repo.ts';
 import type { KeyChange } from '../../../../electron/vault/keys/key-change.ts';
 import { createVaultKeys } from '../../../../electron/vault/keys/vault-keys.ts';
 import { KeyTable } from '../../../../electron/vault/keys/key-table.ts';
-import { makeLifecycle } from '../../../support/lifecycle-fixture.ts';
+import { lifecyclesPerTest } from '../../../support/lifecycle-per-test.ts';
 
 // The key table and the integration search index update from change events (only the integrations
 // a change names are read again) instead of rebuilding from every row. Whatever happens, what they
 // show must be what a fresh build from the database shows.
 
 const DAY = 86_400_000;
-const cleanups: (() => void)[] = [];
-afterEach(() => {
-  for (const cleanup of cleanups.splice(0)) {
-    cleanup();
-  }
-});
+const newLifecycle = lifecyclesPerTest();
 
 function setup() {
-  const made = makeLifecycle();
-  cleanups.push(made.cleanup);
+  const made = newLifecycle();
   const changes: KeyChange[] = [];
   const keys = createVaultKeys({
     db: made.db,

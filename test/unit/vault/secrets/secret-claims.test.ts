@@ -1,5 +1,5 @@
 import { decodeJwt, decodeProtectedHeader } from 'jose';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SecretMinter } from '../../../../electron/vault/secrets/secret-minter.ts';
 import { SigningKeys } from '../../../../electron/vault/secrets/signing-keys.ts';
 import {
@@ -7,19 +7,13 @@ import {
   secretHeaderSchema,
   vaultIdOfIssuer,
 } from '../../../../shared/jwt/secret-claims.ts';
-import { makeLifecycle } from '../../../support/lifecycle-fixture.ts';
+import { lifecyclesPerTest } from '../../../support/lifecycle-per-test.ts';
 
-const cleanups: (() => void)[] = [];
-afterEach(() => {
-  for (const cleanup of cleanups.splice(0)) {
-    cleanup();
-  }
-});
+const newLifecycle = lifecyclesPerTest();
 
 describe('a minted Secret matches the shared wire schema', () => {
   it('header and claims parse, and name the vault, the integration and its active key', async () => {
-    const made = makeLifecycle();
-    cleanups.push(made.cleanup);
+    const made = newLifecycle();
     const { db, clock, log, lifecycle, integrations } = made;
     const vaultId = '11111111-2222-4333-8444-555555555555';
     const minter = new SecretMinter({

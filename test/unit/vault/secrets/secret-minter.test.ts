@@ -1,20 +1,14 @@
 import { SignJWT, importJWK, jwtVerify } from 'jose';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SecretMinter, secretIssuer } from '../../../../electron/vault/secrets/secret-minter.ts';
 import { SigningKeys } from '../../../../electron/vault/secrets/signing-keys.ts';
-import { makeLifecycle } from '../../../support/lifecycle-fixture.ts';
+import { lifecyclesPerTest } from '../../../support/lifecycle-per-test.ts';
 
 const VAULT_ID = '5b0f3c1e-8a4d-4f2b-9e7a-1c2d3e4f5a6b';
-const cleanups: (() => void)[] = [];
-afterEach(() => {
-  for (const cleanup of cleanups.splice(0)) {
-    cleanup();
-  }
-});
+const newLifecycle = lifecyclesPerTest();
 
 function setup() {
-  const made = makeLifecycle();
-  cleanups.push(made.cleanup);
+  const made = newLifecycle();
   const signingKeys = new SigningKeys(made.db, made.clock, made.log);
   const minter = new SecretMinter({
     lifecycle: made.lifecycle,
