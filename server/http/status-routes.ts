@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { MAX_SECRET_LIFETIME_SECONDS } from '../verify/verify-credential.ts';
 import type { ServerContext } from './context.ts';
 
 const statusSchema = {
@@ -134,14 +135,22 @@ export function registerStatusRoutes(app: FastifyInstance, context: ServerContex
       },
     },
     () => ({
-      keys: context.index.signingKeys().map((key) => ({
-        kty: 'OKP',
-        crv: 'Ed25519',
-        x: key.facts.x,
-        kid: key.facts.kid,
-        alg: 'EdDSA',
-        use: 'sig',
-      })),
+      // A retired key stays while Secrets it signed may still be valid (at most the longest lifetime).
+      keys: context.index
+        .signingKeys()
+        .filter(
+          (key) =>
+            (key.facts.retiredAt ?? null) === null ||
+            context.now() < (key.facts.retiredAt as number) + MAX_SECRET_LIFETIME_SECONDS * 1000,
+        )
+        .map((key) => ({
+          kty: 'OKP',
+          crv: 'Ed25519',
+          x: key.facts.x,
+          kid: key.facts.kid,
+          alg: 'EdDSA',
+          use: 'sig',
+        })),
     }),
   );
 }

@@ -74,6 +74,12 @@ export const MIGRATIONS: readonly Migration[] = [
     name: 'request log without the per-key index',
     statements: [`DROP INDEX request_log_key`],
   },
+  {
+    // A signing key the vault rotated away from: Secrets it signed after then are forged.
+    version: 3,
+    name: 'signing keys know when they were retired',
+    statements: [`ALTER TABLE signing_keys ADD COLUMN retired_at BIGINT`],
+  },
 ];
 
 /** The schema version this build expects. */

@@ -44,7 +44,7 @@ const KEY_COLUMNS = [
   'ended_at',
   'revision',
 ] as const;
-const SIGNING_KEY_COLUMNS = ['kid', 'x', 'created_at', 'revision'] as const;
+const SIGNING_KEY_COLUMNS = ['kid', 'x', 'created_at', 'retired_at', 'revision'] as const;
 
 interface IntegrationRow {
   integration_id: string;
@@ -172,10 +172,14 @@ export class SqlStorage implements Storage {
           options.withoutKeys === true
             ? []
             : await tx.all<KeyRow>('SELECT * FROM keys WHERE revision > ?', [revision]);
-        const signing = await tx.all<{ kid: string; x: string; created_at: number }>(
-          'SELECT kid, x, created_at FROM signing_keys WHERE revision > ? ORDER BY kid',
-          [revision],
-        );
+        const signing = await tx.all<{
+          kid: string;
+          x: string;
+          created_at: number;
+          retired_at: number | null;
+        }>('SELECT kid, x, created_at, retired_at FROM signing_keys WHERE revision > ? ORDER BY kid', [
+          revision,
+        ]);
         const removed =
           revision === 0
             ? []
@@ -200,7 +204,12 @@ export class SqlStorage implements Storage {
                 : (JSON.parse(row.rate_limit) as PublishedIntegration['rateLimit']),
           })),
           keys: keys.map(toKeyFacts),
-          signingKeys: signing.map((row) => ({ kid: row.kid, x: row.x, createdAt: Number(row.created_at) })),
+          signingKeys: signing.map((row) => ({
+            kid: row.kid,
+            x: row.x,
+            createdAt: Number(row.created_at),
+            retiredAt: row.retired_at === null ? null : Number(row.retired_at),
+          })),
           removedIntegrations: removed.filter((row) => row.kind === 'integration').map((row) => row.id),
           removedKeys: removed.filter((row) => row.kind === 'key').map((row) => row.id),
           removedSigningKeys: removed.filter((row) => row.kind === 'signing-key').map((row) => row.id),
@@ -386,7 +395,7 @@ export class SqlStorage implements Storage {
       SIGNING_KEY_COLUMNS,
       [...signingKeys.values()]
         .filter((value) => value !== null)
-        .map((value) => [value.kid, value.x, value.createdAt, revision]),
+        .map((value) => [value.kid, value.x, value.createdAt, value.retiredAt ?? null, revision]),
       upsert(SIGNING_KEY_COLUMNS, 'kid'),
     );
     if (batch.snapshot) {

@@ -1,6 +1,7 @@
 import { verify as verifySignature } from 'node:crypto';
 import { keyAcceptance, type RefusalCode } from '../../shared/keys/acceptance.ts';
 import { parseApiKey } from '../../shared/keys/key-format.ts';
+import { SETTING_LIMITS } from '../../shared/domain/settings.ts';
 import { secretClaimsSchema, secretHeaderSchema } from '../../shared/jwt/secret-claims.ts';
 import type { IndexedKey, KeyIndex } from './key-index.ts';
 import { nodeLookupDigest } from './node-lookup-hash.ts';
@@ -10,6 +11,9 @@ export const MAX_CREDENTIAL_LENGTH = 8192;
 
 /** How far a Secret's `nbf` may be ahead of the server's clock (clock skew between machines). */
 export const NBF_LEEWAY_SECONDS = 60;
+
+/** The longest a Secret a vault mints lives (`secretLifetimeHours` at most), in seconds. */
+export const MAX_SECRET_LIFETIME_SECONDS = SETTING_LIMITS.secretLifetimeHours.max * 3600;
 
 /** What a verification decided. */
 export type VerifyOutcome =
@@ -129,6 +133,16 @@ function verifySecret(index: KeyIndex, token: string, now: number, clientIp: str
   const claims = secretClaimsSchema.safeParse(decodeJson(payloadPart));
   if (!claims.success) {
     return refuse('KEY_MALFORMED', 'the Secret is signed but its claims are not a Keyward Secret');
+  }
+  // Signed by a published key, yet not minted by a vault: a vault never mints a Secret that lives
+  // longer than the longest lifetime, nor signs with a key after rotating away from it. Either is a
+  // signing key used outside its vault (e.g. a leaked retired key) to stretch a Secret's life.
+  if (claims.data.exp - claims.data.iat > MAX_SECRET_LIFETIME_SECONDS) {
+    return refuse('BAD_SIGNATURE', 'the Secret lives longer than a vault ever mints one');
+  }
+  const retiredAt = signingKey.facts.retiredAt ?? null;
+  if (retiredAt !== null && claims.data.iat > retiredAt / 1000 + NBF_LEEWAY_SECONDS) {
+    return refuse('BAD_SIGNATURE', 'the Secret was signed after its signing key was retired');
   }
   const seconds = now / 1000;
   if (seconds >= claims.data.exp) {

@@ -52,6 +52,12 @@ export const publishedSigningKeySchema = z.strictObject({
   kid: z.string().min(1).max(200),
   x: z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'x must be 32 bytes in unpadded base64url'),
   createdAt: z.number().int().min(0),
+  /**
+   * When the vault rotated away from this key (epoch ms), or null while it is current. A server
+   * refuses Secrets this key signed after then (it signs none: they are forged), and drops the key
+   * once every Secret it signed has expired. Absent (older desktops) counts as null.
+   */
+  retiredAt: z.number().int().min(0).nullable().optional(),
 });
 
 /** See {@link publishedSigningKeySchema}. */

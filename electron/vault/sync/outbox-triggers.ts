@@ -15,6 +15,7 @@ export const OUTBOX_TRIGGERS = [
   'sync_key_update',
   'sync_key_delete',
   'sync_signing_key_insert',
+  'sync_signing_key_retire',
   'sync_signing_key_delete',
 ] as const;
 
@@ -50,6 +51,9 @@ const OUTBOX_TRIGGERS_SQL = `
     BEGIN INSERT INTO sync_outbox (op) VALUES (json_object('op', 'deleteKey', 'keyId', OLD.id)); END;
 
   CREATE TRIGGER sync_signing_key_insert AFTER INSERT ON signing_keys
+    BEGIN INSERT INTO sync_outbox (op) VALUES (${putSigningKeySql('NEW')}); END;
+  CREATE TRIGGER sync_signing_key_retire AFTER UPDATE OF retired_at ON signing_keys WHEN
+      NEW.retired_at IS NOT OLD.retired_at
     BEGIN INSERT INTO sync_outbox (op) VALUES (${putSigningKeySql('NEW')}); END;
   CREATE TRIGGER sync_signing_key_delete AFTER DELETE ON signing_keys
     BEGIN INSERT INTO sync_outbox (op) VALUES (json_object('op', 'deleteSigningKey', 'kid', OLD.kid)); END;

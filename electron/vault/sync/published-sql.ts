@@ -38,10 +38,14 @@ export function putKeySql(row: string): string {
     'endedAt', ${row}.ended_at))`;
 }
 
-/** `{"op":"putSigningKey","signingKey":{kid,x,createdAt}}` from a `signing_keys` row (public half only). */
+/**
+ * `{"op":"putSigningKey","signingKey":{kid,x,createdAt,retiredAt}}` from a `signing_keys` row
+ * (public half only; `retiredAt` null while the key is current).
+ */
 export function putSigningKeySql(row: string): string {
   return `json_object('op', 'putSigningKey', 'signingKey', json_object(
     'kid', ${row}.kid,
     'x', json_extract(${row}.public_jwk, '$.x'),
-    'createdAt', ${row}.created_at))`;
+    'createdAt', ${row}.created_at,
+    'retiredAt', ${row}.retired_at))`;
 }

@@ -67,7 +67,8 @@ describe.each(kinds)('server storage on %s', (kind) => {
     expect(all.keys.sort((x, y) => x.keyId.localeCompare(y.keyId))).toEqual(
       [a.facts, b.facts].sort((x, y) => x.keyId.localeCompare(y.keyId)),
     );
-    expect(all.signingKeys).toEqual([{ kid: 'k1', x: 'A'.repeat(43), createdAt: 1 }]);
+    // A signing key published by an older desktop (no retiredAt) reads as current.
+    expect(all.signingKeys).toEqual([{ kid: 'k1', x: 'A'.repeat(43), createdAt: 1, retiredAt: null }]);
 
     const revoked = { ...a.facts, status: 'revoked' as const, endedAt: 2000 };
     expect(
@@ -75,6 +76,10 @@ describe.each(kinds)('server storage on %s', (kind) => {
         batch([
           { op: 'putKey', key: revoked },
           { op: 'deleteKey', keyId: b.facts.keyId },
+          {
+            op: 'putSigningKey',
+            signingKey: { kid: 'k1', x: 'A'.repeat(43), createdAt: 1, retiredAt: 1500 },
+          },
         ]),
         {
           deviceId: null,
@@ -86,6 +91,7 @@ describe.each(kinds)('server storage on %s', (kind) => {
     expect(since.keys).toEqual([revoked]);
     expect(since.removedKeys).toEqual([b.facts.keyId]);
     expect(since.integrations).toEqual([]);
+    expect(since.signingKeys).toEqual([{ kid: 'k1', x: 'A'.repeat(43), createdAt: 1, retiredAt: 1500 }]);
   });
 
   it('answers a retried batch id with its first revision and changes nothing', async () => {

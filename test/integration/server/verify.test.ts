@@ -1,3 +1,4 @@
+import type { KeyObject } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { KeywardServer, type KeywardServerOptions } from '../../../server/keyward-server.ts';
@@ -221,6 +222,57 @@ describe('/v1/verify on the embedded server', () => {
     expect(
       (await verify(instance, { authorization: `Bearer ${revokedSecret}` })).headers['x-keyward-code'],
     ).toBe('KEY_REVOKED');
+  });
+
+  it("Secrets: a retired signing key's own Secrets verify; one it signed after retirement, or one living longer than a vault mints, does not", async () => {
+    const retired = newSigningKey();
+    const retiredAt = NOW - 3 * 3_600_000;
+    await storage.applyBatch(
+      batch([
+        {
+          op: 'putSigningKey',
+          signingKey: { kid: retired.kid, x: retired.x, createdAt: NOW - 9 * DAY, retiredAt },
+        },
+      ]),
+      { deviceId: null, now: NOW },
+    );
+    const instance = await server();
+    const secret = (key: { kid: string; privateKey: KeyObject }, iat: number, lifetimeSeconds?: number) =>
+      mintSecret(key, {
+        integrationId: secretOnly.integrationId,
+        keyId: secretOnlyKey.facts.keyId,
+        key: secretOnlyKey.material,
+        iat,
+        ...(lifetimeSeconds === undefined ? {} : { lifetimeSeconds }),
+      });
+    const code = async (token: string) =>
+      (await verify(instance, { authorization: `Bearer ${token}` })).headers['x-keyward-code'] ?? 'OK';
+    const seconds = (ms: number) => Math.floor(ms / 1000);
+    // Minted before the rotation, still within its 24 h: accepted.
+    expect(await code(secret(retired, seconds(retiredAt) - 3600))).toBe('OK');
+    // Signed with the retired key after the rotation (a vault never does): forged.
+    expect(await code(secret(retired, seconds(retiredAt) + 600))).toBe('BAD_SIGNATURE');
+    // A lifetime no vault mints (over 7 days), with the current key: forged.
+    expect(await code(secret(signing, seconds(NOW) - 60, 8 * 86_400))).toBe('BAD_SIGNATURE');
+    expect(await code(secret(signing, seconds(NOW) - 60, 7 * 86_400))).toBe('OK');
+    // The JWKS keeps a retired key while its Secrets may live (7 days at most), then drops it.
+    const kids = async (at: number) => {
+      const later = await server({ now: () => at });
+      const jwks = (await later.app.inject({ url: '/v1/jwks.json' })).json<{ keys: { kid: string }[] }>();
+      return jwks.keys.map((key) => key.kid).sort();
+    };
+    expect(await kids(NOW)).toEqual([signing.kid, retired.kid].sort());
+    expect(await kids(retiredAt + 7 * DAY + 1)).toEqual([signing.kid]);
+    // The vault deleting the key takes it off the server at once (and leaves the other tests as they were).
+    await storage.applyBatch(batch([{ op: 'deleteSigningKey', kid: retired.kid }]), {
+      deviceId: null,
+      now: NOW,
+    });
+    const after = await server();
+    expect(
+      (await verify(after, { authorization: `Bearer ${secret(retired, seconds(retiredAt) - 3600)}` }))
+        .headers['x-keyward-code'],
+    ).toBe('BAD_SIGNATURE');
   });
 
   it('reads X-Forwarded-For / X-Real-IP only from a trusted proxy', async () => {

@@ -155,7 +155,13 @@ describe('connecting a vault to a Keyward server and publishing', () => {
     const before = kinds().length;
     await engine.jwks(); // the first signing key
     await made.internals().signingKeys.rotate({ actor: 'test' });
-    expect(kinds().slice(before)).toEqual(['putSigningKey', 'putSigningKey']);
+    // The first key, its retirement (the server then refuses Secrets it signs later), the new key.
+    expect(kinds().slice(before)).toEqual(['putSigningKey', 'putSigningKey', 'putSigningKey']);
+    const published = outboxOps(engine)
+      .slice(before)
+      .map((op) => op.signingKey as { kid: string; retiredAt: number | null });
+    expect(published[1]).toMatchObject({ kid: published[0]?.kid, retiredAt: made.clock.now() });
+    expect(published[2]?.retiredAt).toBeNull();
     // The scheduler's due steps: the grace key of the revoke expires.
     made.clock.advance(4 * 86_400_000);
     engine.catchUp('resume');

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { KeywardEngine } from '../../../electron/vault/keyward-engine.ts';
+import { OUTBOX_TRIGGERS } from '../../../electron/vault/sync/outbox-triggers.ts';
 import { engineInternals } from '../../support/engine-internals.ts';
 import { outboxOps, outboxTriggers, startTestServer } from '../../support/sync-fixtures.ts';
 import { createTestEngine } from '../../support/temp-engine.ts';
@@ -47,13 +48,13 @@ describe('exports leave the server connection behind; backups keep it', () => {
     // A change not yet published: the outbox holds it.
     engine.createIntegration({ name: 'Maps', platform: 'web' });
     expect(outboxOps(engine).length).toBeGreaterThan(0);
-    expect(syncRows(engine)).toMatchObject({ connection: 1, deviceKey: 1, triggers: 8 });
+    expect(syncRows(engine)).toMatchObject({ connection: 1, deviceKey: 1, triggers: OUTBOX_TRIGGERS.length });
 
     const moved = join(dir, 'moved.kwexport');
     engine.exportTo(moved);
     // The export changed nothing here.
     expect(engine.serverStatus()).toMatchObject({ state: 'waiting', server: { deviceId } });
-    expect(syncRows(engine)).toMatchObject({ connection: 1, deviceKey: 1, triggers: 8 });
+    expect(syncRows(engine)).toMatchObject({ connection: 1, deviceKey: 1, triggers: OUTBOX_TRIGGERS.length });
 
     const other = made.another(join(dir, 'elsewhere', 'k.vault'));
     cleanups.push(() => other.lock());
@@ -79,7 +80,7 @@ describe('exports leave the server connection behind; backups keep it', () => {
     const joined = await other.connectServer({ url: server.base, code: await server.code() });
     expect(joined).toMatchObject({ state: 'up-to-date' });
     expect(joined.server?.deviceId).not.toBe(deviceId);
-    expect(syncRows(other)).toMatchObject({ triggers: 8 });
+    expect(syncRows(other)).toMatchObject({ triggers: OUTBOX_TRIGGERS.length });
     // A backup made before it connected restores not connected: no triggers, nothing queued.
     other.lock();
     await other.restoreBackup(unconnectedBackup.name, PASSWORD);
@@ -94,7 +95,7 @@ describe('exports leave the server connection behind; backups keep it', () => {
     await engine.unlockWithPassword(PASSWORD);
     expect(engine.serverStatus()).toMatchObject({ server: { deviceId, url: server.base } });
     expect(engine.serverStatus().state).not.toBe('not-connected');
-    expect(syncRows(engine)).toMatchObject({ connection: 1, deviceKey: 1, triggers: 8 });
+    expect(syncRows(engine)).toMatchObject({ connection: 1, deviceKey: 1, triggers: OUTBOX_TRIGGERS.length });
     // ... and so its changes still queue for the server.
     const queued = outboxOps(engine).length;
     engine.createIntegration({ name: 'After restore', platform: 'server' });

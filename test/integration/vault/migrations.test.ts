@@ -9,7 +9,7 @@ import type { Migration } from '../../../electron/vault/db/migration.ts';
 import { MIGRATIONS } from '../../../electron/vault/db/migrations/index.ts';
 import { openVaultDatabase } from '../../../electron/vault/db/open-database.ts';
 import type { SqliteDatabase } from '../../../electron/vault/db/sqlite.ts';
-import { OUTBOX_TRIGGERS } from '../../../electron/vault/sync/outbox-triggers.ts';
+import { createOutboxTriggers, OUTBOX_TRIGGERS } from '../../../electron/vault/sync/outbox-triggers.ts';
 import { codeOf, folderSnapshot } from '../../support/checks.ts';
 import { makeTempDir } from '../../support/temp-vault.ts';
 
@@ -149,7 +149,7 @@ describe('upgrading to the latest schema', () => {
 
   it('version 4 → 5, not connected: the always-on outbox triggers are gone; writes queue nothing', () => {
     const { db } = databaseAtVersion(4);
-    expect(syncTriggers(db)).toHaveLength(OUTBOX_TRIGGERS.length);
+    expect(syncTriggers(db)).toHaveLength(8); // 0004's always-on triggers
     migrate(db);
     expect(syncTriggers(db)).toEqual([]);
     addIntegration(db, 'i1');
@@ -185,6 +185,35 @@ describe('upgrading to the latest schema', () => {
       })(),
     ).toThrow('rolled back');
     expect(outbox(db)).toHaveLength(4);
+  });
+
+  it("version 5 → 6, connected: the outbox triggers come back with the one that publishes a signing key's retirement", () => {
+    const { db } = databaseAtVersion(5);
+    db.prepare(
+      `INSERT INTO server_connection (id, url, device_id, device_name, connected_at) VALUES (1, 'http://127.0.0.1:1', 'd1', 'Laptop', 1)`,
+    ).run();
+    createOutboxTriggers(db);
+    db.exec('DROP TRIGGER sync_signing_key_retire'); // what 0005 made: no trigger for a retirement
+    db.prepare(
+      `INSERT INTO signing_keys (kid, private_jwk, public_jwk, created_at) VALUES ('k1', '{}', '{"x":"pub"}', 1)`,
+    ).run();
+    migrate(db);
+    expect(syncTriggers(db)).toEqual([...OUTBOX_TRIGGERS].sort());
+    db.prepare('UPDATE signing_keys SET last_secret_expires_at = 9').run(); // not published
+    db.prepare('UPDATE signing_keys SET retired_at = 5000').run();
+    const ops = (db.prepare('SELECT op FROM sync_outbox ORDER BY seq').pluck().all() as string[]).map(
+      (op) => JSON.parse(op) as unknown,
+    );
+    expect(ops).toEqual([
+      { op: 'putSigningKey', signingKey: { kid: 'k1', x: 'pub', createdAt: 1, retiredAt: null } },
+      { op: 'putSigningKey', signingKey: { kid: 'k1', x: 'pub', createdAt: 1, retiredAt: 5000 } },
+    ]);
+  });
+
+  it('version 5 → 6, not connected: no triggers', () => {
+    const { db } = databaseAtVersion(5);
+    migrate(db);
+    expect(syncTriggers(db)).toEqual([]);
   });
 
   it('a file already at the latest version is not written by migrating again', () => {
