@@ -80,6 +80,14 @@ export const MIGRATIONS: readonly Migration[] = [
     name: 'signing keys know when they were retired',
     statements: [`ALTER TABLE signing_keys ADD COLUMN retired_at BIGINT`],
   },
+  {
+    // One row per second, key, integration, outcome, client IP and instance, counting the
+    // verifications alike (server/log/request-log.ts): a gateway's client calls with the same key
+    // from the same address many times a second, and each row costs index upkeep on insert.
+    version: 4,
+    name: 'request log rows count their calls',
+    statements: [`ALTER TABLE request_log ADD COLUMN calls INTEGER NOT NULL DEFAULT 1`],
+  },
 ];
 
 /** The schema version this build expects. */

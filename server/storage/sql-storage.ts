@@ -101,10 +101,10 @@ const REQUEST_LOG_SLICE = 250;
 
 /** The request log's multi-row INSERT of `rows` rows. */
 const requestLogInsert = (rows: number): string =>
-  `INSERT INTO request_log (at, key_id, integration_id, outcome, client_ip, instance) VALUES ${new Array<string>(
+  `INSERT INTO request_log (at, key_id, integration_id, outcome, client_ip, instance, calls) VALUES ${new Array<string>(
     rows,
   )
-    .fill('(?, ?, ?, ?, ?, ?)')
+    .fill('(?, ?, ?, ?, ?, ?, ?)')
     .join(', ')}`;
 
 const REQUEST_LOG_INSERT = requestLogInsert(REQUEST_LOG_SLICE);
@@ -572,6 +572,7 @@ export class SqlStorage implements Storage {
             entry.outcome,
             entry.clientIp,
             entry.instance,
+            entry.calls ?? 1,
           );
         }
         await tx.run(
@@ -609,8 +610,9 @@ export class SqlStorage implements Storage {
       outcome: string;
       client_ip: string;
       instance: string;
+      calls: number;
     }>(
-      `SELECT at, key_id, integration_id, outcome, client_ip, instance FROM request_log
+      `SELECT at, key_id, integration_id, outcome, client_ip, instance, calls FROM request_log
        ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY at DESC, id DESC LIMIT ?`,
       params,
     );
@@ -621,6 +623,7 @@ export class SqlStorage implements Storage {
       outcome: row.outcome,
       clientIp: row.client_ip,
       instance: row.instance,
+      calls: Number(row.calls),
     }));
   }
 
@@ -639,13 +642,13 @@ export class SqlStorage implements Storage {
             [integrationId],
           ),
           await tx.all<{ key_id: string; bucket: number; calls: number }>(
-            `SELECT key_id, CAST((at - ?) / ${DAY_MS} AS INTEGER) AS bucket, COUNT(*) AS calls FROM request_log
+            `SELECT key_id, CAST((at - ?) / ${DAY_MS} AS INTEGER) AS bucket, SUM(calls) AS calls FROM request_log
              WHERE integration_id = ? AND outcome = 'OK' AND key_id IS NOT NULL AND at >= ? AND at < ?
              GROUP BY key_id, bucket`,
             [since, integrationId, since, until],
           ),
           await tx.all<{ key_id: string; calls: number }>(
-            `SELECT key_id, COUNT(*) AS calls FROM request_log
+            `SELECT key_id, SUM(calls) AS calls FROM request_log
              WHERE integration_id = ? AND key_id IS NOT NULL AND at >= ? AND at < ? GROUP BY key_id`,
             [integrationId, until - DAY_MS, until],
           ),
@@ -681,7 +684,13 @@ export class SqlStorage implements Storage {
       integrationId,
       until,
       keys: [...usage.values()],
-      recent: recent.map(({ at, keyId, outcome, clientIp }) => ({ at, keyId, outcome, clientIp })),
+      recent: recent.map(({ at, keyId, outcome, clientIp, calls = 1 }) => ({
+        at,
+        keyId,
+        outcome,
+        clientIp,
+        ...(calls > 1 ? { calls } : {}),
+      })),
     };
   }
 

@@ -59,8 +59,12 @@ export interface EnrolmentCodeRecord {
   expiresAt: number;
 }
 
-/** One verification, as the request log keeps it. */
+/**
+ * Verifications as the request log keeps them: one row per second, key, integration, outcome,
+ * client IP and instance, with how many such verifications there were (`calls`).
+ */
 export interface RequestLogEntry {
+  /** The first of these verifications (epoch ms); the others came within the same second. */
   at: number;
   keyId: string | null;
   integrationId: string | null;
@@ -68,6 +72,8 @@ export interface RequestLogEntry {
   outcome: string;
   clientIp: string;
   instance: string;
+  /** How many verifications the row stands for (1 when absent on a write). */
+  calls?: number;
 }
 
 /**

@@ -41,6 +41,11 @@ export const usageCallSchema = z.strictObject({
   /** `OK` or a refusal code (`KEY_REVOKED`, `RATE_LIMITED`, …). */
   outcome: z.string().min(1).max(40),
   clientIp: z.string().min(1).max(64),
+  /**
+   * How many such calls (same key, outcome and address) came within the second from `at`; absent
+   * for one. The server's request log counts a burst of alike calls in one entry.
+   */
+  calls: z.number().int().min(2).optional(),
 });
 
 /** See {@link usageCallSchema}. */

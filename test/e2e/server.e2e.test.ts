@@ -539,11 +539,13 @@ describe.skipIf(!gatewayAvailable('nginx'))('desktop → server → nginx walk-t
     await recent.getByText('Refused — key revoked').first().waitFor();
     await recent.getByText('Refused — IP not allowed').first().waitFor();
     await recent.getByText('127.0.3.99').first().waitFor();
-    expect(await recent.getByText('Accepted').count()).toBeGreaterThanOrEqual(3);
+    // Alike calls within a second are one row (× N), so rows are not calls: the sparkline counts them.
+    expect(await recent.getByText('Accepted').count()).toBeGreaterThanOrEqual(1);
     const sparkline = usage.getByTestId('usage-key').filter({ hasText: active?.masked ?? '' });
-    expect(await sparkline.getByTestId('usage-sparkline-text').textContent()).toMatch(
-      /^[1-9]\d* accepted calls? in the last 30 days/,
+    const accepted = /^(\d+) accepted calls? in the last 30 days/.exec(
+      (await sparkline.getByTestId('usage-sparkline-text').textContent()) ?? '',
     );
+    expect(Number(accepted?.[1])).toBeGreaterThanOrEqual(3);
     await checkA11y(page, 'aside.details');
     await dismissToasts(page);
     await usage.getByRole('heading', { name: 'Recent calls' }).scrollIntoViewIfNeeded();

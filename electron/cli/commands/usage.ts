@@ -14,7 +14,7 @@ Usage of one integration's keys as the connected Keyward server logged it (INTEG
 an id): per key, when it was last used, a ${USAGE_DAYS}-day sparkline of accepted calls (oldest day left)
 and its calls in the last 24 h; the most recent calls with time, client IP, key and outcome (OK,
 or the refusal: KEY_REVOKED, IP_NOT_ALLOWED, RATE_LIMITED, … — e.g. someone still calling with a
-revoked key). During a grace period, the old key's last call and its calls in the last 24 h; when it
+revoked key; alike calls within one second are one line, ×N). During a grace period, the old key's last call and its calls in the last 24 h; when it
 has had none for a day, \`keyward keys end-grace KEY_ID\` ends its grace now. Also brings the vault's
 "last used" up to date. Without a server: exit 5 (NOT_CONNECTED).
 
@@ -24,7 +24,8 @@ has had none for a day, \`keyward keys end-grace KEY_ID\` ends its grace now. Al
             "daily":[0,…,12] (${USAGE_DAYS} days, oldest first),"callsLast24h":12}],
    "grace":[{"keyId":"…","masked":"…","graceEndsAt":"…","lastCallAt":"…"|null,"callsLast24h":0,
              "canEndGrace":true}],
-   "recent":[{"at":"…","clientIp":"203.0.113.7","keyId":"…"|null,"masked":"…"|null,"outcome":"OK"}]}`;
+   "recent":[{"at":"…","clientIp":"203.0.113.7","keyId":"…"|null,"masked":"…"|null,"outcome":"OK",
+              "calls":1 (alike calls within that second, counted once)}]}`;
 
 const BLOCKS = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
 
@@ -148,7 +149,7 @@ export async function runUsage(context: CommandContext, ref: string): Promise<Co
           context.wide ? time.at(call.at) : time.short(call.at),
           call.clientIp,
           call.keyId === null ? NONE : (maskedOf.get(call.keyId) ?? call.keyId),
-          call.outcome,
+          call.calls === undefined ? call.outcome : `${call.outcome} ×${call.calls}`,
         ]),
         context.wide ? {} : { maxWidth: TERMINAL_WIDTH, flex: [2] },
       ),
@@ -182,6 +183,7 @@ export async function runUsage(context: CommandContext, ref: string): Promise<Co
         keyId: call.keyId,
         masked: call.keyId === null ? null : (maskedOf.get(call.keyId) ?? null),
         outcome: call.outcome,
+        calls: call.calls ?? 1,
       })),
     },
     lines,

@@ -219,7 +219,7 @@ describe('refusals before anything is asked or sent (in-process)', () => {
         },
       ],
       recent: [
-        { at: now - 60_000, keyId: newId, outcome: 'OK', clientIp: '203.0.113.7' },
+        { at: now - 60_000, keyId: newId, outcome: 'OK', clientIp: '203.0.113.7', calls: 3 },
         { at: now - 120_000, keyId: null, outcome: 'KEY_UNKNOWN', clientIp: '198.51.100.9' },
       ],
     });
@@ -235,7 +235,7 @@ describe('refusals before anything is asked or sent (in-process)', () => {
       /^Old key in grace: kw_\w{5}…, accepted until .+Z\.\n {2}Last call .+Z \(1 h ago\); 2 calls in the last 24 h\.$/m,
     );
     expect(busy.stdout).not.toContain('end-grace');
-    expect(busy.stdout).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\dZ +203\.0\.113\.7 +kw_\w{5}… +OK$/m);
+    expect(busy.stdout).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\dZ +203\.0\.113\.7 +kw_\w{5}… +OK ×3$/m);
     expect(busy.stdout).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\dZ +198\.51\.100\.9 +— +KEY_UNKNOWN$/m);
     for (const line of busy.stdout.split('\n')) {
       expect([...line].length, line).toBeLessThanOrEqual(80);
@@ -257,6 +257,7 @@ describe('refusals before anything is asked or sent (in-process)', () => {
         keyId: newId,
         masked: expect.stringMatching(/^kw_/) as unknown,
         outcome: 'OK',
+        calls: 3,
       },
       {
         at: expect.stringMatching(/Z$/) as unknown,
@@ -264,6 +265,7 @@ describe('refusals before anything is asked or sent (in-process)', () => {
         keyId: null,
         masked: null,
         outcome: 'KEY_UNKNOWN',
+        calls: 1,
       },
     ]);
     const keys = json['keys'] as { id: string; daily: number[]; lastUsedAt: string | null }[];

@@ -146,7 +146,8 @@ describe('the device API of a Keyward server', () => {
         callsLast24h: 3,
       },
     ]);
-    expect(usage.recent).toHaveLength(3);
+    // Alike calls within a second are one entry that counts them.
+    expect(usage.recent.reduce((sum, entry) => sum + (entry.calls ?? 1), 0)).toBe(3);
     expect(
       usage.recent.every((entry) => entry.outcome === 'IP_NOT_ALLOWED' && entry.clientIp === '127.0.0.1'),
     ).toBe(true);

@@ -359,9 +359,14 @@ describe('/v1/verify on the embedded server', () => {
     await instance.context.requestLog.flush();
     expect(append).toHaveBeenCalledTimes(1);
     append.mockRestore();
-    const logged = await storage.recentRequests({ keyId: active.facts.keyId, limit: 1000 });
-    expect(logged.filter((entry) => entry.instance === instance.context.instance)).toHaveLength(100);
-    expect(logged[0]).toMatchObject({ outcome: 'OK', integrationId: plain.integrationId, at: NOW });
+    const logged = (await storage.recentRequests({ keyId: active.facts.keyId, limit: 1000 })).filter(
+      (entry) => entry.instance === instance.context.instance,
+    );
+    // 100 accepted verifications from 25 addresses, all in one second: a row per address, 4 calls each.
+    expect(logged.reduce((sum, entry) => sum + (entry.calls ?? 1), 0)).toBe(100);
+    expect(new Set(logged.map((entry) => entry.clientIp)).size).toBe(25);
+    expect(logged).toHaveLength(25);
+    expect(logged[0]).toMatchObject({ outcome: 'OK', integrationId: plain.integrationId, at: NOW, calls: 4 });
   });
 
   it('serves /healthz, /readyz, /metrics, /v1/jwks.json and an OpenAPI document from the route schemas', async () => {

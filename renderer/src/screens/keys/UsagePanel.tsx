@@ -201,6 +201,9 @@ export function UsagePanel(props: {
                       <span className={entry.outcome === 'OK' ? 'usage-outcome--ok' : 'usage-outcome--bad'}>
                         {outcomeWords(entry.outcome)}
                       </span>
+                      {entry.calls === undefined ? null : (
+                        <span className="usage-recent__calls"> × {entry.calls} in that second</span>
+                      )}
                       <span className="muted mono usage-recent__key"> {maskedOf(entry.keyId)}</span>
                     </td>
                   </tr>
