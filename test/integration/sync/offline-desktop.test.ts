@@ -127,7 +127,8 @@ describe('publishing while the server comes and goes', () => {
     const mine = usage.keys.find((entry) => entry.keyId === key.id);
     expect(mine?.lastUsedAt).not.toBeNull();
     expect(mine?.callsLast24h).toBeGreaterThanOrEqual(3);
-    expect(usage.recent.length).toBeGreaterThanOrEqual(3);
+    // Alike calls within a second are one entry that counts them.
+    expect(usage.recent.reduce((sum, call) => sum + (call.calls ?? 1), 0)).toBeGreaterThanOrEqual(3);
     expect(engine.key(key.id).lastUsedAt).toBeGreaterThanOrEqual(mine?.lastUsedAt ?? Infinity);
 
     const deviceId = engine.serverStatus().server?.deviceId;
