@@ -109,7 +109,8 @@ export function readVerifyHead(head: string): WireRequest | null {
       return null;
     }
     const value = line.slice(colon + 1).replace(/^[ \t]+|[ \t]+$/g, '');
-    switch (name.toLowerCase()) {
+    const lower = name.toLowerCase();
+    switch (lower) {
       case 'host':
         if (host) {
           return null;
@@ -117,28 +118,13 @@ export function readVerifyHead(head: string): WireRequest | null {
         host = true;
         break;
       case 'authorization':
-        if (headers.authorization !== undefined) {
-          return null;
-        }
-        headers.authorization = value;
-        break;
       case 'x-api-key':
-        if (headers['x-api-key'] !== undefined) {
-          return null;
-        }
-        headers['x-api-key'] = value;
-        break;
       case 'x-forwarded-for':
-        if (headers['x-forwarded-for'] !== undefined) {
-          return null;
-        }
-        headers['x-forwarded-for'] = value;
-        break;
       case 'x-real-ip':
-        if (headers['x-real-ip'] !== undefined) {
-          return null;
+        if (headers[lower] !== undefined) {
+          return null; // node:http merges or drops a repeat: its call
         }
-        headers['x-real-ip'] = value;
+        headers[lower] = value;
         break;
       case 'content-length':
         if (contentLength || value !== '0') {

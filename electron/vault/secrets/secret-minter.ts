@@ -2,10 +2,14 @@ import { randomUUID, sign } from 'node:crypto';
 import type { KeyLifecycle } from '../keys/key-lifecycle.ts';
 import type { Clock } from '../clock.ts';
 import type { SigningKeys } from './signing-keys.ts';
+import { DEFAULT_SETTINGS, SETTING_LIMITS } from '../../../shared/domain/settings.ts';
 import { secretIssuer } from '../../../shared/jwt/secret-claims.ts';
 
 /** Secret lifetime bounds (docs/domain-rules.md: 24 h default, 1 h – 7 d). */
-export const SECRET_LIFETIME_HOURS = { min: 1, max: 168, default: 24 } as const;
+export const SECRET_LIFETIME_HOURS = {
+  ...SETTING_LIMITS.secretLifetimeHours,
+  default: DEFAULT_SETTINGS.secretLifetimeHours,
+} as const;
 
 /** A freshly minted Secret. Its `token` contains the API key: handle as key material. */
 export interface MintedSecret {

@@ -15,7 +15,12 @@ import {
   sparklineDescription,
   sparklinePoints,
 } from '../../../renderer/src/screens/keys/sparkline-geometry.ts';
-import { graceCanEnd, outcomeWords, testedWhere } from '../../../renderer/src/screens/keys/usage-format.ts';
+import {
+  callsWords,
+  graceCanEnd,
+  outcomeWords,
+  testedWhere,
+} from '../../../renderer/src/screens/keys/usage-format.ts';
 import { syncStatusText } from '../../../renderer/src/shell/sync-status-text.ts';
 import { sampleIntegration } from '../../support/integration-fixtures.ts';
 
@@ -117,6 +122,9 @@ describe('words for the server state', () => {
     expect(outcomeWords('KEY_REVOKED')).toBe('Refused — key revoked');
     expect(outcomeWords('RATE_LIMITED')).toBe('Rate limited');
     expect(outcomeWords('SOMETHING_NEW')).toBe('SOMETHING_NEW');
+    expect(callsWords(3)).toBe('× 3 in that second');
+    expect(callsWords(undefined)).toBeNull();
+    expect(callsWords(1)).toBeNull();
     const daily = Array.from({ length: 30 }, () => 0);
     expect(graceCanEnd({ keyId: 'k', lastUsedAt: 1, daily, callsLast24h: 0 })).toBe(true);
     expect(graceCanEnd({ keyId: 'k', lastUsedAt: 1, daily, callsLast24h: 2 })).toBe(false);

@@ -7,7 +7,7 @@ import { useTimeFormat } from '../../time/use-time.ts';
 import { ErrorState, Loading } from '../../ui/States.tsx';
 import { useStableCallback } from '../../ui/use-stable-callback.ts';
 import { Sparkline } from './Sparkline.tsx';
-import { graceCanEnd, outcomeWords } from './usage-format.ts';
+import { callsWords, graceCanEnd, outcomeWords } from './usage-format.ts';
 
 /** One key's usage: last use, the sparkline, and — in grace — its last call and last day's calls. */
 function KeyUsageRow(props: {
@@ -201,8 +201,8 @@ export function UsagePanel(props: {
                       <span className={entry.outcome === 'OK' ? 'usage-outcome--ok' : 'usage-outcome--bad'}>
                         {outcomeWords(entry.outcome)}
                       </span>
-                      {entry.calls === undefined ? null : (
-                        <span className="usage-recent__calls"> × {entry.calls} in that second</span>
+                      {callsWords(entry.calls) === null ? null : (
+                        <span className="usage-recent__calls"> {callsWords(entry.calls)}</span>
                       )}
                       <span className="muted mono usage-recent__key"> {maskedOf(entry.keyId)}</span>
                     </td>

@@ -21,6 +21,11 @@ export function outcomeWords(outcome: string): string {
   return OUTCOME_WORDS[outcome] ?? outcome;
 }
 
+/** Alike calls the server's log counted in one entry, in words ("× 3 in that second"); none for one. */
+export function callsWords(calls: number | undefined): string | null {
+  return calls === undefined || calls < 2 ? null : `× ${calls} in that second`;
+}
+
 /**
  * Whether a grace key's grace can end now: it had no calls at all (accepted or refused) in the
  * last 24 hours the server counted.
