@@ -4,10 +4,12 @@ import { API_KEY_BODY_LENGTH, API_KEY_CHECKSUM_LENGTH, maskKey } from './key-for
  * Base62 characters after a prefix from which text counts as key-shaped: a whole key has
  * {@link API_KEY_BODY_LENGTH} + {@link API_KEY_CHECKSUM_LENGTH} = 49. A fragment missing up to nine
  * of them still counts (so a key cut short, or one character mistyped into a `_`, is still caught),
- * while 40 is longer than any id, `jti` or `kid` the vault writes — a UUID has 36 characters and
- * hyphens — so ordinary text is left alone.
+ * while ordinary text is left alone: a UUID `jti` has 36 characters and hyphens, and the longest ids
+ * the vault writes — a signing key's `kid` (a SHA-256 JWK thumbprint) and 32-byte tokens, both 43
+ * base64url characters that may hold `_` anywhere — leave at most 41 after a prefix of at least two.
+ * (At 40, about one `kid` in 200 was key-shaped and its rotation was refused by the activity log.)
  */
-export const KEY_SHAPED_MIN_TAIL = 40;
+export const KEY_SHAPED_MIN_TAIL = 42;
 
 /**
  * The one "key-shaped text" pattern (source, no flags): a key prefix (1–7 of `a–z 0–9`, then `_`)

@@ -7,7 +7,7 @@ import { KEY_SHAPED_SOURCE, TOKEN_SHAPED_SOURCE } from '../../../shared/keys/red
 // setting. Each spawn costs ~0.5 s, so every step checks as much as its output shows.
 const PASSWORD = 'correct horse battery';
 const env = { KEYWARD_PASSWORD: PASSWORD };
-/** Text that looks like API-key material (prefix + ≥ 40 base62) or a JWS. */
+/** Text that looks like API-key material (a prefix and a long base62 run) or a JWS. */
 // The one key- and token-shaped pattern (shared/keys/redact.ts), as the activity log refuses it.
 const KEY_MATERIAL = new RegExp(`${KEY_SHAPED_SOURCE}|${TOKEN_SHAPED_SOURCE}`);
 

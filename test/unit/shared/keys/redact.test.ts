@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { randomBytes } from 'node:crypto';
 import { generateApiKey } from '../../../../shared/keys/key-format.ts';
 import {
   containsKeyMaterial,
@@ -66,6 +67,20 @@ describe('the one key-shaped pattern', () => {
     ]) {
       expect(matches(text), text).toEqual([]);
       expect(containsKeyMaterial(text), text).toBe(false);
+    }
+  });
+
+  it('never takes a 43-character base64url id (a signing key kid, a 32-byte token) for key material', () => {
+    // The worst cases: `_` as early as a prefix allows, the rest base62. A thumbprint like the first
+    // one made a signing-key rotation fail in CI when the tail minimum was 40.
+    const base62Run = (length: number) => 'Ab3'.repeat(length).slice(0, length);
+    for (const text of [`ab_${base62Run(40)}`, `a_${base62Run(41)}`, `abcdefg_${base62Run(35)}`]) {
+      expect(text).toHaveLength(43);
+      expect(containsKeyMaterial(text), text).toBe(false);
+    }
+    for (let i = 0; i < 2000; i += 1) {
+      const id = randomBytes(32).toString('base64url');
+      expect(containsKeyMaterial(id), id).toBe(false);
     }
   });
 
