@@ -24,10 +24,16 @@ function executor(client: pg.Pool | pg.PoolClient): SqlExecutor {
   };
 }
 
+/** The first reconnect of a lost `LISTEN` connection waits this long; each failed one doubles it. */
+const LISTEN_RETRY_FIRST_MS = 100;
+/** …up to this: a PostgreSQL that stays away is asked once a second. */
+const LISTEN_RETRY_MAX_MS = 1000;
+
 /**
  * The PostgreSQL driver (`DATABASE_URL=postgres://…`), for several server instances on one database.
  * A pool for statements and transactions, and one dedicated connection for `LISTEN`, reconnected
- * after a failure (the revision poll covers what is missed meanwhile).
+ * after a failure — at once (100 ms), then backing off to once a second while PostgreSQL stays away
+ * (the revision poll covers what is missed meanwhile; a reconnect catches up at once).
  */
 export class PostgresDriver implements SqlDriver {
   readonly dialect = 'postgres' as const;
@@ -91,6 +97,7 @@ export class PostgresDriver implements SqlDriver {
     let client: pg.Client | null = null;
     let stopped = false;
     let retry: NodeJS.Timeout | null = null;
+    let retryDelayMs = LISTEN_RETRY_FIRST_MS;
     const connect = async (): Promise<void> => {
       const next = new pg.Client({
         connectionString: this.url,
@@ -106,7 +113,8 @@ export class PostgresDriver implements SqlDriver {
           retry = setTimeout(() => {
             retry = null;
             void connect();
-          }, 1000);
+          }, retryDelayMs);
+          retryDelayMs = Math.min(retryDelayMs * 2, LISTEN_RETRY_MAX_MS);
           retry.unref();
         }
       };
@@ -119,6 +127,7 @@ export class PostgresDriver implements SqlDriver {
         await next.connect();
         await next.query(`LISTEN ${channel}`);
         client = next;
+        retryDelayMs = LISTEN_RETRY_FIRST_MS;
         // Whatever was published while we were not listening: let the caller catch up.
         onMessage('');
       } catch {

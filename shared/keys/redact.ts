@@ -34,8 +34,8 @@ export function keyShapedPattern(): RegExp {
 
 // Stateless uses only (`replace` resets lastIndex; `test` is only called on the non-global one).
 const KEY_SHAPED = new RegExp(KEY_SHAPED_SOURCE, 'g');
-const TOKEN_SHAPED = new RegExp(TOKEN_SHAPED_SOURCE, 'g');
 const KEY_OR_TOKEN = new RegExp(`${KEY_SHAPED_SOURCE}|${TOKEN_SHAPED_SOURCE}`);
+const KEY_OR_TOKEN_ALL = new RegExp(`${KEY_SHAPED_SOURCE}|${TOKEN_SHAPED_SOURCE}`, 'g');
 
 // The pattern must cover the real key format: a whole key's tail is at least the minimum.
 if (API_KEY_BODY_LENGTH + API_KEY_CHECKSUM_LENGTH < KEY_SHAPED_MIN_TAIL) {
@@ -56,9 +56,11 @@ export function maskKeyShaped(text: string): string {
  * Makes user input safe to quote back in an error message: key-shaped runs are masked and
  * token-shaped runs (which may carry a key) are replaced by `eyJ…` — whatever was pasted where a
  * name or id belonged never reaches a message, a log or IPC in full. Redact first, then truncate.
+ * One left-to-right pass, so whichever starts first is taken whole: a key whose body happens to hold
+ * `eyJ` before a `.` is masked as a key, not cut short by a token replaced inside it.
  */
 export function redactKeyMaterial(text: string): string {
-  return maskKeyShaped(text.replace(TOKEN_SHAPED, 'eyJ…'));
+  return text.replace(KEY_OR_TOKEN_ALL, (match) => (match.startsWith('eyJ') ? 'eyJ…' : maskKey(match)));
 }
 
 /**

@@ -51,7 +51,8 @@ describe('the Keys screen, at its edges', () => {
       app.ipcLog.filter((entry) => entry.kind === 'call' && entry.channel === 'keys.table').length;
     const settled = calls();
     await page.waitForTimeout(1000); // a loop would make hundreds of calls in this second
-    expect(calls() - settled).toBe(0);
+    // One more is an unrelated refresh landing in that second (a change event), not a loop.
+    expect(calls() - settled).toBeLessThanOrEqual(1);
   });
 
   it('a key that verifies shows as used in the table too', async () => {

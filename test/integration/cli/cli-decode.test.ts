@@ -62,8 +62,6 @@ describe.concurrent('keyward decode', () => {
     onTestFinished,
   }) => {
     const sandbox = await sandboxWithSecret(onTestFinished);
-    // One at a time: two processes unlocking the same vault at once can fail with SQLITE_BUSY when both
-    // append to the activity log (a deferred read-then-write transaction in ActivityLog.append).
     const json = await sandbox.cli(['decode', sandbox.token, '--json', '--utc'], withPassword);
     const text = await sandbox.cli(['decode', `Bearer ${sandbox.token}`], withPassword);
     expect(json.code, json.stderr).toBe(0);

@@ -23,6 +23,15 @@ describe('redactKeyMaterial', () => {
     expect(redactKeyMaterial(`ref "${token}"`)).toBe('ref "eyJ…"');
     expect(redactKeyMaterial(token.slice(0, 60))).toBe('eyJ…');
   });
+
+  it('masks a key whose body holds `eyJ` before a dot as a whole key, leaving no part of it', () => {
+    // About one generated key in 5000 holds `eyJ`; quoted at the end of a sentence, a dot follows.
+    const key = `kw_${'A1b2C3d4e5'.repeat(2)}eyJ${'F6g7H8i9J0'.repeat(3)}`.slice(0, 52);
+    expect(key.slice(3)).toHaveLength(49);
+    expect(redactKeyMaterial(`No key with id ${key}.`)).toBe(`No key with id ${key.slice(0, 8)}….`);
+    const token = 'eyJhbGciOiJFZERTQSJ9.eyJzdWIiOiJ4In0.c2ln';
+    expect(redactKeyMaterial(`${key} then ${token}`)).toBe(`${key.slice(0, 8)}… then eyJ…`);
+  });
 });
 
 /** Every match of the one pattern in `text`. */
