@@ -3,6 +3,7 @@ import type { KeyObject } from 'node:crypto';
 import type { JWK } from 'jose';
 import type { ActivityLog } from '../audit/activity-log.ts';
 import type { Clock } from '../clock.ts';
+import { KeywardError } from '../../../shared/errors.ts';
 import type { SqliteDatabase } from '../db/sqlite.ts';
 
 const HOUR_MS = 3_600_000;
@@ -51,6 +52,7 @@ export class SigningKeys {
   private readonly notedExpiry = new Map<string, number>();
   private readonly published;
   private readonly publishedKid;
+  private readonly currentKid;
 
   constructor(db: SqliteDatabase, clock: Clock, log: ActivityLog) {
     this.db = db;
@@ -62,17 +64,28 @@ export class SigningKeys {
       `SELECT public_jwk FROM signing_keys WHERE ${publishedWhere} ORDER BY created_at DESC`,
     );
     this.publishedKid = db.prepare(`SELECT 1 FROM signing_keys WHERE kid = @kid AND (${publishedWhere})`);
+    this.currentKid = db.prepare('SELECT kid FROM signing_keys WHERE retired_at IS NULL');
   }
 
-  /** The current signing key, created on first use. */
+  /**
+   * The current signing key, created on first use. Another process on the vault (the app and the
+   * CLI side by side) may have rotated it or made the first one: the cached key is used only while
+   * its kid is still the current one (one indexed read), and two processes making the first key at
+   * once end with one, which both use.
+   */
   async currentKey(): Promise<CurrentSigningKey> {
-    if (this.current) {
+    const currentKid = this.currentKid.get() as { kid: string } | undefined;
+    if (this.current !== null && this.current.kid === currentKid?.kid) {
       return this.current;
     }
-    let row = this.db.prepare('SELECT * FROM signing_keys WHERE retired_at IS NULL').get() as
-      SigningKeyRow | undefined;
+    this.current = null;
+    let row = this.currentRow();
     if (!row) {
-      row = await this.insertNew();
+      this.insertRow(await this.prepareNew(), { ifNoneCurrent: true });
+      row = this.currentRow();
+    }
+    if (!row) {
+      throw new KeywardError('INTERNAL', 'The vault has no current signing key and could not make one.');
     }
     this.current = {
       kid: row.kid,
@@ -180,18 +193,22 @@ export class SigningKeys {
     };
   }
 
-  private insertRow(row: SigningKeyRow): void {
+  private currentRow(): SigningKeyRow | undefined {
+    return this.db.prepare('SELECT * FROM signing_keys WHERE retired_at IS NULL').get() as
+      SigningKeyRow | undefined;
+  }
+
+  /**
+   * Inserts a signing key. `ifNoneCurrent`: only if no key is current by then (another process may
+   * have made one meanwhile: the one-current index then ignores this one).
+   */
+  private insertRow(row: SigningKeyRow, options: { ifNoneCurrent?: boolean } = {}): void {
     this.db
       .prepare(
-        `INSERT INTO signing_keys (kid, private_jwk, public_jwk, created_at, retired_at, last_secret_expires_at)
+        `INSERT ${options.ifNoneCurrent === true ? 'OR IGNORE ' : ''}INTO signing_keys
+           (kid, private_jwk, public_jwk, created_at, retired_at, last_secret_expires_at)
          VALUES (@kid, @private_jwk, @public_jwk, @created_at, @retired_at, @last_secret_expires_at)`,
       )
       .run(row);
-  }
-
-  private async insertNew(): Promise<SigningKeyRow> {
-    const row = await this.prepareNew();
-    this.insertRow(row);
-    return row;
   }
 }
